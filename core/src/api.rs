@@ -1,0 +1,67 @@
+//! Bodies of the worker's JSON API, shared by the worker and the frontend so
+//! they cannot drift apart.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::ServedPorts;
+use crate::profile::{Profile, Protocol};
+
+/// `GET /api/config`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigResponse {
+    pub profiles: Vec<Profile>,
+    pub probe: ProbeConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbeConfig {
+    /// Host the probes go to; `None` means the host the page came from.
+    pub host: Option<String>,
+    /// The page's own give-up time for one probe.
+    pub timeout_ms: u32,
+    pub served: ServedPorts,
+    /// Ports the server tried and failed to listen on, with the reason.
+    pub unavailable: Vec<UnavailablePort>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnavailablePort {
+    pub protocol: Protocol,
+    pub port: u16,
+    pub reason: String,
+}
+
+/// `GET /api/echo`: what the server sees of the client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EchoResponse {
+    pub address: String,
+    pub port: u16,
+    /// The server port the request arrived on.
+    pub server_port: u16,
+    pub tls: bool,
+    pub http_version: String,
+    /// Only headers that tell something about the path (proxies, client).
+    pub headers: BTreeMap<String, String>,
+}
+
+/// `GET /probe` on every probe port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbeResponse {
+    pub port: u16,
+    pub tls: bool,
+}
+
+/// Every API error: `{"error": {"status": 404, "code": "not_found", "message": "…"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorResponse {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+}

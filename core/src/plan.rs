@@ -1,0 +1,344 @@
+//! Which ports a check probes, and how the answers become requirement results.
+//! The frontend runs the probes; everything around them is decided here.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::browser::testability;
+use crate::profile::{Direction, Profile, Protocol, Requirement};
+use crate::result::{PortProbe, ProbeOutcome, RequirementResult, RequirementStatus, UntestedReason};
+
+/// Ranges up to this size are listed port by port; larger ones are checked on
+/// the server's sample of them.
+pub const LIST_WHOLE_RANGE_UP_TO: u32 = 16;
+
+/// Ports the server listens on, from `/api/config`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServedPorts {
+    pub tcp: BTreeSet<u16>,
+    #[serde(default)]
+    pub udp: BTreeSet<u16>,
+}
+
+impl ServedPorts {
+    fn set(&self, protocol: Protocol) -> &BTreeSet<u16> {
+        match protocol {
+            Protocol::Tcp => &self.tcp,
+            Protocol::Udp => &self.udp,
+        }
+    }
+}
+
+/// A probe for one port; the same port may serve several requirements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProbeTarget {
+    pub protocol: Protocol,
+    pub port: u16,
+}
+
+/// What the page needs to run for a profile, and what is already known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckPlan {
+    requirements: Vec<PlannedRequirement>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct PlannedRequirement {
+    requirement: Requirement,
+    /// Each port with its outcome, when known without probing.
+    ports: Vec<(u16, Option<ProbeOutcome>)>,
+    /// Set when nothing can be learnt, whatever the probes say.
+    untested: Option<UntestedReason>,
+}
+
+impl CheckPlan {
+    pub fn new(profile: &Profile, served: &ServedPorts) -> CheckPlan {
+        let requirements = profile
+            .requirements
+            .iter()
+            .map(|requirement| plan_requirement(requirement, served))
+            .collect();
+        CheckPlan { requirements }
+    }
+
+    /// Distinct ports to probe, in port order.
+    pub fn targets(&self) -> Vec<ProbeTarget> {
+        let set: BTreeSet<ProbeTarget> = self
+            .requirements
+            .iter()
+            .flat_map(|planned| {
+                planned
+                    .ports
+                    .iter()
+                    .filter(|(_, known)| known.is_none())
+                    .map(|&(port, _)| ProbeTarget {
+                        protocol: planned.requirement.protocol,
+                        port,
+                    })
+            })
+            .collect();
+        set.into_iter().collect()
+    }
+
+    /// For each requirement, how many of its probes have no answer yet.
+    pub fn pending(&self, answers: &HashMap<ProbeTarget, ProbeOutcome>) -> Vec<usize> {
+        self.requirements
+            .iter()
+            .map(|planned| {
+                let protocol = planned.requirement.protocol;
+                planned
+                    .ports
+                    .iter()
+                    .filter(|&&(port, known)| {
+                        known.is_none() && !answers.contains_key(&ProbeTarget { protocol, port })
+                    })
+                    .count()
+            })
+            .collect()
+    }
+
+    /// Requirement results from the answers so far; ports without an answer
+    /// yet are left out, so this also drives the live view.
+    pub fn results(&self, answers: &HashMap<ProbeTarget, ProbeOutcome>) -> Vec<RequirementResult> {
+        self.requirements
+            .iter()
+            .map(|planned| {
+                let protocol = planned.requirement.protocol;
+                let probes: Vec<PortProbe> = planned
+                    .ports
+                    .iter()
+                    .filter_map(|&(port, known)| {
+                        known
+                            .or_else(|| answers.get(&ProbeTarget { protocol, port }).copied())
+                            .map(|outcome| PortProbe { port, outcome })
+                    })
+                    .collect();
+                let status = match planned.untested {
+                    Some(reason) => RequirementStatus::Untested { reason },
+                    None => status_of(&probes),
+                };
+                let r = &planned.requirement;
+                RequirementResult {
+                    protocol,
+                    ports: r.ports,
+                    direction: r.direction,
+                    purpose: r.purpose.clone(),
+                    breaks: r.breaks.clone(),
+                    required: r.required,
+                    probes,
+                    status,
+                }
+            })
+            .collect()
+    }
+}
+
+fn plan_requirement(requirement: &Requirement, served: &ServedPorts) -> PlannedRequirement {
+    let mut planned = PlannedRequirement {
+        requirement: requirement.clone(),
+        ports: Vec::new(),
+        untested: None,
+    };
+    if requirement.direction == Direction::Inbound {
+        planned.untested = Some(UntestedReason::Inbound);
+        return planned;
+    }
+    let served_set = served.set(requirement.protocol);
+    let candidates: Vec<u16> = if requirement.ports.len() <= LIST_WHOLE_RANGE_UP_TO {
+        requirement.ports.ports().collect()
+    } else {
+        served_set
+            .range(requirement.ports.start()..=requirement.ports.end())
+            .copied()
+            .collect()
+    };
+    if candidates.is_empty() {
+        planned.untested = Some(UntestedReason::NotServed);
+        return planned;
+    }
+    planned.ports = candidates
+        .into_iter()
+        .map(|port| {
+            let known = match testability(requirement.protocol, port, requirement.direction) {
+                Err(reason) => Some(ProbeOutcome::NotTestable { reason }),
+                Ok(()) if !served_set.contains(&port) => Some(ProbeOutcome::NotServed),
+                Ok(()) => None,
+            };
+            (port, known)
+        })
+        .collect();
+    planned
+}
+
+/// Folds a requirement's port outcomes into one status.
+pub fn status_of(probes: &[PortProbe]) -> RequirementStatus {
+    let reachable = probes.iter().filter(|p| p.outcome.is_reachable()).count() as u32;
+    let blocked: Vec<&PortProbe> = probes.iter().filter(|p| p.outcome.is_blocked()).collect();
+    let probed = reachable + blocked.len() as u32;
+    if probed == 0 {
+        let not_served = probes
+            .iter()
+            .any(|p| p.outcome == ProbeOutcome::NotServed);
+        let reason = if not_served || probes.is_empty() {
+            UntestedReason::NotServed
+        } else {
+            UntestedReason::BrowserRefusedPort
+        };
+        return RequirementStatus::Untested { reason };
+    }
+    if reachable == probed {
+        RequirementStatus::Open
+    } else if reachable == 0 {
+        RequirementStatus::Blocked {
+            filtered: blocked
+                .iter()
+                .any(|p| matches!(p.outcome, ProbeOutcome::Filtered { .. })),
+        }
+    } else {
+        RequirementStatus::Partial { reachable, probed }
+    }
+}
+
+/// How a probe attempt ended, as the page sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    Answered,
+    Failed,
+    TimedOut,
+}
+
+/// Turns an attempt into an outcome. A failure that arrives before our own
+/// timeout is a refusal (reset or nothing listening); silence until the
+/// timeout is a firewall dropping packets.
+pub fn classify(attempt: Attempt, elapsed_ms: u32, timeout_ms: u32) -> ProbeOutcome {
+    match attempt {
+        Attempt::Answered => ProbeOutcome::Reachable { ms: elapsed_ms },
+        Attempt::Failed if elapsed_ms < timeout_ms => ProbeOutcome::Refused { ms: elapsed_ms },
+        Attempt::Failed | Attempt::TimedOut => ProbeOutcome::Filtered { timeout_ms },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::browser::Untestable;
+
+    fn served(tcp: &[u16]) -> ServedPorts {
+        ServedPorts {
+            tcp: tcp.iter().copied().collect(),
+            udp: BTreeSet::new(),
+        }
+    }
+
+    #[test]
+    fn custom_profile_probes_served_ports_and_classifies_the_rest() {
+        let profile = Profile::custom(Some("443,554,8557,9998-9999,40000"), None).unwrap();
+        let plan = CheckPlan::new(&profile, &served(&[443, 8557, 9998, 9999]));
+        let targets: Vec<u16> = plan.targets().iter().map(|t| t.port).collect();
+        assert_eq!(targets, [443, 8557, 9998, 9999]);
+
+        let results = plan.results(&HashMap::new());
+        let rtsp = results.iter().find(|r| r.ports.contains(554)).unwrap();
+        assert_eq!(
+            rtsp.probes[0].outcome,
+            ProbeOutcome::NotTestable {
+                reason: Untestable::BrowserRefusedPort
+            }
+        );
+        assert_eq!(
+            rtsp.status,
+            RequirementStatus::Untested {
+                reason: UntestedReason::BrowserRefusedPort
+            }
+        );
+        let unserved = results.iter().find(|r| r.ports.contains(40000)).unwrap();
+        assert_eq!(unserved.probes[0].outcome, ProbeOutcome::NotServed);
+    }
+
+    #[test]
+    fn large_ranges_use_the_servers_sample() {
+        let profile = Profile::custom(None, Some("16500-65000")).unwrap();
+        let mut ports = ServedPorts::default();
+        ports.udp = [3478, 16500, 40000, 65000].into_iter().collect();
+        let plan = CheckPlan::new(&profile, &ports);
+        let targets: Vec<u16> = plan.targets().iter().map(|t| t.port).collect();
+        assert_eq!(targets, [16500, 40000, 65000]);
+
+        let none = CheckPlan::new(&profile, &ServedPorts::default());
+        assert!(none.targets().is_empty());
+        assert_eq!(
+            none.results(&HashMap::new())[0].status,
+            RequirementStatus::Untested {
+                reason: UntestedReason::NotServed
+            }
+        );
+    }
+
+    #[test]
+    fn answers_fold_into_statuses() {
+        let profile = Profile::custom(Some("9998-9999"), None).unwrap();
+        let plan = CheckPlan::new(&profile, &served(&[9998, 9999]));
+        let target = |port| ProbeTarget {
+            protocol: Protocol::Tcp,
+            port,
+        };
+        let mut answers = HashMap::new();
+        assert_eq!(plan.pending(&answers), [2]);
+        answers.insert(target(9998), ProbeOutcome::Reachable { ms: 5 });
+        assert_eq!(plan.pending(&answers), [1]);
+        answers.insert(target(9999), ProbeOutcome::Filtered { timeout_ms: 3000 });
+        assert_eq!(
+            plan.results(&answers)[0].status,
+            RequirementStatus::Partial {
+                reachable: 1,
+                probed: 2
+            }
+        );
+        answers.insert(target(9998), ProbeOutcome::Refused { ms: 4 });
+        assert_eq!(
+            plan.results(&answers)[0].status,
+            RequirementStatus::Blocked { filtered: true }
+        );
+        answers.insert(target(9999), ProbeOutcome::Refused { ms: 4 });
+        assert_eq!(
+            plan.results(&answers)[0].status,
+            RequirementStatus::Blocked { filtered: false }
+        );
+    }
+
+    #[test]
+    fn inbound_requirements_are_never_probed() {
+        let mut profile = Profile::custom(Some("5222"), None).unwrap();
+        profile.requirements[0].direction = Direction::Inbound;
+        let plan = CheckPlan::new(&profile, &served(&[5222]));
+        assert!(plan.targets().is_empty());
+        assert_eq!(
+            plan.results(&HashMap::new())[0].status,
+            RequirementStatus::Untested {
+                reason: UntestedReason::Inbound
+            }
+        );
+    }
+
+    #[test]
+    fn classification_uses_our_timeout_not_the_browsers() {
+        assert_eq!(
+            classify(Attempt::Answered, 12, 3000),
+            ProbeOutcome::Reachable { ms: 12 }
+        );
+        assert_eq!(
+            classify(Attempt::Failed, 4, 3000),
+            ProbeOutcome::Refused { ms: 4 }
+        );
+        assert_eq!(
+            classify(Attempt::TimedOut, 3000, 3000),
+            ProbeOutcome::Filtered { timeout_ms: 3000 }
+        );
+        // An abort that lands as a failure at the deadline is still a timeout.
+        assert_eq!(
+            classify(Attempt::Failed, 3001, 3000),
+            ProbeOutcome::Filtered { timeout_ms: 3000 }
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! The result of one check: what the page publishes in
+//! `<script type="application/json" id="doorway-result">` and what is shared.
+//!
+//! Versioned: `schema` names the format and changes whenever a field changes
+//! meaning. Every struct denies unknown fields, so a reader notices drift
+//! instead of silently dropping data.
+
+use serde::{Deserialize, Serialize};
+
+use crate::browser::Untestable;
+use crate::ports::PortRange;
+use crate::profile::{Direction, Protocol};
+use crate::verdict::Verdict;
+
+pub const RESULT_SCHEMA: &str = "doorway-result/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckResult {
+    /// Always [`RESULT_SCHEMA`] for this version of the format.
+    pub schema: String,
+    /// RFC 3339, from the browser's clock.
+    pub started_at: String,
+    pub duration_ms: u64,
+    pub profile: ProfileRef,
+    pub server: ServerRef,
+    pub client: ClientInfo,
+    pub requirements: Vec<RequirementResult>,
+    pub verdict: Verdict,
+}
+
+impl CheckResult {
+    /// Parses and checks the version, so a reader never misreads another format.
+    pub fn from_json(text: &str) -> Result<CheckResult, ResultError> {
+        let result: CheckResult =
+            serde_json::from_str(text).map_err(|e| ResultError::Malformed(e.to_string()))?;
+        if result.schema != RESULT_SCHEMA {
+            return Err(ResultError::UnknownSchema(result.schema));
+        }
+        Ok(result)
+    }
+
+    /// The outcome of one port, wherever it appears.
+    pub fn probe(&self, protocol: Protocol, port: u16) -> Option<&ProbeOutcome> {
+        self.requirements
+            .iter()
+            .filter(|r| r.protocol == protocol)
+            .flat_map(|r| r.probes.iter())
+            .find(|p| p.port == port)
+            .map(|p| &p.outcome)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResultError {
+    #[error("not a Doorway result: {0}")]
+    Malformed(String),
+    #[error("result schema \"{0}\" is not \"{RESULT_SCHEMA}\"")]
+    UnknownSchema(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRef {
+    pub id: String,
+    pub name: String,
+    /// The URL lists a custom profile came from, e.g. "tcp=443&udp=3478".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerRef {
+    /// Host name or address the probes went to.
+    pub probe_host: String,
+    /// "http" or "https": the probes use the page's scheme.
+    pub scheme: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ClientInfo {
+    pub user_agent: String,
+    /// The address the server saw, from /api/echo; absent when that failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementResult {
+    pub protocol: Protocol,
+    pub ports: PortRange,
+    pub direction: Direction,
+    pub purpose: String,
+    pub breaks: String,
+    pub required: bool,
+    /// Ports of the requirement that were (or would have been) probed; for a
+    /// large range, the server's sample of it.
+    pub probes: Vec<PortProbe>,
+    pub status: RequirementStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortProbe {
+    pub port: u16,
+    pub outcome: ProbeOutcome,
+}
+
+/// What the browser saw for one port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ProbeOutcome {
+    /// The server answered.
+    Reachable { ms: u32 },
+    /// Failed fast: nothing listening, or a firewall that rejects (TCP reset).
+    Refused { ms: u32 },
+    /// No answer before our timeout: a firewall dropping silently.
+    Filtered { timeout_ms: u32 },
+    /// The browser cannot test this port at all.
+    NotTestable { reason: Untestable },
+    /// Testable, but this Doorway server does not listen on it.
+    NotServed,
+}
+
+impl ProbeOutcome {
+    pub fn is_reachable(self) -> bool {
+        matches!(self, ProbeOutcome::Reachable { .. })
+    }
+
+    /// Failed in a way that says something about the user's network.
+    pub fn is_blocked(self) -> bool {
+        matches!(
+            self,
+            ProbeOutcome::Refused { .. } | ProbeOutcome::Filtered { .. }
+        )
+    }
+}
+
+/// Summary of a requirement's probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RequirementStatus {
+    /// Every probed port answered.
+    Open,
+    /// Some probed ports answered and some did not.
+    Partial { reachable: u32, probed: u32 },
+    /// No probed port answered.
+    Blocked { filtered: bool },
+    /// Nothing about the user's network could be learnt.
+    Untested { reason: UntestedReason },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UntestedReason {
+    BrowserRefusedPort,
+    Inbound,
+    NotServed,
+}
+
+impl From<Untestable> for UntestedReason {
+    fn from(reason: Untestable) -> Self {
+        match reason {
+            Untestable::BrowserRefusedPort => UntestedReason::BrowserRefusedPort,
+            Untestable::Inbound => UntestedReason::Inbound,
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The overall answer for a profile, and what each failure breaks.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ports::PortRange;
+use crate::profile::Protocol;
+use crate::result::{RequirementResult, RequirementStatus, UntestedReason};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overall {
+    /// Every required requirement a browser can test is open.
+    Ready,
+    /// Only optional parts, or only some ports of a range, are blocked.
+    Partly,
+    /// Something required is blocked.
+    NotReady,
+    /// Nothing failed, but something required could not be checked here.
+    CouldNotTell,
+}
+
+impl Overall {
+    pub fn headline(self) -> &'static str {
+        match self {
+            Overall::Ready => "Ready: this network lets the traffic through",
+            Overall::Partly => "Partly ready: some traffic is blocked",
+            Overall::NotReady => "Not ready: this network blocks required traffic",
+            Overall::CouldNotTell => "Could not tell: some required checks could not run",
+        }
+    }
+}
+
+/// A requirement that did not pass, with what that means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub protocol: Protocol,
+    pub ports: PortRange,
+    pub purpose: String,
+    pub breaks: String,
+    pub required: bool,
+    pub status: RequirementStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verdict {
+    pub overall: Overall,
+    /// Blocked or partly blocked requirements, required ones first.
+    pub failures: Vec<Finding>,
+    /// Requirements no browser can test (refused ports, inbound traffic).
+    pub untestable: Vec<Finding>,
+    /// Testable requirements this server could not check.
+    pub unchecked: Vec<Finding>,
+}
+
+impl Verdict {
+    pub fn from_results(results: &[RequirementResult]) -> Verdict {
+        let finding = |r: &RequirementResult| Finding {
+            protocol: r.protocol,
+            ports: r.ports,
+            purpose: r.purpose.clone(),
+            breaks: r.breaks.clone(),
+            required: r.required,
+            status: r.status,
+        };
+        let mut failures: Vec<Finding> = results
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    RequirementStatus::Blocked { .. } | RequirementStatus::Partial { .. }
+                )
+            })
+            .map(finding)
+            .collect();
+        failures.sort_by_key(|f| !f.required);
+        let untested = |wanted: fn(UntestedReason) -> bool| -> Vec<Finding> {
+            results
+                .iter()
+                .filter(|r| matches!(r.status, RequirementStatus::Untested { reason } if wanted(reason)))
+                .map(finding)
+                .collect()
+        };
+        let untestable = untested(|reason| reason != UntestedReason::NotServed);
+        let unchecked = untested(|reason| reason == UntestedReason::NotServed);
+
+        let required_blocked = failures
+            .iter()
+            .any(|f| f.required && matches!(f.status, RequirementStatus::Blocked { .. }));
+        let tested_any = results.iter().any(|r| {
+            !matches!(r.status, RequirementStatus::Untested { .. })
+        });
+        let overall = if required_blocked {
+            Overall::NotReady
+        } else if !failures.is_empty() {
+            Overall::Partly
+        } else if !tested_any || unchecked.iter().any(|f| f.required) {
+            Overall::CouldNotTell
+        } else {
+            Overall::Ready
+        };
+        Verdict {
+            overall,
+            failures,
+            untestable,
+            unchecked,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Direction;
+
+    fn requirement(port: u16, required: bool, status: RequirementStatus) -> RequirementResult {
+        RequirementResult {
+            protocol: Protocol::Tcp,
+            ports: PortRange::single(port).unwrap(),
+            direction: Direction::Outbound,
+            purpose: format!("purpose {port}"),
+            breaks: format!("breaks {port}"),
+            required,
+            probes: Vec::new(),
+            status,
+        }
+    }
+
+    const OPEN: RequirementStatus = RequirementStatus::Open;
+    const DROPPED: RequirementStatus = RequirementStatus::Blocked { filtered: true };
+    const REFUSED_PORT: RequirementStatus = RequirementStatus::Untested {
+        reason: UntestedReason::BrowserRefusedPort,
+    };
+    const NOT_SERVED: RequirementStatus = RequirementStatus::Untested {
+        reason: UntestedReason::NotServed,
+    };
+
+    #[test]
+    fn all_open_is_ready_even_with_ports_no_browser_can_test() {
+        let verdict = Verdict::from_results(&[
+            requirement(443, true, OPEN),
+            requirement(123, true, REFUSED_PORT),
+        ]);
+        assert_eq!(verdict.overall, Overall::Ready);
+        assert_eq!(verdict.untestable.len(), 1);
+        assert!(verdict.failures.is_empty());
+    }
+
+    #[test]
+    fn a_blocked_required_port_is_not_ready_and_says_what_breaks() {
+        let verdict = Verdict::from_results(&[
+            requirement(443, true, OPEN),
+            requirement(19302, false, DROPPED),
+            requirement(9998, true, DROPPED),
+        ]);
+        assert_eq!(verdict.overall, Overall::NotReady);
+        assert_eq!(verdict.failures[0].breaks, "breaks 9998", "required first");
+        assert_eq!(verdict.failures[1].breaks, "breaks 19302");
+    }
+
+    #[test]
+    fn optional_or_partial_failures_are_partly() {
+        let optional = Verdict::from_results(&[
+            requirement(443, true, OPEN),
+            requirement(19302, false, DROPPED),
+        ]);
+        assert_eq!(optional.overall, Overall::Partly);
+        let partial = Verdict::from_results(&[requirement(
+            16500,
+            true,
+            RequirementStatus::Partial {
+                reachable: 3,
+                probed: 8,
+            },
+        )]);
+        assert_eq!(partial.overall, Overall::Partly);
+    }
+
+    #[test]
+    fn unchecked_required_ports_mean_could_not_tell() {
+        let verdict = Verdict::from_results(&[
+            requirement(443, true, OPEN),
+            requirement(8557, true, NOT_SERVED),
+        ]);
+        assert_eq!(verdict.overall, Overall::CouldNotTell);
+        assert_eq!(verdict.unchecked.len(), 1);
+        let nothing = Verdict::from_results(&[requirement(554, true, REFUSED_PORT)]);
+        assert_eq!(nothing.overall, Overall::CouldNotTell);
+    }
+}

@@ -1,0 +1,254 @@
+//! The page: loads the configuration, picks the profile from the address or
+//! the picker, runs the probes and shows the answers as they arrive.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use doorway_core::api::{ConfigResponse, EchoResponse};
+use doorway_core::plan::ProbeTarget;
+use doorway_core::result::ServerRef;
+use doorway_core::{CheckPlan, Profile, Protocol};
+use gloo::net::http::Request;
+use yew::prelude::*;
+
+use crate::probe::{now_ms, probe_tcp};
+use crate::query::PageQuery;
+use crate::state::{Action, PageState, Phase, Run};
+use crate::view::{ProfilePicker, Progress, Requirements, ResultJson, Summary};
+
+fn location() -> Option<web_sys::Location> {
+    web_sys::window().map(|w| w.location())
+}
+
+fn page_query() -> PageQuery {
+    PageQuery::parse(&location().and_then(|l| l.search().ok()).unwrap_or_default())
+}
+
+async fn load_config() -> Result<ConfigResponse, String> {
+    let response = Request::get("/api/config")
+        .send()
+        .await
+        .map_err(|e| format!("the Doorway server did not answer ({e})"))?;
+    if !response.ok() {
+        return Err(format!(
+            "the Doorway server answered {} {}",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    response
+        .json()
+        .await
+        .map_err(|e| format!("the Doorway server sent a configuration this page cannot read ({e})"))
+}
+
+/// The profile the address asks for, or why it cannot be had.
+fn profile_from_query(query: &PageQuery, config: &ConfigResponse) -> (Option<Profile>, Option<String>) {
+    if let Some(custom) = query.custom_profile() {
+        return match custom {
+            Ok(profile) => (Some(profile), None),
+            Err(error) => (
+                None,
+                Some(format!("The ports in the address cannot be checked: {error}.")),
+            ),
+        };
+    }
+    match &query.profile {
+        None => (None, None),
+        Some(id) => match config.profiles.iter().find(|p| &p.id == id) {
+            Some(profile) => (Some(profile.clone()), None),
+            None => (
+                None,
+                Some(format!(
+                    "There is no profile called \u{201c}{id}\u{201d}. Choose one below, or list the ports in the address, e.g. ?tcp=443,8557&udp=16500-65000."
+                )),
+            ),
+        },
+    }
+}
+
+/// Starts a run: probes every target at once and the echo alongside.
+fn start_run(state: &UseReducerHandle<PageState>) {
+    let (Some(config), Some(profile)) = (state.config.clone(), state.profile.clone()) else {
+        return;
+    };
+    let query = page_query();
+    let location = location();
+    let scheme = location
+        .as_ref()
+        .and_then(|l| l.protocol().ok())
+        .unwrap_or_else(|| "http:".into());
+    let host = config.probe.host.clone().unwrap_or_else(|| {
+        location
+            .as_ref()
+            .and_then(|l| l.hostname().ok())
+            .unwrap_or_else(|| "localhost".into())
+    });
+    let plan = Rc::new(CheckPlan::new(&profile, &config.probe.served));
+    let targets = plan.targets();
+    let run = Run {
+        id: state.next_run_id(),
+        custom_spec: (profile.id == doorway_core::profile::CUSTOM_PROFILE_ID)
+            .then(|| query.custom_spec())
+            .flatten(),
+        profile,
+        plan,
+        total: targets.len(),
+        answers: HashMap::new(),
+        echo: None,
+        started_at: String::from(js_sys::Date::new_0().to_iso_string()),
+        started_ms: now_ms(),
+        server: ServerRef {
+            probe_host: host.clone(),
+            scheme: scheme.trim_end_matches(':').into(),
+        },
+        user_agent: web_sys::window()
+            .and_then(|w| w.navigator().user_agent().ok())
+            .unwrap_or_default(),
+        result: None,
+    };
+    let run_id = run.id;
+    state.dispatch(Action::Started(Box::new(run)));
+
+    let timeout_ms = config.probe.timeout_ms;
+    for target in targets {
+        let dispatcher = state.dispatcher();
+        let url = probe_url(&scheme, &host, target);
+        yew::platform::spawn_local(async move {
+            let outcome = probe_tcp(&url, timeout_ms).await;
+            dispatcher.dispatch(Action::Answer {
+                run: run_id,
+                target,
+                outcome,
+                now_ms: now_ms(),
+            });
+        });
+    }
+    let dispatcher = state.dispatcher();
+    yew::platform::spawn_local(async move {
+        let echo = fetch_echo().await;
+        dispatcher.dispatch(Action::Echo {
+            run: run_id,
+            echo,
+            now_ms: now_ms(),
+        });
+    });
+}
+
+fn probe_url(scheme: &str, host: &str, target: ProbeTarget) -> String {
+    debug_assert_eq!(target.protocol, Protocol::Tcp);
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    format!("{scheme}//{host}:{}/probe", target.port)
+}
+
+async fn fetch_echo() -> Option<EchoResponse> {
+    Request::get("/api/echo")
+        .send()
+        .await
+        .ok()?
+        .json::<EchoResponse>()
+        .await
+        .ok()
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(PageState::default);
+
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                match load_config().await {
+                    Ok(config) => {
+                        let (profile, notice) = profile_from_query(&page_query(), &config);
+                        state.dispatch(Action::ConfigLoaded {
+                            config,
+                            profile,
+                            notice,
+                        });
+                    }
+                    Err(message) => state.dispatch(Action::ConfigFailed(message)),
+                }
+            });
+        });
+    }
+
+    // Autorun once the configuration is in, unless the address was wrong.
+    {
+        let state = state.clone();
+        let ready = state.phase == Phase::Ready && state.config.is_some();
+        use_effect_with(ready, move |ready| {
+            let query = page_query();
+            if *ready && query.autorun && state.notice.is_none() && state.run.is_none() {
+                start_run(&state);
+            }
+        });
+    }
+
+    let on_start = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| start_run(&state))
+    };
+    let on_choose = {
+        let state = state.clone();
+        Callback::from(move |id: String| state.dispatch(Action::Choose(id)))
+    };
+
+    let body = match &state.phase {
+        Phase::LoadingConfig => html! {
+            <p class="loading" role="status">{ "Loading Doorway…" }</p>
+        },
+        Phase::ConfigFailed(message) => html! {
+            <div class="notice error" role="alert">
+                <p><strong>{ "Doorway cannot start: " }</strong>{ message }{ "." }</p>
+                <p>{ "Check that you are online, then reload this page." }</p>
+            </div>
+        },
+        _ => {
+            let running = state.phase == Phase::Running;
+            html! {
+                <>
+                    if let Some(notice) = &state.notice {
+                        <div class="notice error" role="alert"><p>{ notice }</p></div>
+                    }
+                    <ProfilePicker
+                        profiles={state.config.as_ref().map(|c| c.profiles.clone()).unwrap_or_default()}
+                        selected={state.profile.clone()}
+                        {running}
+                        on_choose={on_choose}
+                        on_start={on_start}
+                    />
+                    if let Some(run) = &state.run {
+                        <Progress done={run.answers.len()} total={run.total} finished={run.result.is_some()} />
+                        if let Some(result) = &run.result {
+                            <Summary result={result.clone()} />
+                        }
+                        <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))} />
+                        if let Some(result) = &run.result {
+                            <ResultJson result={result.clone()} />
+                        }
+                    }
+                </>
+            }
+        }
+    };
+
+    html! {
+        <>
+            <header class="top">
+                <p class="brand"><span class="logo" aria-hidden="true">{ "⌂" }</span>{ "Doorway" }</p>
+                <h1>{ "Does this network let your device through?" }</h1>
+                <p class="lede">{ "Open this page on the network you want to check. It tests, from your browser, the ports your device or app needs." }</p>
+            </header>
+            <main id="main">{ body }</main>
+            <footer class="foot">
+                <p>{ "A browser can test outgoing TCP and UDP to this server. It cannot test incoming traffic, or ports browsers refuse to use (such as 53, 123, 554 and 5060); those are marked as not testable, never as blocked." }</p>
+            </footer>
+        </>
+    }
+}

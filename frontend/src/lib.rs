@@ -1,0 +1,8 @@
+//! Doorway's page, compiled to WebAssembly. It probes from the user's network
+//! with what a browser has; all decisions come from doorway-core.
+
+pub mod app;
+pub mod probe;
+pub mod query;
+pub mod state;
+pub mod view;

@@ -1,0 +1,3 @@
+fn main() {
+    yew::Renderer::<doorway_frontend::app::App>::new().render();
+}

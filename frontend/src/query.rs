@@ -1,0 +1,47 @@
+//! What the page's address asks for: `?profile=ring&autorun=1`, or a custom
+//! profile `?tcp=443,8557&udp=16500-65000`.
+
+use doorway_core::profile::{CustomProfileError, Profile};
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageQuery {
+    pub profile: Option<String>,
+    pub tcp: Option<String>,
+    pub udp: Option<String>,
+    pub autorun: bool,
+}
+
+impl PageQuery {
+    /// From `location.search` (with or without the leading `?`).
+    pub fn parse(search: &str) -> PageQuery {
+        let Ok(params) = web_sys::UrlSearchParams::new_with_str(search) else {
+            return PageQuery::default();
+        };
+        let get = |name: &str| params.get(name).filter(|v| !v.trim().is_empty());
+        PageQuery {
+            profile: get("profile"),
+            tcp: params.get("tcp"),
+            udp: params.get("udp"),
+            autorun: matches!(get("autorun").as_deref(), Some("1" | "true" | "yes")),
+        }
+    }
+
+    pub fn has_custom_ports(&self) -> bool {
+        self.tcp.is_some() || self.udp.is_some()
+    }
+
+    /// The custom profile the address describes, if it lists ports.
+    pub fn custom_profile(&self) -> Option<Result<Profile, CustomProfileError>> {
+        self.has_custom_ports()
+            .then(|| Profile::custom(self.tcp.as_deref(), self.udp.as_deref()))
+    }
+
+    /// The custom lists as they appear in a URL, for the result.
+    pub fn custom_spec(&self) -> Option<String> {
+        let parts: Vec<String> = [("tcp", &self.tcp), ("udp", &self.udp)]
+            .into_iter()
+            .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name}={v}")))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("&"))
+    }
+}

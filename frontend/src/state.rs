@@ -1,0 +1,186 @@
+//! The state of one page: configuration, chosen profile, and the run in
+//! progress. A pure reducer; the probes run outside and send their answers in.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use doorway_core::api::{ConfigResponse, EchoResponse};
+use doorway_core::plan::ProbeTarget;
+use doorway_core::result::{ClientInfo, ProfileRef, ServerRef};
+use doorway_core::{CheckPlan, CheckResult, ProbeOutcome, Profile, Verdict, RESULT_SCHEMA};
+use yew::Reducible;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    LoadingConfig,
+    ConfigFailed(String),
+    Ready,
+    Running,
+    Finished,
+}
+
+/// A run in progress or finished.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub id: u32,
+    pub profile: Rc<Profile>,
+    pub custom_spec: Option<String>,
+    pub plan: Rc<CheckPlan>,
+    pub total: usize,
+    pub answers: HashMap<ProbeTarget, ProbeOutcome>,
+    /// `None` until /api/echo answered or failed.
+    pub echo: Option<Option<EchoResponse>>,
+    pub started_at: String,
+    pub started_ms: f64,
+    pub server: ServerRef,
+    pub user_agent: String,
+    pub result: Option<Rc<CheckResult>>,
+}
+
+impl Run {
+    pub fn done(&self) -> bool {
+        self.answers.len() >= self.total && self.echo.is_some()
+    }
+
+    fn finish(&mut self, now_ms: f64) {
+        let requirements = self.plan.results(&self.answers);
+        let verdict = Verdict::from_results(&requirements);
+        let public_address = self.echo.clone().flatten().map(|echo| echo.address);
+        self.result = Some(Rc::new(CheckResult {
+            schema: RESULT_SCHEMA.into(),
+            started_at: self.started_at.clone(),
+            duration_ms: (now_ms - self.started_ms).max(0.0) as u64,
+            profile: ProfileRef {
+                id: self.profile.id.clone(),
+                name: self.profile.name.clone(),
+                custom: self.custom_spec.clone(),
+            },
+            server: self.server.clone(),
+            client: ClientInfo {
+                user_agent: self.user_agent.clone(),
+                public_address,
+            },
+            requirements,
+            verdict,
+        }));
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageState {
+    pub phase: Phase,
+    pub config: Option<Rc<ConfigResponse>>,
+    /// The profile to check: a built-in one or one from the address.
+    pub profile: Option<Rc<Profile>>,
+    /// A problem with the address (unknown profile, bad port list).
+    pub notice: Option<String>,
+    pub run: Option<Run>,
+    next_run_id: u32,
+}
+
+impl Default for PageState {
+    fn default() -> Self {
+        PageState {
+            phase: Phase::LoadingConfig,
+            config: None,
+            profile: None,
+            notice: None,
+            run: None,
+            next_run_id: 1,
+        }
+    }
+}
+
+pub enum Action {
+    ConfigLoaded {
+        config: ConfigResponse,
+        profile: Option<Profile>,
+        notice: Option<String>,
+    },
+    ConfigFailed(String),
+    Choose(String),
+    Started(Box<Run>),
+    Answer {
+        run: u32,
+        target: ProbeTarget,
+        outcome: ProbeOutcome,
+        now_ms: f64,
+    },
+    Echo {
+        run: u32,
+        echo: Option<EchoResponse>,
+        now_ms: f64,
+    },
+}
+
+impl PageState {
+    pub fn next_run_id(&self) -> u32 {
+        self.next_run_id
+    }
+}
+
+impl Reducible for PageState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut state = (*self).clone();
+        match action {
+            Action::ConfigLoaded {
+                config,
+                profile,
+                notice,
+            } => {
+                state.profile = profile
+                    .or_else(|| config.profiles.first().cloned())
+                    .map(Rc::new);
+                state.config = Some(Rc::new(config));
+                state.notice = notice;
+                state.phase = Phase::Ready;
+            }
+            Action::ConfigFailed(message) => state.phase = Phase::ConfigFailed(message),
+            Action::Choose(id) => {
+                let chosen = state
+                    .config
+                    .as_ref()
+                    .and_then(|c| c.profiles.iter().find(|p| p.id == id).cloned());
+                if let Some(profile) = chosen {
+                    state.profile = Some(Rc::new(profile));
+                    state.notice = None;
+                    state.run = None;
+                    state.phase = Phase::Ready;
+                }
+            }
+            Action::Started(run) => {
+                state.next_run_id = run.id + 1;
+                state.run = Some(*run);
+                state.phase = Phase::Running;
+            }
+            Action::Answer {
+                run,
+                target,
+                outcome,
+                now_ms,
+            } => {
+                let Some(current) = state.run.as_mut().filter(|r| r.id == run) else {
+                    return self;
+                };
+                current.answers.insert(target, outcome);
+                if current.done() {
+                    current.finish(now_ms);
+                    state.phase = Phase::Finished;
+                }
+            }
+            Action::Echo { run, echo, now_ms } => {
+                let Some(current) = state.run.as_mut().filter(|r| r.id == run) else {
+                    return self;
+                };
+                current.echo = Some(echo);
+                if current.done() {
+                    current.finish(now_ms);
+                    state.phase = Phase::Finished;
+                }
+            }
+        }
+        Rc::new(state)
+    }
+}

@@ -1,0 +1,258 @@
+//! Presentational components: no state of their own beyond their props.
+
+use std::rc::Rc;
+
+use doorway_core::browser::Untestable;
+use doorway_core::result::{RequirementResult, RequirementStatus, UntestedReason};
+use doorway_core::verdict::Finding;
+use doorway_core::{CheckResult, Overall, ProbeOutcome, Profile};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PickerProps {
+    pub profiles: Vec<Profile>,
+    pub selected: Option<Rc<Profile>>,
+    pub running: bool,
+    pub on_choose: Callback<String>,
+    pub on_start: Callback<MouseEvent>,
+}
+
+#[component]
+pub fn ProfilePicker(props: &PickerProps) -> Html {
+    let onchange = {
+        let on_choose = props.on_choose.clone();
+        move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            on_choose.emit(select.value());
+        }
+    };
+    let selected_id = props.selected.as_ref().map(|p| p.id.clone());
+    let custom = props
+        .selected
+        .as_ref()
+        .filter(|p| !props.profiles.iter().any(|b| b.id == p.id));
+    html! {
+        <section class="setup" aria-label="What to check">
+            <label for="profile">{ "Device or app" }</label>
+            <select id="profile" {onchange} disabled={props.running}>
+                if let Some(custom) = custom {
+                    <option value={custom.id.clone()} selected=true>{ &custom.name }</option>
+                }
+                { for props.profiles.iter().map(|p| html! {
+                    <option value={p.id.clone()} selected={selected_id.as_deref() == Some(p.id.as_str())}>{ &p.name }</option>
+                }) }
+            </select>
+            if let Some(profile) = &props.selected {
+                <p class="profile-summary">{ &profile.summary }</p>
+            }
+            <button id="start" class="start" type="button" onclick={props.on_start.clone()}
+                disabled={props.running || props.selected.is_none()}>
+                { if props.running { "Checking…" } else { "Start check" } }
+            </button>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ProgressProps {
+    pub done: usize,
+    pub total: usize,
+    pub finished: bool,
+}
+
+#[component]
+pub fn Progress(props: &ProgressProps) -> Html {
+    let label = if props.finished {
+        format!("Finished: {} port checks", props.total)
+    } else {
+        format!("Checking ports: {} of {} answered", props.done, props.total)
+    };
+    html! {
+        <section class="progress" aria-live="polite">
+            <progress max={props.total.max(1).to_string()} value={props.done.to_string()} aria-label="Progress"></progress>
+            <p id="progress-text">{ label }</p>
+        </section>
+    }
+}
+
+fn overall_class(overall: Overall) -> &'static str {
+    match overall {
+        Overall::Ready => "ready",
+        Overall::Partly => "partly",
+        Overall::NotReady => "not-ready",
+        Overall::CouldNotTell => "unknown",
+    }
+}
+
+fn finding_line(finding: &Finding) -> Html {
+    let what = match finding.status {
+        RequirementStatus::Partial { reachable, probed } => {
+            format!("{} {}: only {reachable} of {probed} checked ports open", finding.protocol, finding.ports)
+        }
+        RequirementStatus::Blocked { filtered: true } => {
+            format!("{} {} blocked (silently dropped)", finding.protocol, finding.ports)
+        }
+        _ => format!("{} {} blocked", finding.protocol, finding.ports),
+    };
+    html! {
+        <li>
+            <strong>{ &finding.breaks }</strong>
+            <span class="why">{ format!(" — {what} ({}).", finding.purpose) }</span>
+            if !finding.required { <span class="optional">{ " Optional." }</span> }
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    pub result: Rc<CheckResult>,
+}
+
+#[component]
+pub fn Summary(props: &SummaryProps) -> Html {
+    let verdict = &props.result.verdict;
+    let class = classes!("verdict", overall_class(verdict.overall));
+    html! {
+        <section {class} id="verdict" role="status" aria-live="polite">
+            <h2>{ verdict.overall.headline() }</h2>
+            if !verdict.failures.is_empty() {
+                <ul class="failures">{ for verdict.failures.iter().map(finding_line) }</ul>
+                <p class="advice">{ "What to do: allow these ports in your router's firewall (or relax its settings). If the router is not the cause, call your internet provider and give them the table below." }</p>
+            }
+            if !verdict.unchecked.is_empty() {
+                <p>{ format!("{} requirement(s) could not be checked because this Doorway server does not offer those ports.", verdict.unchecked.len()) }</p>
+            }
+            if !verdict.untestable.is_empty() {
+                <p class="untestable">{ format!(
+                    "Not testable from a browser: {}. ",
+                    verdict.untestable.iter().map(|f| format!("{} {}", f.protocol, f.ports)).collect::<Vec<_>>().join(", ")
+                ) }{ "These are not counted as blocked." }</p>
+            }
+        </section>
+    }
+}
+
+fn outcome_label(outcome: ProbeOutcome) -> (String, &'static str) {
+    match outcome {
+        ProbeOutcome::Reachable { ms } => (format!("Open ({ms} ms)"), "open"),
+        ProbeOutcome::Refused { ms } => (format!("Refused ({ms} ms)"), "blocked"),
+        ProbeOutcome::Filtered { timeout_ms } => (
+            format!("No answer in {:.0} s (dropped)", f64::from(timeout_ms) / 1000.0),
+            "blocked",
+        ),
+        ProbeOutcome::NotTestable {
+            reason: Untestable::BrowserRefusedPort,
+        } => ("Browsers cannot test this port".into(), "untestable"),
+        ProbeOutcome::NotTestable {
+            reason: Untestable::Inbound,
+        } => ("Incoming: not testable".into(), "untestable"),
+        ProbeOutcome::NotServed => ("Not offered by this server".into(), "unchecked"),
+    }
+}
+
+fn status_label(result: &RequirementResult, pending: usize) -> (String, &'static str) {
+    if pending > 0 {
+        return ("Checking…".into(), "pending");
+    }
+    match result.status {
+        RequirementStatus::Open => ("Open".into(), "open"),
+        RequirementStatus::Partial { reachable, probed } => {
+            (format!("{reachable} of {probed} open"), "partial")
+        }
+        RequirementStatus::Blocked { .. } => ("Blocked".into(), "blocked"),
+        RequirementStatus::Untested {
+            reason: UntestedReason::BrowserRefusedPort,
+        } => ("Not testable in a browser".into(), "untestable"),
+        RequirementStatus::Untested {
+            reason: UntestedReason::Inbound,
+        } => ("Incoming: not testable".into(), "untestable"),
+        RequirementStatus::Untested {
+            reason: UntestedReason::NotServed,
+        } => ("Not checked".into(), "unchecked"),
+    }
+}
+
+fn untested_explanation(result: &RequirementResult) -> Option<&'static str> {
+    match result.status {
+        RequirementStatus::Untested {
+            reason: UntestedReason::BrowserRefusedPort,
+        } => Some(Untestable::BrowserRefusedPort.explanation()),
+        RequirementStatus::Untested {
+            reason: UntestedReason::Inbound,
+        } => Some(Untestable::Inbound.explanation()),
+        RequirementStatus::Untested {
+            reason: UntestedReason::NotServed,
+        } => Some("This Doorway server does not listen on this port, so it could not be checked. This says nothing about your network."),
+        _ => None,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RequirementsProps {
+    pub results: Rc<Vec<RequirementResult>>,
+    /// Per requirement, probes still waiting for an answer.
+    pub pending: Rc<Vec<usize>>,
+}
+
+#[component]
+pub fn Requirements(props: &RequirementsProps) -> Html {
+    html! {
+        <section class="ports" aria-labelledby="ports-heading">
+            <h2 id="ports-heading">{ "Port by port" }</h2>
+            <ul class="requirements">
+                { for props.results.iter().zip(props.pending.iter()).map(|(r, &pending)| {
+                    let (label, class) = status_label(r, pending);
+                    let many = r.probes.len() > 1;
+                    html! {
+                        <li class={classes!("requirement", class)}
+                            data-protocol={r.protocol.to_string().to_lowercase()} data-ports={r.ports.to_string()}>
+                            <div class="req-head">
+                                <span class="ports-label">{ format!("{} {}", r.protocol, r.ports) }</span>
+                                <span class={classes!("chip", class)}>{ label }</span>
+                            </div>
+                            <p class="purpose">
+                                { &r.purpose }
+                                if !r.required { <span class="optional">{ " (optional)" }</span> }
+                            </p>
+                            if many {
+                                <ul class="probes">
+                                    { for r.probes.iter().map(|p| {
+                                        let (label, class) = outcome_label(p.outcome);
+                                        html! { <li class={class}><span class="port">{ p.port }</span>{ " " }{ label }</li> }
+                                    }) }
+                                </ul>
+                            } else if let Some(p) = r.probes.first() {
+                                if !matches!(p.outcome, ProbeOutcome::NotTestable { .. } | ProbeOutcome::NotServed) {
+                                    <p class="detail">{ outcome_label(p.outcome).0 }</p>
+                                }
+                            }
+                            if let (0, Some(text)) = (pending, untested_explanation(r)) {
+                                <p class="detail">{ text }</p>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ResultJsonProps {
+    pub result: Rc<CheckResult>,
+}
+
+/// The machine-readable result, where other tools and tests read it.
+#[component]
+pub fn ResultJson(props: &ResultJsonProps) -> Html {
+    let json = serde_json::to_string(&*props.result).unwrap_or_default();
+    // Benchmarks read this mark: page load to published result.
+    use_effect_with(props.result.clone(), |_| {
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark("doorway:result");
+        }
+    });
+    html! {
+        <script type="application/json" id="doorway-result">{ json }</script>
+    }
+}

@@ -1,0 +1,69 @@
+//! The page's own code in Chromium: address parsing, real fetch probes, and
+//! the app's error screen when the server cannot be reached.
+#![cfg(target_arch = "wasm32")]
+
+use doorway_core::ProbeOutcome;
+use doorway_frontend::probe::probe_tcp;
+use doorway_frontend::query::PageQuery;
+use gloo::timers::future::TimeoutFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn reads_profile_autorun_and_custom_ports_from_the_address() {
+    let query = PageQuery::parse("?profile=ring&autorun=1");
+    assert_eq!(query.profile.as_deref(), Some("ring"));
+    assert!(query.autorun);
+    assert!(query.custom_profile().is_none());
+
+    let query = PageQuery::parse("tcp=443,8557,9998-9999&udp=3478,16500-65000");
+    assert!(!query.autorun);
+    let profile = query.custom_profile().unwrap().unwrap();
+    assert_eq!(profile.requirements.len(), 5);
+    assert_eq!(query.custom_spec().as_deref(), Some("tcp=443,8557,9998-9999&udp=3478,16500-65000"));
+
+    let error = PageQuery::parse("?tcp=9-1").custom_profile().unwrap().unwrap_err();
+    assert!(error.to_string().contains("runs backwards"), "{error}");
+    assert!(!PageQuery::parse("?autorun=0").autorun);
+}
+
+fn origin() -> String {
+    web_sys::window().unwrap().location().origin().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_server_that_answers_reads_reachable() {
+    // The test runner's own server: same origin, so it answers and CORS allows it.
+    let outcome = probe_tcp(&format!("{}/", origin()), 3000).await;
+    assert!(matches!(outcome, ProbeOutcome::Reachable { .. }), "{outcome:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_port_reads_refused_fast() {
+    // Nothing listens on loopback port 47 (and it is not on the browser's refused list).
+    let outcome = probe_tcp("http://127.0.0.1:47/probe", 3000).await;
+    match outcome {
+        ProbeOutcome::Refused { ms } => assert!(ms < 1000, "{ms} ms"),
+        other => panic!("expected refused, got {other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_page_says_what_to_do_when_the_server_is_unreachable() {
+    // The runner's server has no /api/config: the app must explain, not hang.
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<doorway_frontend::app::App>::with_root(root.clone()).render();
+    let mut text = String::new();
+    for _ in 0..50 {
+        TimeoutFuture::new(100).await;
+        text = root.text_content().unwrap_or_default();
+        if text.contains("Doorway cannot start") {
+            break;
+        }
+    }
+    assert!(text.contains("Doorway cannot start"), "{text}");
+    assert!(text.contains("reload this page"), "{text}");
+}

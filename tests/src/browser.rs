@@ -1,0 +1,179 @@
+//! Headless Chromium driven through chromedriver (WebDriver).
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use doorway_core::CheckResult;
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use tokio::process::{Child, Command};
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+/// Flags from shared/BROWSER-FACTS.md: no sandbox as root, no background
+/// traffic, and no DNS look-up leaves the machine.
+fn chromium_args(profile: &std::path::Path, extra_hosts: &[&str]) -> Vec<String> {
+    let mut rules = String::from("MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost");
+    for host in extra_hosts {
+        rules.push_str(&format!(" , EXCLUDE {host}"));
+    }
+    vec![
+        "--headless".into(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--ignore-certificate-errors".into(),
+        format!("--host-resolver-rules={rules}"),
+        format!("--user-data-dir={}", profile.join("chromium").display()),
+        "--window-size=1280,900".into(),
+    ]
+}
+
+impl Browser {
+    pub async fn start() -> Result<Browser> {
+        Self::start_with_hosts(&[]).await
+    }
+
+    pub async fn start_with_hosts(extra_hosts: &[&str]) -> Result<Browser> {
+        let profile = TempDir::new("browser")?;
+        let port = free_port()?;
+        let driver = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .env("XDG_CONFIG_HOME", profile.0.join("config"))
+            .env("XDG_CACHE_HOME", profile.0.join("cache"))
+            .env("XDG_DATA_HOME", profile.0.join("data"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting /usr/bin/chromedriver (cargo xtask test installs it)")?;
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": "/usr/bin/chromium",
+                "args": chromium_args(&profile.0, extra_hosts),
+            }),
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            let attempt = ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await;
+            match attempt {
+                Ok(client) => break client,
+                Err(error) if Instant::now() > deadline => {
+                    bail!("chromedriver did not start Chromium: {error}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        };
+        Ok(Browser {
+            client,
+            driver,
+            _profile: profile,
+        })
+    }
+
+    /// Waits for the page to publish its result and parses it with the
+    /// schema's own reader (version and every field checked).
+    pub async fn wait_for_result(&self, within: Duration) -> Result<CheckResult> {
+        let deadline = Instant::now() + within;
+        loop {
+            let value = self
+                .client
+                .execute(
+                    "const e = document.getElementById('doorway-result'); return e ? e.textContent : null;",
+                    vec![],
+                )
+                .await?;
+            if let Some(text) = value.as_str() {
+                return CheckResult::from_json(text).context("the published result does not match the schema");
+            }
+            if Instant::now() > deadline {
+                let body = self.text("body").await.unwrap_or_default();
+                bail!("no result within {within:?}; the page shows:\n{body}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The visible text of the first element matching `css`.
+    pub async fn text(&self, css: &str) -> Result<String> {
+        let value = self
+            .client
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+                vec![serde_json::Value::String(css.into())],
+            )
+            .await?;
+        value
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("no element {css}"))
+    }
+
+    /// Waits until an element matching `css` exists, then returns its text.
+    pub async fn wait_text(&self, css: &str, within: Duration) -> Result<String> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(text) = self.text(css).await {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                bail!("no element {css} within {within:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn close(mut self) -> Result<()> {
+        let client = self.client.clone();
+        client.close().await?;
+        let _ = self.driver.start_kill();
+        Ok(())
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.start_kill();
+    }
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// A folder removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> Result<TempDir> {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("doorway-{label}-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(TempDir(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,0 +1,47 @@
+//! A tiny HTTP/1.1 client for talking to the worker from tests, without a
+//! browser. One request per connection, bounded in time.
+
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+pub struct Response {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+/// Sends `raw` (a whole request) to `addr` and reads until the server closes.
+pub async fn exchange(addr: &str, raw: &[u8]) -> Result<Response> {
+    let work = async {
+        let mut stream = TcpStream::connect(addr).await.with_context(|| format!("connect {addr}"))?;
+        stream.write_all(raw).await?;
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).await?;
+        anyhow::Ok(bytes)
+    };
+    let bytes = tokio::time::timeout(Duration::from_secs(10), work)
+        .await
+        .context("the server did not answer within 10 s")??;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        bail!("not an HTTP response: {text:?}");
+    };
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("no status in {head:?}"))?;
+    Ok(Response {
+        status,
+        head: head.to_owned(),
+        body: body.to_owned(),
+    })
+}
+
+pub async fn get(addr: &str, path: &str) -> Result<Response> {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    exchange(addr, request.as_bytes()).await
+}

@@ -1,0 +1,9 @@
+//! Doorway's worker: serves the app and its API, and answers the browser's
+//! probes on every port the profiles need.
+
+pub mod error;
+pub mod ports;
+pub mod routes;
+pub mod server;
+pub mod sniff;
+pub mod tls;

@@ -1,0 +1,144 @@
+//! `doorway`: the worker binary.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+use doorway_core::api::{ConfigResponse, ProbeConfig};
+use doorway_core::plan::ServedPorts;
+use doorway_core::profile::builtin_profiles;
+use doorway_core::PortList;
+use doorway_worker::ports::{bind_tcp, profile_tcp_ports};
+use doorway_worker::routes::{app_router, probe_router, AppState};
+use doorway_worker::server::{serve, Endpoint};
+use doorway_worker::tls::Tls;
+
+/// Extra ports beyond the profiles' are for a few vendor ports, not a range scan.
+const MAX_EXTRA_TCP_PORTS: u32 = 256;
+
+#[derive(Debug, Parser)]
+#[command(name = "doorway", version, about = "Doorway's worker: the app, its API and the probe ports.")]
+struct Args {
+    /// Address to listen on (every port uses it).
+    #[arg(long, default_value = "127.0.0.1")]
+    listen: IpAddr,
+    /// Port of the app and its API.
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Host name the browser sends probes to (as in the certificate); default:
+    /// the host the page was loaded from.
+    #[arg(long)]
+    public_host: Option<String>,
+    /// PEM certificate chain for TLS on every port (with --tls-key). Without
+    /// it a self-signed certificate is generated.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// The built frontend (Trunk's dist folder).
+    #[arg(long, default_value = "dist")]
+    dist: PathBuf,
+    /// More TCP ports to serve probes on, e.g. 8443,40000-40010.
+    #[arg(long, value_parser = parse_port_list)]
+    tcp_ports: Option<PortList>,
+    /// How long the page waits for one probe before calling it filtered.
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(500..=30_000))]
+    probe_timeout_ms: u32,
+}
+
+fn parse_port_list(text: &str) -> Result<PortList, String> {
+    let list: PortList = text.parse().map_err(|e: doorway_core::PortListError| e.to_string())?;
+    if list.port_count() > MAX_EXTRA_TCP_PORTS {
+        return Err(format!(
+            "{} ports is too many; at most {MAX_EXTRA_TCP_PORTS} extra ports",
+            list.port_count()
+        ));
+    }
+    Ok(list)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_target(false)
+        .init();
+    let args = Args::parse();
+    let profiles = builtin_profiles().context("the built-in profiles are broken")?;
+
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Tls::from_files(cert, key).context("loading TLS files")?,
+        _ => {
+            let mut names = vec!["localhost".to_owned(), args.listen.to_string()];
+            names.extend(args.public_host.clone());
+            Tls::self_signed(names).context("making a self-signed certificate")?
+        }
+    };
+
+    let app_listener = tokio::net::TcpListener::bind((args.listen, args.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{} for the app", args.listen, args.port))?;
+
+    let mut wanted = profile_tcp_ports(&profiles);
+    if let Some(extra) = &args.tcp_ports {
+        wanted.extend(extra.ranges().iter().flat_map(|r| r.ports()));
+    }
+    wanted.remove(&args.port);
+    let (probe_listeners, unavailable) = bind_tcp(args.listen, wanted).await;
+
+    let mut served = ServedPorts::default();
+    served.tcp.insert(args.port);
+    for listener in &probe_listeners {
+        served.tcp.insert(listener.local_addr()?.port());
+    }
+
+    let dist = args.dist.join("index.html").is_file().then(|| args.dist.clone());
+    if dist.is_none() {
+        tracing::warn!(dist = %args.dist.display(), "no built app there: the API and probes work, the page does not");
+    }
+    let state = Arc::new(AppState {
+        config: ConfigResponse {
+            profiles,
+            probe: ProbeConfig {
+                host: args.public_host.clone(),
+                timeout_ms: args.probe_timeout_ms,
+                served: served.clone(),
+                unavailable: unavailable.clone(),
+            },
+        },
+        dist,
+    });
+
+    let mut endpoints = vec![Endpoint {
+        listener: app_listener,
+        router: app_router(state),
+    }];
+    let probes = probe_router();
+    endpoints.extend(probe_listeners.into_iter().map(|listener| Endpoint {
+        listener,
+        router: probes.clone(),
+    }));
+
+    let host = match args.listen {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        IpAddr::V4(v4) => v4.to_string(),
+    };
+    let ports: Vec<String> = served.tcp.iter().map(u16::to_string).collect();
+    println!("Doorway is serving http://{host}:{}/", args.port);
+    println!("  probe ports (TCP, http and https): {}", ports.join(", "));
+    for port in &unavailable {
+        println!("  not served: TCP {} ({})", port.port, port.reason);
+    }
+
+    tokio::select! {
+        () = serve(endpoints, Some(tls.config)) => Ok(()),
+        result = tokio::signal::ctrl_c() => {
+            result.context("waiting for Ctrl-C")?;
+            println!("Doorway stopped.");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The HTTP routes: the app and its API on the app port, and the small probe
+//! surface on every probe port.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::{Extension, Json, Router};
+use doorway_core::api::{ConfigResponse, EchoResponse, ProbeResponse};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::error::ApiError;
+use crate::server::ConnectionInfo;
+
+/// What the routes need, built once at start-up.
+pub struct AppState {
+    pub config: ConfigResponse,
+    /// The built frontend (Trunk's dist folder), if there is one.
+    pub dist: Option<PathBuf>,
+}
+
+/// Headers worth echoing: they show proxies and the client, nothing private.
+const ECHOED_HEADERS: &[&str] = &[
+    "user-agent",
+    "accept-language",
+    "via",
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-proto",
+    "x-real-ip",
+];
+
+pub fn app_router(state: Arc<AppState>) -> Router {
+    let api = Router::new()
+        .route("/api/config", get(config))
+        .route("/api/echo", get(echo))
+        .route("/api", any(no_such_route))
+        .route("/api/{*rest}", any(no_such_route))
+        .route("/probe", get(probe).options(probe_preflight));
+    let app = match &state.dist {
+        Some(dist) => api.fallback_service(
+            ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))),
+        ),
+        None => api.fallback(|| async { ApiError::AppNotBuilt }),
+    };
+    app.method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+pub fn probe_router() -> Router {
+    Router::new()
+        .route("/probe", get(probe).options(probe_preflight))
+        .route("/api/echo", get(echo))
+        .fallback(|uri: Uri| async move {
+            ApiError::ProbePortOnly {
+                path: uri.path().into(),
+            }
+        })
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn config(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(state.config.clone()),
+    )
+        .into_response()
+}
+
+async fn echo(
+    Extension(connection): Extension<ConnectionInfo>,
+    version: Version,
+    headers: HeaderMap,
+) -> Response {
+    let headers: BTreeMap<String, String> = ECHOED_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = headers.get(*name)?.to_str().ok()?;
+            Some((name.to_string(), value.to_owned()))
+        })
+        .collect();
+    let body = EchoResponse {
+        address: connection.peer.ip().to_canonical().to_string(),
+        port: connection.peer.port(),
+        server_port: connection.local_port,
+        tls: connection.tls,
+        http_version: format!("{version:?}"),
+        headers,
+    };
+    with_probe_headers(Json(body).into_response())
+}
+
+async fn probe(Extension(connection): Extension<ConnectionInfo>) -> Response {
+    with_probe_headers(
+        Json(ProbeResponse {
+            port: connection.local_port,
+            tls: connection.tls,
+        })
+        .into_response(),
+    )
+}
+
+/// Private Network Access preflights ask before a public page reaches a private
+/// address; probes must answer them or local checks fail.
+async fn probe_preflight() -> Response {
+    let mut response = with_probe_headers(StatusCode::NO_CONTENT.into_response());
+    let headers = response.headers_mut();
+    headers.insert(
+        "access-control-allow-private-network",
+        HeaderValue::from_static("true"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, OPTIONS"),
+    );
+    headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    response
+}
+
+/// Any origin may probe: the answer says only that the port is open.
+fn with_probe_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert("timing-allow-origin", HeaderValue::from_static("*"));
+    response
+}
+
+async fn no_such_route(method: Method, uri: Uri) -> ApiError {
+    ApiError::NoSuchRoute {
+        method: method.to_string(),
+        path: uri.path().into(),
+    }
+}
+
+async fn method_not_allowed(request: Request) -> ApiError {
+    ApiError::MethodNotAllowed {
+        method: request.method().to_string(),
+        path: request.uri().path().into(),
+    }
+}

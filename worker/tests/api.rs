@@ -1,0 +1,233 @@
+//! The worker's HTTP surface over real sockets on loopback (port 0).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use doorway_core::api::{
+    ConfigResponse, EchoResponse, ErrorResponse, ProbeConfig, ProbeResponse,
+};
+use doorway_core::plan::ServedPorts;
+use doorway_core::profile::builtin_profiles;
+use doorway_worker::routes::{app_router, probe_router, AppState};
+use doorway_worker::server::{serve, Endpoint};
+use doorway_worker::tls::Tls;
+use rustls::pki_types::ServerName;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+struct Running {
+    app: String,
+    probe: String,
+    certificate: rustls::pki_types::CertificateDer<'static>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn start(dist: Option<std::path::PathBuf>) -> Running {
+    let app = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let probe = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let app_addr = app.local_addr().unwrap().to_string();
+    let probe_addr = probe.local_addr().unwrap().to_string();
+    let tls = Tls::self_signed(vec!["localhost".into(), "127.0.0.1".into()]).unwrap();
+    let mut served = ServedPorts::default();
+    served.tcp.insert(probe.local_addr().unwrap().port());
+    let state = Arc::new(AppState {
+        config: ConfigResponse {
+            profiles: builtin_profiles().unwrap(),
+            probe: ProbeConfig {
+                host: None,
+                timeout_ms: 3000,
+                served,
+                unavailable: Vec::new(),
+            },
+        },
+        dist,
+    });
+    let endpoints = vec![
+        Endpoint { listener: app, router: app_router(state) },
+        Endpoint { listener: probe, router: probe_router() },
+    ];
+    let task = tokio::spawn(serve(endpoints, Some(tls.config)));
+    Running { app: app_addr, probe: probe_addr, certificate: tls.certificate, task }
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+async fn send(addr: &str, raw: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(raw).await.unwrap();
+    let mut bytes = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut bytes))
+        .await
+        .expect("the server answers and closes within 5 s")
+        .unwrap();
+    parse(&bytes)
+}
+
+fn parse(bytes: &[u8]) -> Reply {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Reply { status, head: head.to_lowercase(), body: body.to_owned() }
+}
+
+async fn request(addr: &str, method: &str, path: &str) -> Reply {
+    let raw = format!("{method} {path} HTTP/1.1\r\nHost: x\r\nUser-Agent: doorway-test\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    send(addr, raw.as_bytes()).await
+}
+
+fn error_of(reply: &Reply) -> ErrorResponse {
+    serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("not a JSON error ({e}): {}", reply.body))
+}
+
+#[tokio::test]
+async fn config_lists_profiles_and_served_ports() {
+    let server = start(None).await;
+    let reply = request(&server.app, "GET", "/api/config").await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.head.contains("cache-control: no-store"));
+    let config: ConfigResponse = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(config.profiles.len(), 6);
+    let probe_port: u16 = server.probe.rsplit(':').next().unwrap().parse().unwrap();
+    assert!(config.probe.served.tcp.contains(&probe_port));
+}
+
+#[tokio::test]
+async fn echo_reports_what_the_server_sees() {
+    let server = start(None).await;
+    let reply = request(&server.app, "GET", "/api/echo").await;
+    assert_eq!(reply.status, 200);
+    let echo: EchoResponse = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(echo.address, "127.0.0.1");
+    assert!(!echo.tls);
+    assert_eq!(echo.headers.get("user-agent").map(String::as_str), Some("doorway-test"));
+    assert_eq!(echo.http_version, "HTTP/1.1");
+}
+
+#[tokio::test]
+async fn probe_answers_any_origin_and_is_never_cached() {
+    let server = start(None).await;
+    let reply = request(&server.probe, "GET", "/probe").await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.head.contains("access-control-allow-origin: *"), "{}", reply.head);
+    assert!(reply.head.contains("cache-control: no-store"));
+    let probe: ProbeResponse = serde_json::from_str(&reply.body).unwrap();
+    assert!(!probe.tls);
+
+    let preflight = request(&server.probe, "OPTIONS", "/probe").await;
+    assert_eq!(preflight.status, 204);
+    assert!(preflight.head.contains("access-control-allow-private-network: true"));
+}
+
+#[tokio::test]
+async fn unknown_api_routes_and_methods_get_json_errors() {
+    let server = start(None).await;
+    let reply = request(&server.app, "GET", "/api/nope").await;
+    assert_eq!(reply.status, 404);
+    let error = error_of(&reply);
+    assert_eq!(error.error.code, "not_found");
+    assert!(error.error.message.contains("GET /api/nope"), "{}", error.error.message);
+
+    let reply = request(&server.app, "DELETE", "/api/config").await;
+    assert_eq!(reply.status, 405);
+    assert_eq!(error_of(&reply).error.code, "method_not_allowed");
+
+    let reply = request(&server.probe, "GET", "/api/config").await;
+    assert_eq!(reply.status, 404);
+    assert!(error_of(&reply).error.message.contains("probe port"));
+}
+
+#[tokio::test]
+async fn without_a_built_app_the_page_says_how_to_build_it() {
+    let server = start(None).await;
+    let reply = request(&server.app, "GET", "/").await;
+    assert_eq!(reply.status, 503);
+    assert!(error_of(&reply).error.message.contains("cargo xtask serve"));
+}
+
+#[tokio::test]
+async fn serves_the_built_app_and_its_routes() {
+    let dist = std::env::temp_dir().join(format!("doorway-dist-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<html>doorway</html>").unwrap();
+    let server = start(Some(dist.clone())).await;
+    for path in ["/", "/r/abc123"] {
+        let reply = request(&server.app, "GET", path).await;
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(reply.body.contains("doorway"), "{path}");
+    }
+    std::fs::remove_dir_all(dist).unwrap();
+}
+
+#[tokio::test]
+async fn tls_and_plain_http_share_a_port() {
+    let server = start(None).await;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(server.certificate.clone()).unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let tcp = TcpStream::connect(&server.probe).await.unwrap();
+    let mut tls = connector
+        .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        .await
+        .expect("TLS handshake with the self-signed certificate");
+    tls.write_all(b"GET /probe HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut bytes = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), tls.read_to_end(&mut bytes)).await;
+    let reply = parse(&bytes);
+    assert_eq!(reply.status, 200);
+    let probe: ProbeResponse = serde_json::from_str(&reply.body).unwrap();
+    assert!(probe.tls);
+
+    let plain = request(&server.probe, "GET", "/probe").await;
+    let probe: ProbeResponse = serde_json::from_str(&plain.body).unwrap();
+    assert!(!probe.tls);
+}
+
+#[tokio::test]
+async fn garbage_on_a_probe_port_is_closed_and_the_port_keeps_working() {
+    let server = start(None).await;
+    for garbage in [&b"\x00\x01\x02garbage\r\n\r\n"[..], b"\xff\xfe", b"hello there\r\n\r\n"] {
+        let mut stream = TcpStream::connect(&server.probe).await.unwrap();
+        stream.write_all(garbage).await.unwrap();
+        let mut bytes = Vec::new();
+        tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut bytes))
+            .await
+            .expect("garbage gets the connection closed, not a hang")
+            .ok();
+        assert!(bytes.len() < 1024, "answered garbage with {} bytes", bytes.len());
+    }
+    // A request line that is not HTTP/1 after a valid first letter.
+    let reply = send(&server.probe, b"GARBAGE \x00\x00\r\n\r\n").await;
+    assert!(reply.status == 400 || reply.status == 0, "{}", reply.head);
+    let reply = request(&server.probe, "GET", "/probe").await;
+    assert_eq!(reply.status, 200);
+}
+
+#[tokio::test]
+async fn a_silent_client_does_not_block_others() {
+    let server = start(None).await;
+    let _silent = TcpStream::connect(&server.probe).await.unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(2), request(&server.probe, "GET", "/probe"))
+        .await
+        .expect("served while another client says nothing");
+    assert_eq!(reply.status, 200);
+}

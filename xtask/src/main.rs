@@ -1,0 +1,254 @@
+//! `cargo xtask`: one entry point that installs what the project needs and
+//! runs it. See README.md for the commands.
+
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+const TRUNK_VERSION: &str = "0.21.14";
+/// Debian packages the browser tests and the firewall lab use.
+const TEST_PACKAGES: &[(&str, &str)] = &[
+    ("/usr/bin/chromium", "chromium"),
+    ("/usr/bin/chromedriver", "chromium-driver"),
+    ("/usr/sbin/nft", "nftables"),
+    ("/usr/sbin/ip", "iproute2"),
+];
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  serve [worker flags]  install what is missing, build the app (release) and
+                        serve it (default http://127.0.0.1:8080); flags after
+                        `serve` go to the worker, e.g. --listen, --port,
+                        --public-host, --tls-cert/--tls-key (see --help)
+  test                  install what is missing (also Chromium, chromedriver,
+                        nftables), then run every check: format, clippy, unit
+                        tests, wasm tests in Chromium, end-to-end tests
+  bench                 build for release and print sizes and timings
+";
+
+fn main() -> Result<()> {
+    let mut args = env::args_os().skip(1);
+    let command = args.next().and_then(|c| c.into_string().ok());
+    let rest: Vec<OsString> = args.collect();
+    let xtask = Xtask::new()?;
+    match command.as_deref() {
+        Some("serve") => xtask.serve(rest),
+        Some("test") => xtask.test(),
+        Some("bench") => xtask.bench(),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command `{other}`\n\n{HELP}"),
+    }
+}
+
+struct Xtask {
+    root: PathBuf,
+    /// PATH with cargo's bin folder and node_modules/.bin in front.
+    path: OsString,
+}
+
+impl Xtask {
+    fn new() -> Result<Xtask> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .context("xtask lives inside the workspace")?
+            .to_path_buf();
+        let cargo_home = env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+            .context("neither CARGO_HOME nor HOME is set")?;
+        let mut dirs = vec![root.join("node_modules/.bin"), cargo_home.join("bin")];
+        dirs.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
+        let path = env::join_paths(dirs).context("a PATH entry contains a separator")?;
+        Ok(Xtask { root, path })
+    }
+
+    fn cmd(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command.current_dir(&self.root).env("PATH", &self.path);
+        command
+    }
+
+    fn run(&self, command: &mut Command) -> Result<()> {
+        eprintln!("xtask: {}", describe(command));
+        let status = command
+            .status()
+            .with_context(|| format!("cannot start `{}`", describe(command)))?;
+        if !status.success() {
+            bail!("`{}` failed ({status})", describe(command));
+        }
+        Ok(())
+    }
+
+    fn output(&self, program: &str, args: &[&str]) -> Option<String> {
+        let output = self.cmd(program).args(args).output().ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    // ---- set-up -----------------------------------------------------------
+
+    fn setup_build_tools(&self) -> Result<()> {
+        let targets = self
+            .output("rustup", &["target", "list", "--installed"])
+            .context("rustup is needed to add the wasm32 target")?;
+        if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+            self.run(self.cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+        }
+
+        let trunk = self.output("trunk", &["--version"]).unwrap_or_default();
+        if !trunk.contains(TRUNK_VERSION) {
+            eprintln!("xtask: installing Trunk {TRUNK_VERSION} (a long build, once)");
+            self.run(self.cmd("cargo").args([
+                "install", "--locked", "trunk", "--version", TRUNK_VERSION,
+            ]))?;
+        }
+
+        let wanted = self.locked_version("wasm-bindgen")?;
+        let have = self.output("wasm-bindgen", &["--version"]).unwrap_or_default();
+        if have.split_whitespace().nth(1) != Some(wanted.as_str()) {
+            eprintln!("xtask: installing wasm-bindgen-cli {wanted} (matches Cargo.lock)");
+            // Not --locked: the CLI's own lock file pins crates that no longer build.
+            self.run(self.cmd("cargo").args([
+                "install", "wasm-bindgen-cli", "--version", &wanted,
+            ]))?;
+        }
+
+        if !self.root.join("node_modules/.bin/wasm-opt").exists() {
+            if self.output("npm", &["--version"]).is_none() {
+                self.apt_install(&["npm"])?;
+            }
+            self.run(self.cmd("npm").args(["ci", "--no-audit", "--no-fund"]))?;
+        }
+        Ok(())
+    }
+
+    fn setup_test_tools(&self) -> Result<()> {
+        let missing: Vec<&str> = TEST_PACKAGES
+            .iter()
+            .filter(|(file, _)| !Path::new(file).exists())
+            .map(|(_, package)| *package)
+            .collect();
+        if !missing.is_empty() {
+            self.apt_install(&missing)?;
+        }
+        Ok(())
+    }
+
+    fn apt_install(&self, packages: &[&str]) -> Result<()> {
+        eprintln!("xtask: installing Debian packages {}", packages.join(" "));
+        self.run(self.cmd("apt-get").arg("update"))
+            .context("apt-get needs root; install the packages by hand otherwise")?;
+        self.run(
+            self.cmd("apt-get")
+                .args(["install", "-y", "--no-install-recommends"])
+                .args(packages)
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )
+    }
+
+    /// The version Cargo.lock resolved for `package` (wasm-bindgen-cli must match).
+    fn locked_version(&self, package: &str) -> Result<String> {
+        if !self.root.join("Cargo.lock").exists() {
+            self.run(self.cmd("cargo").arg("generate-lockfile"))?;
+        }
+        let lock = std::fs::read_to_string(self.root.join("Cargo.lock"))
+            .context("reading Cargo.lock")?;
+        let needle = format!("name = \"{package}\"\nversion = \"");
+        let start = lock
+            .find(&needle)
+            .with_context(|| format!("{package} is not in Cargo.lock"))?
+            + needle.len();
+        let end = lock[start..]
+            .find('"')
+            .context("Cargo.lock is malformed")?;
+        Ok(lock[start..start + end].to_owned())
+    }
+
+    // ---- builds -----------------------------------------------------------
+
+    fn build_app(&self) -> Result<()> {
+        self.setup_build_tools()?;
+        // Trunk builds offline; everything must be downloaded first.
+        self.run(self.cmd("cargo").arg("fetch"))?;
+        self.run(
+            self.cmd("trunk")
+                .args(["build", "--release"])
+                .env("TRUNK_OFFLINE", "true")
+                .env("TRUNK_SKIP_VERSION_CHECK", "true"),
+        )?;
+        self.run(self.cmd("cargo").args(["build", "--release", "-p", "doorway-worker"]))
+    }
+
+    fn worker_bin(&self) -> PathBuf {
+        self.target_dir().join("release/doorway")
+    }
+
+    fn target_dir(&self) -> PathBuf {
+        env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.root.join("target"))
+    }
+
+    // ---- commands ---------------------------------------------------------
+
+    fn serve(&self, worker_args: Vec<OsString>) -> Result<()> {
+        self.build_app()?;
+        let mut command = self.cmd(self.worker_bin().to_str().context("target path is not UTF-8")?);
+        command.arg("--dist").arg(self.root.join("dist")).args(worker_args);
+        self.run(&mut command)
+    }
+
+    fn test(&self) -> Result<()> {
+        self.build_app()?;
+        self.setup_test_tools()?;
+        self.run(self.cmd("cargo").args(["fmt", "--all", "--check"]))?;
+        self.run(self.cmd("cargo").args([
+            "clippy", "--workspace", "--all-targets", "--", "-D", "warnings",
+        ]))?;
+        self.run(self.cmd("cargo").args(["test", "--workspace", "--exclude", "doorway-e2e"]))?;
+        self.run(
+            self.cmd("cargo")
+                .args([
+                    "test", "--target", "wasm32-unknown-unknown",
+                    "-p", "doorway-core", "-p", "doorway-frontend",
+                ])
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
+        )?;
+        self.run(
+            self.cmd("cargo")
+                .args(["test", "--release", "-p", "doorway-e2e", "--", "--test-threads=1"])
+                .env("DOORWAY_BIN", self.worker_bin())
+                .env("DOORWAY_DIST", self.root.join("dist")),
+        )
+    }
+
+    fn bench(&self) -> Result<()> {
+        self.build_app()?;
+        self.setup_test_tools()?;
+        self.run(
+            self.cmd("cargo")
+                .args(["run", "--release", "-p", "doorway-e2e", "--bin", "bench"])
+                .env("DOORWAY_BIN", self.worker_bin())
+                .env("DOORWAY_DIST", self.root.join("dist")),
+        )
+    }
+}
+
+fn describe(command: &Command) -> String {
+    let mut text = command.get_program().to_string_lossy().into_owned();
+    for arg in command.get_args() {
+        text.push(' ');
+        text.push_str(&arg.to_string_lossy());
+    }
+    text
+}
