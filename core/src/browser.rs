@@ -58,11 +58,7 @@ impl Untestable {
 }
 
 /// Whether a port of a profile can be checked from a page, and if not, why.
-pub fn testability(
-    protocol: Protocol,
-    port: u16,
-    direction: Direction,
-) -> Result<(), Untestable> {
+pub fn testability(protocol: Protocol, port: u16, direction: Direction) -> Result<(), Untestable> {
     // Same list for TCP (fetch, WebSocket) and UDP (STUN): the protocol does
     // not change the answer today, but the signature keeps the question honest.
     let _ = protocol;
@@ -98,7 +94,10 @@ mod tests {
     #[test]
     fn ordinary_ports_are_testable_and_inbound_never_is() {
         for port in [80, 443, 445, 8557, 9998, 16500, 65000] {
-            assert_eq!(testability(Protocol::Tcp, port, Direction::Outbound), Ok(()));
+            assert_eq!(
+                testability(Protocol::Tcp, port, Direction::Outbound),
+                Ok(())
+            );
         }
         assert_eq!(
             testability(Protocol::Udp, 7076, Direction::Inbound),

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::browser::testability;
 use crate::profile::{Direction, Profile, Protocol, Requirement};
-use crate::result::{PortProbe, ProbeOutcome, RequirementResult, RequirementStatus, UntestedReason};
+use crate::result::{
+    PortProbe, ProbeOutcome, RequirementResult, RequirementStatus, UntestedReason,
+};
 
 /// Ranges up to this size are listed port by port; larger ones are checked on
 /// the server's sample of them.
@@ -177,9 +179,7 @@ pub fn status_of(probes: &[PortProbe]) -> RequirementStatus {
     let blocked: Vec<&PortProbe> = probes.iter().filter(|p| p.outcome.is_blocked()).collect();
     let probed = reachable + blocked.len() as u32;
     if probed == 0 {
-        let not_served = probes
-            .iter()
-            .any(|p| p.outcome == ProbeOutcome::NotServed);
+        let not_served = probes.iter().any(|p| p.outcome == ProbeOutcome::NotServed);
         let reason = if not_served || probes.is_empty() {
             UntestedReason::NotServed
         } else {

@@ -361,7 +361,10 @@ mod tests {
     #[test]
     fn ranges_round_trip_through_serde() {
         let ranges: Vec<PortRange> = serde_json::from_str(r#"[443, "9998-9999"]"#).unwrap();
-        assert_eq!(serde_json::to_string(&ranges).unwrap(), r#"[443,"9998-9999"]"#);
+        assert_eq!(
+            serde_json::to_string(&ranges).unwrap(),
+            r#"[443,"9998-9999"]"#
+        );
         assert!(serde_json::from_str::<PortRange>("0").is_err());
         assert!(serde_json::from_str::<PortRange>("70000").is_err());
         assert!(serde_json::from_str::<PortRange>(r#""9-1""#).is_err());

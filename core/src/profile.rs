@@ -166,9 +166,8 @@ impl Profile {
                 })
             })
             .collect();
-        let describe = |protocol, list: &PortList| {
-            (!list.is_empty()).then(|| format!("{protocol} {list}"))
-        };
+        let describe =
+            |protocol, list: &PortList| (!list.is_empty()).then(|| format!("{protocol} {list}"));
         let summary = [describe(Protocol::Tcp, &tcp), describe(Protocol::Udp, &udp)]
             .into_iter()
             .flatten()
@@ -190,7 +189,9 @@ pub const CUSTOM_PROFILE_ID: &str = "custom";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CustomProfileError {
-    #[error("no ports given: add tcp=… and/or udp=… to the address, e.g. ?tcp=443,8557&udp=16500-65000")]
+    #[error(
+        "no ports given: add tcp=… and/or udp=… to the address, e.g. ?tcp=443,8557&udp=16500-65000"
+    )]
     NoPorts,
     #[error("the {protocol} port list: {error}")]
     Ports {
@@ -206,12 +207,18 @@ mod builtin {
     /// The profile files, embedded so the binary and the wasm agree on them.
     const FILES: &[(&str, &str)] = &[
         ("ring.toml", include_str!("../profiles/ring.toml")),
-        ("ring-alarm.toml", include_str!("../profiles/ring-alarm.toml")),
+        (
+            "ring-alarm.toml",
+            include_str!("../profiles/ring-alarm.toml"),
+        ),
         (
             "ringio-webphone.toml",
             include_str!("../profiles/ringio-webphone.toml"),
         ),
-        ("ringio-sip.toml", include_str!("../profiles/ringio-sip.toml")),
+        (
+            "ringio-sip.toml",
+            include_str!("../profiles/ringio-sip.toml"),
+        ),
         (
             "ringio-desktop.toml",
             include_str!("../profiles/ringio-desktop.toml"),
@@ -254,10 +261,14 @@ mod tests {
 
     #[test]
     fn custom_profile_from_url_lists() {
-        let profile = Profile::custom(Some("443,8557,9998-9999"), Some("3478,16500-65000")).unwrap();
+        let profile =
+            Profile::custom(Some("443,8557,9998-9999"), Some("3478,16500-65000")).unwrap();
         assert_eq!(profile.id, CUSTOM_PROFILE_ID);
         assert_eq!(profile.requirements.len(), 5);
-        assert_eq!(profile.summary, "TCP 443, 8557, 9998–9999; UDP 3478, 16500–65000");
+        assert_eq!(
+            profile.summary,
+            "TCP 443, 8557, 9998–9999; UDP 3478, 16500–65000"
+        );
         assert!(profile
             .requirements
             .iter()
@@ -271,7 +282,10 @@ mod tests {
             err.to_string(),
             "the UDP port list: the range 9-1 runs backwards; write 1-9"
         );
-        assert_eq!(Profile::custom(None, None), Err(CustomProfileError::NoPorts));
+        assert_eq!(
+            Profile::custom(None, None),
+            Err(CustomProfileError::NoPorts)
+        );
     }
 
     #[cfg(feature = "builtin-profiles")]
@@ -296,7 +310,11 @@ mod tests {
 
         #[test]
         fn all_six_seed_profiles_parse_and_validate() {
-            let ids: Vec<String> = builtin_profiles().unwrap().into_iter().map(|p| p.id).collect();
+            let ids: Vec<String> = builtin_profiles()
+                .unwrap()
+                .into_iter()
+                .map(|p| p.id)
+                .collect();
             assert_eq!(
                 ids,
                 [
@@ -356,7 +374,11 @@ mod tests {
             for port in [80, 8080, 443, 554, 445, 57536, 19800] {
                 assert!(has(&mxmc, Protocol::Tcp, port), "mxmc {port}");
             }
-            let rtsp = mxmc.requirements.iter().find(|r| r.ports.contains(554)).unwrap();
+            let rtsp = mxmc
+                .requirements
+                .iter()
+                .find(|r| r.ports.contains(554))
+                .unwrap();
             assert!(!rtsp.required);
             assert_eq!(
                 testability(rtsp.protocol, 554, rtsp.direction),
@@ -372,7 +394,12 @@ mod tests {
                     assert!(source.seed.ends_with(".txt"), "{}", source.seed);
                 }
                 for requirement in &profile.requirements {
-                    assert!(!requirement.sources.is_empty(), "{}: {}", profile.id, requirement.purpose);
+                    assert!(
+                        !requirement.sources.is_empty(),
+                        "{}: {}",
+                        profile.id,
+                        requirement.purpose
+                    );
                 }
             }
         }
@@ -390,7 +417,9 @@ mod tests {
             "#;
             assert_eq!(
                 parse_profile("x.toml", text),
-                Err(ProfileError::BadId { id: "Bad Id".into() })
+                Err(ProfileError::BadId {
+                    id: "Bad Id".into()
+                })
             );
             let text = r#"
                 id = "x"

@@ -88,9 +88,9 @@ impl Verdict {
         let required_blocked = failures
             .iter()
             .any(|f| f.required && matches!(f.status, RequirementStatus::Blocked { .. }));
-        let tested_any = results.iter().any(|r| {
-            !matches!(r.status, RequirementStatus::Untested { .. })
-        });
+        let tested_any = results
+            .iter()
+            .any(|r| !matches!(r.status, RequirementStatus::Untested { .. }));
         let overall = if required_blocked {
             Overall::NotReady
         } else if !failures.is_empty() {

@@ -6,7 +6,10 @@ use std::collections::HashMap;
 
 use doorway_core::plan::{classify, Attempt, ProbeTarget};
 use doorway_core::result::{ClientInfo, ProfileRef, ServerRef};
-use doorway_core::{CheckPlan, CheckResult, Overall, ProbeOutcome, Profile, Protocol, ServedPorts, Verdict, RESULT_SCHEMA};
+use doorway_core::{
+    CheckPlan, CheckResult, Overall, ProbeOutcome, Profile, Protocol, ServedPorts, Verdict,
+    RESULT_SCHEMA,
+};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -20,11 +23,18 @@ fn builtin_profiles_parse_in_wasm() {
 #[wasm_bindgen_test]
 fn a_run_folds_into_a_verdict_and_round_trips_as_json() {
     let profile = Profile::custom(Some("443,554,9998-9999"), None).unwrap();
-    let served = ServedPorts { tcp: [443, 9998, 9999].into_iter().collect(), udp: Default::default() };
+    let served = ServedPorts {
+        tcp: [443, 9998, 9999].into_iter().collect(),
+        udp: Default::default(),
+    };
     let plan = CheckPlan::new(&profile, &served);
     let mut answers = HashMap::new();
     for target in plan.targets() {
-        let attempt = if target.port == 9999 { Attempt::TimedOut } else { Attempt::Answered };
+        let attempt = if target.port == 9999 {
+            Attempt::TimedOut
+        } else {
+            Attempt::Answered
+        };
         answers.insert(target, classify(attempt, 12, 3000));
     }
     let requirements = plan.results(&answers);
@@ -34,8 +44,15 @@ fn a_run_folds_into_a_verdict_and_round_trips_as_json() {
         schema: RESULT_SCHEMA.into(),
         started_at: "2026-11-21T12:00:00Z".into(),
         duration_ms: 3010,
-        profile: ProfileRef { id: profile.id.clone(), name: profile.name.clone(), custom: Some("tcp=443,554,9998-9999".into()) },
-        server: ServerRef { probe_host: "localhost".into(), scheme: "http".into() },
+        profile: ProfileRef {
+            id: profile.id.clone(),
+            name: profile.name.clone(),
+            custom: Some("tcp=443,554,9998-9999".into()),
+        },
+        server: ServerRef {
+            probe_host: "localhost".into(),
+            scheme: "http".into(),
+        },
         client: ClientInfo::default(),
         requirements,
         verdict,
@@ -47,5 +64,8 @@ fn a_run_folds_into_a_verdict_and_round_trips_as_json() {
         back.probe(Protocol::Tcp, 9999),
         Some(&ProbeOutcome::Filtered { timeout_ms: 3000 })
     );
-    let _ = ProbeTarget { protocol: Protocol::Tcp, port: 1 };
+    let _ = ProbeTarget {
+        protocol: Protocol::Tcp,
+        port: 1,
+    };
 }

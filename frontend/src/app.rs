@@ -43,13 +43,18 @@ async fn load_config() -> Result<ConfigResponse, String> {
 }
 
 /// The profile the address asks for, or why it cannot be had.
-fn profile_from_query(query: &PageQuery, config: &ConfigResponse) -> (Option<Profile>, Option<String>) {
+fn profile_from_query(
+    query: &PageQuery,
+    config: &ConfigResponse,
+) -> (Option<Profile>, Option<String>) {
     if let Some(custom) = query.custom_profile() {
         return match custom {
             Ok(profile) => (Some(profile), None),
             Err(error) => (
                 None,
-                Some(format!("The ports in the address cannot be checked: {error}.")),
+                Some(format!(
+                    "The ports in the address cannot be checked: {error}."
+                )),
             ),
         };
     }

@@ -87,10 +87,16 @@ fn overall_class(overall: Overall) -> &'static str {
 fn finding_line(finding: &Finding) -> Html {
     let what = match finding.status {
         RequirementStatus::Partial { reachable, probed } => {
-            format!("{} {}: only {reachable} of {probed} checked ports open", finding.protocol, finding.ports)
+            format!(
+                "{} {}: only {reachable} of {probed} checked ports open",
+                finding.protocol, finding.ports
+            )
         }
         RequirementStatus::Blocked { filtered: true } => {
-            format!("{} {} blocked (silently dropped)", finding.protocol, finding.ports)
+            format!(
+                "{} {} blocked (silently dropped)",
+                finding.protocol, finding.ports
+            )
         }
         _ => format!("{} {} blocked", finding.protocol, finding.ports),
     };
@@ -101,6 +107,14 @@ fn finding_line(finding: &Finding) -> Html {
             if !finding.required { <span class="optional">{ " Optional." }</span> }
         </li>
     }
+}
+
+fn port_list(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("{} {}", f.protocol, f.ports))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[derive(Properties, PartialEq)]
@@ -120,12 +134,15 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 <p class="advice">{ "What to do: allow these ports in your router's firewall (or relax its settings). If the router is not the cause, call your internet provider and give them the table below." }</p>
             }
             if !verdict.unchecked.is_empty() {
-                <p>{ format!("{} requirement(s) could not be checked because this Doorway server does not offer those ports.", verdict.unchecked.len()) }</p>
+                <p class="unchecked">{ format!(
+                    "Not checked here: {}. This Doorway server does not offer those ports, so this says nothing about your network.",
+                    port_list(&verdict.unchecked)
+                ) }</p>
             }
             if !verdict.untestable.is_empty() {
                 <p class="untestable">{ format!(
                     "Not testable from a browser: {}. ",
-                    verdict.untestable.iter().map(|f| format!("{} {}", f.protocol, f.ports)).collect::<Vec<_>>().join(", ")
+                    port_list(&verdict.untestable)
                 ) }{ "These are not counted as blocked." }</p>
             }
         </section>
@@ -137,7 +154,10 @@ fn outcome_label(outcome: ProbeOutcome) -> (String, &'static str) {
         ProbeOutcome::Reachable { ms } => (format!("Open ({ms} ms)"), "open"),
         ProbeOutcome::Refused { ms } => (format!("Refused ({ms} ms)"), "blocked"),
         ProbeOutcome::Filtered { timeout_ms } => (
-            format!("No answer in {:.0} s (dropped)", f64::from(timeout_ms) / 1000.0),
+            format!(
+                "No answer in {:.0} s (dropped)",
+                f64::from(timeout_ms) / 1000.0
+            ),
             "blocked",
         ),
         ProbeOutcome::NotTestable {

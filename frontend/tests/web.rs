@@ -21,9 +21,15 @@ fn reads_profile_autorun_and_custom_ports_from_the_address() {
     assert!(!query.autorun);
     let profile = query.custom_profile().unwrap().unwrap();
     assert_eq!(profile.requirements.len(), 5);
-    assert_eq!(query.custom_spec().as_deref(), Some("tcp=443,8557,9998-9999&udp=3478,16500-65000"));
+    assert_eq!(
+        query.custom_spec().as_deref(),
+        Some("tcp=443,8557,9998-9999&udp=3478,16500-65000")
+    );
 
-    let error = PageQuery::parse("?tcp=9-1").custom_profile().unwrap().unwrap_err();
+    let error = PageQuery::parse("?tcp=9-1")
+        .custom_profile()
+        .unwrap()
+        .unwrap_err();
     assert!(error.to_string().contains("runs backwards"), "{error}");
     assert!(!PageQuery::parse("?autorun=0").autorun);
 }
@@ -36,7 +42,10 @@ fn origin() -> String {
 async fn a_server_that_answers_reads_reachable() {
     // The test runner's own server: same origin, so it answers and CORS allows it.
     let outcome = probe_tcp(&format!("{}/", origin()), 3000).await;
-    assert!(matches!(outcome, ProbeOutcome::Reachable { .. }), "{outcome:?}");
+    assert!(
+        matches!(outcome, ProbeOutcome::Reachable { .. }),
+        "{outcome:?}"
+    );
 }
 
 #[wasm_bindgen_test]

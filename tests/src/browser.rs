@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use doorway_core::CheckResult;
+use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use tokio::process::{Child, Command};
@@ -89,24 +90,40 @@ impl Browser {
 
     /// Waits for the page to publish its result and parses it with the
     /// schema's own reader (version and every field checked).
+    ///
+    /// The wait runs inside the page, in one WebDriver command, so the result
+    /// is seen within 50 ms of being published.
     pub async fn wait_for_result(&self, within: Duration) -> Result<CheckResult> {
-        let deadline = Instant::now() + within;
-        loop {
-            let value = self
-                .client
-                .execute(
-                    "const e = document.getElementById('doorway-result'); return e ? e.textContent : null;",
-                    vec![],
-                )
-                .await?;
-            if let Some(text) = value.as_str() {
-                return CheckResult::from_json(text).context("the published result does not match the schema");
-            }
-            if Instant::now() > deadline {
+        const WAIT_IN_PAGE: &str = "
+            const [ms, done] = arguments;
+            const deadline = Date.now() + ms;
+            (function check() {
+              const e = document.getElementById('doorway-result');
+              if (e) return done(e.textContent);
+              if (Date.now() > deadline) return done(null);
+              setTimeout(check, 50);
+            })();";
+        self.client
+            .update_timeouts(TimeoutConfiguration::new(
+                Some(within + Duration::from_secs(5)),
+                None,
+                None,
+            ))
+            .await?;
+        let value = self
+            .client
+            .execute_async(
+                WAIT_IN_PAGE,
+                vec![serde_json::Value::from(within.as_millis() as u64)],
+            )
+            .await?;
+        match value.as_str() {
+            Some(text) => CheckResult::from_json(text)
+                .context("the published result does not match the schema"),
+            None => {
                 let body = self.text("body").await.unwrap_or_default();
                 bail!("no result within {within:?}; the page shows:\n{body}");
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 

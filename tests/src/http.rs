@@ -16,7 +16,9 @@ pub struct Response {
 /// Sends `raw` (a whole request) to `addr` and reads until the server closes.
 pub async fn exchange(addr: &str, raw: &[u8]) -> Result<Response> {
     let work = async {
-        let mut stream = TcpStream::connect(addr).await.with_context(|| format!("connect {addr}"))?;
+        let mut stream = TcpStream::connect(addr)
+            .await
+            .with_context(|| format!("connect {addr}"))?;
         stream.write_all(raw).await?;
         let mut bytes = Vec::new();
         stream.read_to_end(&mut bytes).await?;

@@ -56,12 +56,44 @@ impl ServerNamespace {
         };
         // From here on, drop cleans up whatever was made.
         run(&["ip", "netns", "add", &name])?;
-        run(&["ip", "link", "add", &host_link, "type", "veth", "peer", "name", &ns_link])?;
+        run(&[
+            "ip", "link", "add", &host_link, "type", "veth", "peer", "name", &ns_link,
+        ])?;
         run(&["ip", "link", "set", &ns_link, "netns", &name])?;
-        run(&["ip", "addr", "add", &format!("{gateway}/24"), "dev", &host_link])?;
+        // No IPv6 on our end of the link: its link-local address would finish
+        // duplicate address detection a second later, and Chromium takes that
+        // address change for a network change and fails pending requests
+        // (measured: a dropped port read "refused" after 100-900 ms).
+        std::fs::write(
+            format!("/proc/sys/net/ipv6/conf/{host_link}/disable_ipv6"),
+            "1",
+        )
+        .context("disabling IPv6 on the lab link")?;
+        run(&[
+            "ip",
+            "addr",
+            "add",
+            &format!("{gateway}/24"),
+            "dev",
+            &host_link,
+        ])?;
         run(&["ip", "link", "set", &host_link, "up"])?;
-        namespace.exec(&["ip", "addr", "add", &format!("{address}/24"), "dev", &ns_link])?;
-        namespace.exec(&["ip", "addr", "add", &format!("{silent_address}/24"), "dev", &ns_link])?;
+        namespace.exec(&[
+            "ip",
+            "addr",
+            "add",
+            &format!("{address}/24"),
+            "dev",
+            &ns_link,
+        ])?;
+        namespace.exec(&[
+            "ip",
+            "addr",
+            "add",
+            &format!("{silent_address}/24"),
+            "dev",
+            &ns_link,
+        ])?;
         namespace.exec(&["ip", "link", "set", &ns_link, "up"])?;
         namespace.exec(&["ip", "link", "set", "lo", "up"])?;
         namespace.nft(
@@ -100,22 +132,31 @@ impl ServerNamespace {
             .write_all(ruleset.as_bytes())?;
         let output = child.wait_with_output()?;
         if !output.status.success() {
-            bail!("nft rejected the rules: {}", String::from_utf8_lossy(&output.stderr).trim());
+            bail!(
+                "nft rejected the rules: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
         }
         Ok(())
     }
 
     /// Drops incoming TCP to `port`, as a silent firewall does.
     pub fn drop_tcp(&self, port: u16) -> Result<()> {
-        self.nft(&format!(
-            "table inet lab_drop_{port} {{ chain input {{ type filter hook input priority 0; tcp dport {port} drop; }} }}"
-        ))
+        self.input_rule(&format!("drop_{port}"), &format!("tcp dport {port} drop"))
     }
 
     /// Rejects incoming TCP to `port` with a reset, as an honest firewall does.
     pub fn reject_tcp(&self, port: u16) -> Result<()> {
+        self.input_rule(
+            &format!("reject_{port}"),
+            &format!("tcp dport {port} reject with tcp reset"),
+        )
+    }
+
+    /// One rule in an input chain of its own table, so rules add up.
+    fn input_rule(&self, table: &str, rule: &str) -> Result<()> {
         self.nft(&format!(
-            "table inet lab_reject_{port} {{ chain input {{ type filter hook input priority 0; tcp dport {port} reject with tcp reset; }} }}"
+            "table inet lab_{table} {{\n  chain input {{\n    type filter hook input priority 0; policy accept;\n    {rule}\n  }}\n}}\n"
         ))
     }
 }
@@ -123,7 +164,11 @@ impl ServerNamespace {
 impl Drop for ServerNamespace {
     fn drop(&mut self) {
         // Deleting the namespace deletes its end of the veth pair and with it ours.
-        let _ = Command::new("ip").args(["netns", "del", &self.name]).status();
-        let _ = Command::new("ip").args(["link", "del", &self.host_link]).output();
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .status();
+        let _ = Command::new("ip")
+            .args(["link", "del", &self.host_link])
+            .output();
     }
 }

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 
 /// Paths handed over by `cargo xtask test` / `bench`.
 pub fn env_path(name: &str) -> Result<PathBuf> {
-    std::env::var_os(name)
-        .map(PathBuf::from)
-        .with_context(|| format!("{name} is not set: run the end-to-end tests with `cargo xtask test`"))
+    std::env::var_os(name).map(PathBuf::from).with_context(|| {
+        format!("{name} is not set: run the end-to-end tests with `cargo xtask test`")
+    })
 }

@@ -22,7 +22,12 @@ impl Worker {
     }
 
     /// Like [`Worker::start`] with the app on `port`.
-    pub async fn start_on(netns: Option<&str>, address: &str, port: u16, extra: &[&str]) -> Result<Worker> {
+    pub async fn start_on(
+        netns: Option<&str>,
+        address: &str,
+        port: u16,
+        extra: &[&str],
+    ) -> Result<Worker> {
         let bin = env_path("DOORWAY_BIN")?;
         let dist = env_path("DOORWAY_DIST")?;
         let mut command = match netns {
@@ -41,7 +46,9 @@ impl Worker {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
-        let child = command.spawn().with_context(|| format!("starting {}", bin.display()))?;
+        let child = command
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
         let mut worker = Worker {
             child,
             app: format!("{address}:{port}"),

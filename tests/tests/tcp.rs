@@ -19,7 +19,12 @@ async fn open_rejected_dropped_and_browser_refused_ports_each_read_right() -> Re
     lab.reject_tcp(9998)?;
     lab.drop_tcp(9999)?;
     let timeout = PROBE_TIMEOUT_MS.to_string();
-    let worker = Worker::start(Some(&lab.name), &lab.address, &["--probe-timeout-ms", &timeout]).await?;
+    let worker = Worker::start(
+        Some(&lab.name),
+        &lab.address,
+        &["--probe-timeout-ms", &timeout],
+    )
+    .await?;
     let browser = Browser::start_with_hosts(&[&lab.address]).await?;
 
     let loaded = Instant::now();
@@ -31,21 +36,34 @@ async fn open_rejected_dropped_and_browser_refused_ports_each_read_right() -> Re
     let waited = loaded.elapsed();
 
     assert_eq!(result.schema, RESULT_SCHEMA);
-    assert_eq!(result.profile.custom.as_deref(), Some("tcp=8557,9998,9999,554"));
-    assert!(matches!(result.probe(Protocol::Tcp, 8557), Some(ProbeOutcome::Reachable { .. })));
+    assert_eq!(
+        result.profile.custom.as_deref(),
+        Some("tcp=8557,9998,9999,554")
+    );
+    assert!(matches!(
+        result.probe(Protocol::Tcp, 8557),
+        Some(ProbeOutcome::Reachable { .. })
+    ));
     assert!(
-        matches!(result.probe(Protocol::Tcp, 9998), Some(ProbeOutcome::Refused { .. })),
+        matches!(
+            result.probe(Protocol::Tcp, 9998),
+            Some(ProbeOutcome::Refused { .. })
+        ),
         "REJECT reads refused: {:?}",
         result.probe(Protocol::Tcp, 9998)
     );
     assert_eq!(
         result.probe(Protocol::Tcp, 9999),
-        Some(&ProbeOutcome::Filtered { timeout_ms: PROBE_TIMEOUT_MS }),
+        Some(&ProbeOutcome::Filtered {
+            timeout_ms: PROBE_TIMEOUT_MS
+        }),
         "DROP reads filtered"
     );
     assert_eq!(
         result.probe(Protocol::Tcp, 554),
-        Some(&ProbeOutcome::NotTestable { reason: Untestable::BrowserRefusedPort })
+        Some(&ProbeOutcome::NotTestable {
+            reason: Untestable::BrowserRefusedPort
+        })
     );
     // Filtered means our timeout fired, not the browser's minutes-long give-up.
     assert!(
@@ -53,14 +71,20 @@ async fn open_rejected_dropped_and_browser_refused_ports_each_read_right() -> Re
         "the run took {} ms",
         result.duration_ms
     );
-    assert!(waited < Duration::from_secs(10), "page load to result: {waited:?}");
+    assert!(
+        waited < Duration::from_secs(10),
+        "page load to result: {waited:?}"
+    );
 
     assert_eq!(result.verdict.overall, Overall::NotReady);
     let headline = browser.text("#verdict h2").await?;
     assert!(headline.starts_with("Not ready"), "{headline}");
     let rtsp = browser.text("li[data-ports='554']").await?;
     assert!(rtsp.contains("Not testable in a browser"), "{rtsp}");
-    assert!(!rtsp.contains("Blocked"), "a refused port is never called blocked: {rtsp}");
+    assert!(
+        !rtsp.contains("Blocked"),
+        "a refused port is never called blocked: {rtsp}"
+    );
     browser.close().await?;
     drop(worker);
     drop(lab);
@@ -71,9 +95,17 @@ async fn open_rejected_dropped_and_browser_refused_ports_each_read_right() -> Re
 async fn a_port_with_nothing_listening_reads_refused() -> Result<()> {
     let lab = ServerNamespace::create()?;
     // Probes go to an address of the namespace where nothing listens.
-    let worker = Worker::start(Some(&lab.name), &lab.address, &["--public-host", &lab.silent_address]).await?;
+    let worker = Worker::start(
+        Some(&lab.name),
+        &lab.address,
+        &["--public-host", &lab.silent_address],
+    )
+    .await?;
     let browser = Browser::start_with_hosts(&[&lab.address, &lab.silent_address]).await?;
-    browser.client.goto(&worker.url("/?tcp=8557&autorun=1")).await?;
+    browser
+        .client
+        .goto(&worker.url("/?tcp=8557&autorun=1"))
+        .await?;
     let result = browser.wait_for_result(Duration::from_secs(20)).await?;
     assert_eq!(result.server.probe_host, lab.silent_address);
     match result.probe(Protocol::Tcp, 8557) {
@@ -89,13 +121,19 @@ async fn ring_profile_with_autorun_reaches_a_finished_result() -> Result<()> {
     let lab = ServerNamespace::create()?;
     let worker = Worker::start(Some(&lab.name), &lab.address, &[]).await?;
     let browser = Browser::start_with_hosts(&[&lab.address]).await?;
-    browser.client.goto(&worker.url("/?profile=ring&autorun=1")).await?;
+    browser
+        .client
+        .goto(&worker.url("/?profile=ring&autorun=1"))
+        .await?;
     let result = browser.wait_for_result(Duration::from_secs(20)).await?;
 
     assert_eq!(result.profile.id, "ring");
     for port in [80, 443, 8557, 9998, 9999, 6970, 9002, 15063, 15064, 19302] {
         assert!(
-            matches!(result.probe(Protocol::Tcp, port), Some(ProbeOutcome::Reachable { .. })),
+            matches!(
+                result.probe(Protocol::Tcp, port),
+                Some(ProbeOutcome::Reachable { .. })
+            ),
             "TCP {port}: {:?}",
             result.probe(Protocol::Tcp, port)
         );
@@ -103,17 +141,31 @@ async fn ring_profile_with_autorun_reaches_a_finished_result() -> Result<()> {
     for port in [53, 123] {
         assert_eq!(
             result.probe(Protocol::Udp, port),
-            Some(&ProbeOutcome::NotTestable { reason: Untestable::BrowserRefusedPort })
+            Some(&ProbeOutcome::NotTestable {
+                reason: Untestable::BrowserRefusedPort
+            })
         );
     }
-    assert!(result.verdict.failures.is_empty(), "{:?}", result.verdict.failures);
-    assert_eq!(result.client.public_address.as_deref(), Some(lab.gateway.as_str()));
+    assert!(
+        result.verdict.failures.is_empty(),
+        "{:?}",
+        result.verdict.failures
+    );
+    assert_eq!(
+        result.client.public_address.as_deref(),
+        Some(lab.gateway.as_str())
+    );
     let inbound = result
         .requirements
         .iter()
         .find(|r| r.ports.contains(7076))
         .expect("the app's inbound ports are listed");
-    assert_eq!(inbound.status, RequirementStatus::Untested { reason: UntestedReason::Inbound });
+    assert_eq!(
+        inbound.status,
+        RequirementStatus::Untested {
+            reason: UntestedReason::Inbound
+        }
+    );
     browser.close().await?;
     Ok(())
 }
@@ -129,7 +181,10 @@ async fn https_page_probes_over_tls_on_the_same_ports() -> Result<()> {
     assert_eq!(result.server.scheme, "https");
     for port in [443, 8557, 9998, 9999] {
         assert!(
-            matches!(result.probe(Protocol::Tcp, port), Some(ProbeOutcome::Reachable { .. })),
+            matches!(
+                result.probe(Protocol::Tcp, port),
+                Some(ProbeOutcome::Reachable { .. })
+            ),
             "TCP {port} over https: {:?}",
             result.probe(Protocol::Tcp, port)
         );
@@ -147,24 +202,42 @@ async fn bad_addresses_explain_themselves_and_never_run() -> Result<()> {
     let ten_thousand: Vec<String> = (1..=10_000).map(|p| p.to_string()).collect();
     let ten_thousand = ten_thousand.join(",");
     let cases: [(&str, &str); 6] = [
-        ("profile=nope", "There is no profile called \u{201c}nope\u{201d}"),
+        (
+            "profile=nope",
+            "There is no profile called \u{201c}nope\u{201d}",
+        ),
         ("tcp=abc", "\"abc\" is not a port number"),
         ("tcp=0", "port 0 does not exist"),
         ("tcp=70000", "70000 is above 65535"),
         ("tcp=9-1", "the range 9-1 runs backwards"),
-        (&format!("tcp={ten_thousand}"), "the list has 10000 items; at most 64"),
+        (
+            &format!("tcp={ten_thousand}"),
+            "the list has 10000 items; at most 64",
+        ),
     ];
     for (query, expected) in cases {
-        browser.client.goto(&worker.url(&format!("/?{query}&autorun=1"))).await?;
-        let notice = browser.wait_text(".notice.error", Duration::from_secs(10)).await?;
+        browser
+            .client
+            .goto(&worker.url(&format!("/?{query}&autorun=1")))
+            .await?;
+        let notice = browser
+            .wait_text(".notice.error", Duration::from_secs(10))
+            .await?;
         assert!(notice.contains(expected), "{query:.40}: {notice}");
         // The picker still works, and nothing ran.
         browser.wait_text("#start", Duration::from_secs(5)).await?;
         let result = browser
             .client
-            .execute("return document.getElementById('doorway-result') === null", vec![])
+            .execute(
+                "return document.getElementById('doorway-result') === null",
+                vec![],
+            )
             .await?;
-        assert_eq!(result, serde_json::Value::Bool(true), "{query:.40}: a run started");
+        assert_eq!(
+            result,
+            serde_json::Value::Bool(true),
+            "{query:.40}: a run started"
+        );
     }
     browser.close().await?;
     Ok(())

@@ -8,11 +8,15 @@ use doorway_core::api::{ErrorBody, ErrorResponse};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("there is no API route {method} {path}; the API has GET /api/config and GET /api/echo")]
+    #[error(
+        "there is no API route {method} {path}; the API has GET /api/config and GET /api/echo"
+    )]
     NoSuchRoute { method: String, path: String },
     #[error("{method} is not allowed on {path}")]
     MethodNotAllowed { method: String, path: String },
-    #[error("this is a Doorway probe port: it answers GET /probe and GET /api/echo only, not {path}")]
+    #[error(
+        "this is a Doorway probe port: it answers GET /probe and GET /api/echo only, not {path}"
+    )]
     ProbePortOnly { path: String },
     #[error("the app is not built: run `cargo xtask serve`, or start the worker with --dist pointing at a built app")]
     AppNotBuilt,

@@ -19,7 +19,11 @@ use doorway_worker::tls::Tls;
 const MAX_EXTRA_TCP_PORTS: u32 = 256;
 
 #[derive(Debug, Parser)]
-#[command(name = "doorway", version, about = "Doorway's worker: the app, its API and the probe ports.")]
+#[command(
+    name = "doorway",
+    version,
+    about = "Doorway's worker: the app, its API and the probe ports."
+)]
 struct Args {
     /// Address to listen on (every port uses it).
     #[arg(long, default_value = "127.0.0.1")]
@@ -50,7 +54,9 @@ struct Args {
 }
 
 fn parse_port_list(text: &str) -> Result<PortList, String> {
-    let list: PortList = text.parse().map_err(|e: doorway_core::PortListError| e.to_string())?;
+    let list: PortList = text
+        .parse()
+        .map_err(|e: doorway_core::PortListError| e.to_string())?;
     if list.port_count() > MAX_EXTRA_TCP_PORTS {
         return Err(format!(
             "{} ports is too many; at most {MAX_EXTRA_TCP_PORTS} extra ports",
@@ -95,7 +101,11 @@ async fn main() -> anyhow::Result<()> {
         served.tcp.insert(listener.local_addr()?.port());
     }
 
-    let dist = args.dist.join("index.html").is_file().then(|| args.dist.clone());
+    let dist = args
+        .dist
+        .join("index.html")
+        .is_file()
+        .then(|| args.dist.clone());
     if dist.is_none() {
         tracing::warn!(dist = %args.dist.display(), "no built app there: the API and probes work, the page does not");
     }

@@ -60,7 +60,10 @@ mod tests {
     #[test]
     fn listens_on_every_testable_outbound_tcp_port_of_the_profiles() {
         let ports = profile_tcp_ports(&builtin_profiles().unwrap());
-        for port in [80, 443, 445, 5062, 5066, 5222, 5280, 6970, 8080, 8557, 9002, 9998, 9999, 15063, 15064, 19302, 19800] {
+        for port in [
+            80, 443, 445, 5062, 5066, 5222, 5280, 6970, 8080, 8557, 9002, 9998, 9999, 15063, 15064,
+            19302, 19800,
+        ] {
             assert!(ports.contains(&port), "missing {port}");
         }
         // Refused by browsers, or inbound only: listening would be pointless.

@@ -29,7 +29,11 @@ mod tests {
     #[test]
     fn recognises_client_hello_and_request_lines() {
         assert_eq!(sniff(0x16), Sniffed::Tls);
-        for request in ["GET / HTTP/1.1", "OPTIONS /probe HTTP/1.1", "HEAD / HTTP/1.0"] {
+        for request in [
+            "GET / HTTP/1.1",
+            "OPTIONS /probe HTTP/1.1",
+            "HEAD / HTTP/1.0",
+        ] {
             assert_eq!(sniff(request.as_bytes()[0]), Sniffed::Http, "{request}");
         }
     }

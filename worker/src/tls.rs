@@ -36,9 +36,12 @@ impl Tls {
                 path: cert.display().to_string(),
                 reason: e.to_string(),
             })?;
-        let leaf = certs.first().cloned().ok_or_else(|| TlsError::NoCertificate {
-            path: cert.display().to_string(),
-        })?;
+        let leaf = certs
+            .first()
+            .cloned()
+            .ok_or_else(|| TlsError::NoCertificate {
+                path: cert.display().to_string(),
+            })?;
         let key = PrivateKeyDer::from_pem_file(key).map_err(|e| TlsError::KeyFile {
             path: key.display().to_string(),
             reason: e.to_string(),

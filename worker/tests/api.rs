@@ -3,9 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use doorway_core::api::{
-    ConfigResponse, EchoResponse, ErrorResponse, ProbeConfig, ProbeResponse,
-};
+use doorway_core::api::{ConfigResponse, EchoResponse, ErrorResponse, ProbeConfig, ProbeResponse};
 use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
 use doorway_worker::routes::{app_router, probe_router, AppState};
@@ -50,11 +48,22 @@ async fn start(dist: Option<std::path::PathBuf>) -> Running {
         dist,
     });
     let endpoints = vec![
-        Endpoint { listener: app, router: app_router(state) },
-        Endpoint { listener: probe, router: probe_router() },
+        Endpoint {
+            listener: app,
+            router: app_router(state),
+        },
+        Endpoint {
+            listener: probe,
+            router: probe_router(),
+        },
     ];
     let task = tokio::spawn(serve(endpoints, Some(tls.config)));
-    Running { app: app_addr, probe: probe_addr, certificate: tls.certificate, task }
+    Running {
+        app: app_addr,
+        probe: probe_addr,
+        certificate: tls.certificate,
+        task,
+    }
 }
 
 struct Reply {
@@ -77,8 +86,16 @@ async fn send(addr: &str, raw: &[u8]) -> Reply {
 fn parse(bytes: &[u8]) -> Reply {
     let text = String::from_utf8_lossy(bytes).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Reply { status, head: head.to_lowercase(), body: body.to_owned() }
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        head: head.to_lowercase(),
+        body: body.to_owned(),
+    }
 }
 
 async fn request(addr: &str, method: &str, path: &str) -> Reply {
@@ -87,7 +104,8 @@ async fn request(addr: &str, method: &str, path: &str) -> Reply {
 }
 
 fn error_of(reply: &Reply) -> ErrorResponse {
-    serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("not a JSON error ({e}): {}", reply.body))
+    serde_json::from_str(&reply.body)
+        .unwrap_or_else(|e| panic!("not a JSON error ({e}): {}", reply.body))
 }
 
 #[tokio::test]
@@ -110,7 +128,10 @@ async fn echo_reports_what_the_server_sees() {
     let echo: EchoResponse = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(echo.address, "127.0.0.1");
     assert!(!echo.tls);
-    assert_eq!(echo.headers.get("user-agent").map(String::as_str), Some("doorway-test"));
+    assert_eq!(
+        echo.headers.get("user-agent").map(String::as_str),
+        Some("doorway-test")
+    );
     assert_eq!(echo.http_version, "HTTP/1.1");
 }
 
@@ -119,14 +140,20 @@ async fn probe_answers_any_origin_and_is_never_cached() {
     let server = start(None).await;
     let reply = request(&server.probe, "GET", "/probe").await;
     assert_eq!(reply.status, 200);
-    assert!(reply.head.contains("access-control-allow-origin: *"), "{}", reply.head);
+    assert!(
+        reply.head.contains("access-control-allow-origin: *"),
+        "{}",
+        reply.head
+    );
     assert!(reply.head.contains("cache-control: no-store"));
     let probe: ProbeResponse = serde_json::from_str(&reply.body).unwrap();
     assert!(!probe.tls);
 
     let preflight = request(&server.probe, "OPTIONS", "/probe").await;
     assert_eq!(preflight.status, 204);
-    assert!(preflight.head.contains("access-control-allow-private-network: true"));
+    assert!(preflight
+        .head
+        .contains("access-control-allow-private-network: true"));
 }
 
 #[tokio::test]
@@ -136,7 +163,11 @@ async fn unknown_api_routes_and_methods_get_json_errors() {
     assert_eq!(reply.status, 404);
     let error = error_of(&reply);
     assert_eq!(error.error.code, "not_found");
-    assert!(error.error.message.contains("GET /api/nope"), "{}", error.error.message);
+    assert!(
+        error.error.message.contains("GET /api/nope"),
+        "{}",
+        error.error.message
+    );
 
     let reply = request(&server.app, "DELETE", "/api/config").await;
     assert_eq!(reply.status, 405);
@@ -205,7 +236,11 @@ async fn tls_and_plain_http_share_a_port() {
 #[tokio::test]
 async fn garbage_on_a_probe_port_is_closed_and_the_port_keeps_working() {
     let server = start(None).await;
-    for garbage in [&b"\x00\x01\x02garbage\r\n\r\n"[..], b"\xff\xfe", b"hello there\r\n\r\n"] {
+    for garbage in [
+        &b"\x00\x01\x02garbage\r\n\r\n"[..],
+        b"\xff\xfe",
+        b"hello there\r\n\r\n",
+    ] {
         let mut stream = TcpStream::connect(&server.probe).await.unwrap();
         stream.write_all(garbage).await.unwrap();
         let mut bytes = Vec::new();
@@ -213,7 +248,11 @@ async fn garbage_on_a_probe_port_is_closed_and_the_port_keeps_working() {
             .await
             .expect("garbage gets the connection closed, not a hang")
             .ok();
-        assert!(bytes.len() < 1024, "answered garbage with {} bytes", bytes.len());
+        assert!(
+            bytes.len() < 1024,
+            "answered garbage with {} bytes",
+            bytes.len()
+        );
     }
     // A request line that is not HTTP/1 after a valid first letter.
     let reply = send(&server.probe, b"GARBAGE \x00\x00\r\n\r\n").await;
@@ -226,8 +265,11 @@ async fn garbage_on_a_probe_port_is_closed_and_the_port_keeps_working() {
 async fn a_silent_client_does_not_block_others() {
     let server = start(None).await;
     let _silent = TcpStream::connect(&server.probe).await.unwrap();
-    let reply = tokio::time::timeout(Duration::from_secs(2), request(&server.probe, "GET", "/probe"))
-        .await
-        .expect("served while another client says nothing");
+    let reply = tokio::time::timeout(
+        Duration::from_secs(2),
+        request(&server.probe, "GET", "/probe"),
+    )
+    .await
+    .expect("served while another client says nothing");
     assert_eq!(reply.status, 200);
 }

@@ -100,25 +100,40 @@ impl Xtask {
         let targets = self
             .output("rustup", &["target", "list", "--installed"])
             .context("rustup is needed to add the wasm32 target")?;
-        if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
-            self.run(self.cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+        if !targets
+            .lines()
+            .any(|t| t.trim() == "wasm32-unknown-unknown")
+        {
+            self.run(
+                self.cmd("rustup")
+                    .args(["target", "add", "wasm32-unknown-unknown"]),
+            )?;
         }
 
         let trunk = self.output("trunk", &["--version"]).unwrap_or_default();
         if !trunk.contains(TRUNK_VERSION) {
             eprintln!("xtask: installing Trunk {TRUNK_VERSION} (a long build, once)");
             self.run(self.cmd("cargo").args([
-                "install", "--locked", "trunk", "--version", TRUNK_VERSION,
+                "install",
+                "--locked",
+                "trunk",
+                "--version",
+                TRUNK_VERSION,
             ]))?;
         }
 
         let wanted = self.locked_version("wasm-bindgen")?;
-        let have = self.output("wasm-bindgen", &["--version"]).unwrap_or_default();
+        let have = self
+            .output("wasm-bindgen", &["--version"])
+            .unwrap_or_default();
         if have.split_whitespace().nth(1) != Some(wanted.as_str()) {
             eprintln!("xtask: installing wasm-bindgen-cli {wanted} (matches Cargo.lock)");
             // Not --locked: the CLI's own lock file pins crates that no longer build.
             self.run(self.cmd("cargo").args([
-                "install", "wasm-bindgen-cli", "--version", &wanted,
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &wanted,
             ]))?;
         }
 
@@ -160,16 +175,14 @@ impl Xtask {
         if !self.root.join("Cargo.lock").exists() {
             self.run(self.cmd("cargo").arg("generate-lockfile"))?;
         }
-        let lock = std::fs::read_to_string(self.root.join("Cargo.lock"))
-            .context("reading Cargo.lock")?;
+        let lock =
+            std::fs::read_to_string(self.root.join("Cargo.lock")).context("reading Cargo.lock")?;
         let needle = format!("name = \"{package}\"\nversion = \"");
         let start = lock
             .find(&needle)
             .with_context(|| format!("{package} is not in Cargo.lock"))?
             + needle.len();
-        let end = lock[start..]
-            .find('"')
-            .context("Cargo.lock is malformed")?;
+        let end = lock[start..].find('"').context("Cargo.lock is malformed")?;
         Ok(lock[start..start + end].to_owned())
     }
 
@@ -185,7 +198,10 @@ impl Xtask {
                 .env("TRUNK_OFFLINE", "true")
                 .env("TRUNK_SKIP_VERSION_CHECK", "true"),
         )?;
-        self.run(self.cmd("cargo").args(["build", "--release", "-p", "doorway-worker"]))
+        self.run(
+            self.cmd("cargo")
+                .args(["build", "--release", "-p", "doorway-worker"]),
+        )
     }
 
     fn worker_bin(&self) -> PathBuf {
@@ -202,8 +218,15 @@ impl Xtask {
 
     fn serve(&self, worker_args: Vec<OsString>) -> Result<()> {
         self.build_app()?;
-        let mut command = self.cmd(self.worker_bin().to_str().context("target path is not UTF-8")?);
-        command.arg("--dist").arg(self.root.join("dist")).args(worker_args);
+        let mut command = self.cmd(
+            self.worker_bin()
+                .to_str()
+                .context("target path is not UTF-8")?,
+        );
+        command
+            .arg("--dist")
+            .arg(self.root.join("dist"))
+            .args(worker_args);
         self.run(&mut command)
     }
 
@@ -212,21 +235,34 @@ impl Xtask {
         self.setup_test_tools()?;
         self.run(self.cmd("cargo").args(["fmt", "--all", "--check"]))?;
         self.run(self.cmd("cargo").args([
-            "clippy", "--workspace", "--all-targets", "--", "-D", "warnings",
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
         ]))?;
-        self.run(self.cmd("cargo").args(["test", "--workspace", "--exclude", "doorway-e2e"]))?;
+        self.run(
+            self.cmd("cargo")
+                .args(["test", "--workspace", "--exclude", "doorway-e2e"]),
+        )?;
         self.run(
             self.cmd("cargo")
                 .args([
-                    "test", "--target", "wasm32-unknown-unknown",
-                    "-p", "doorway-core", "-p", "doorway-frontend",
+                    "test",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "-p",
+                    "doorway-core",
+                    "-p",
+                    "doorway-frontend",
                 ])
                 .env("CHROMEDRIVER", "/usr/bin/chromedriver")
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
         )?;
         self.run(
             self.cmd("cargo")
-                .args(["test", "--release", "-p", "doorway-e2e", "--", "--test-threads=1"])
+                .args(["test", "-p", "doorway-e2e", "--", "--test-threads=1"])
                 .env("DOORWAY_BIN", self.worker_bin())
                 .env("DOORWAY_DIST", self.root.join("dist")),
         )
@@ -237,7 +273,7 @@ impl Xtask {
         self.setup_test_tools()?;
         self.run(
             self.cmd("cargo")
-                .args(["run", "--release", "-p", "doorway-e2e", "--bin", "bench"])
+                .args(["run", "-p", "doorway-e2e", "--bin", "bench"])
                 .env("DOORWAY_BIN", self.worker_bin())
                 .env("DOORWAY_DIST", self.root.join("dist")),
         )

@@ -20,18 +20,26 @@ fn gzip(bytes: &[u8]) -> Result<usize> {
 
 fn brotli(bytes: &[u8]) -> Result<usize> {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
     Ok(out.len())
 }
 
 fn sizes(dist: &Path) -> Result<()> {
     println!("Release build in {}:", dist.display());
-    println!("{:<8} {:>10} {:>10} {:>10}", "kind", "raw", "gzip -9", "brotli 11");
+    println!(
+        "{:<8} {:>10} {:>10} {:>10}",
+        "kind", "raw", "gzip -9", "brotli 11"
+    );
     let mut totals = [0usize; 3];
     for kind in ["html", "js", "wasm", "css"] {
         let mut row = [0usize; 3];
-        for entry in std::fs::read_dir(dist).with_context(|| format!("reading {}", dist.display()))? {
+        for entry in
+            std::fs::read_dir(dist).with_context(|| format!("reading {}", dist.display()))?
+        {
             let path = entry?.path();
             if path.extension().and_then(|e| e.to_str()) == Some(kind) {
                 let bytes = std::fs::read(&path)?;
@@ -45,7 +53,10 @@ fn sizes(dist: &Path) -> Result<()> {
             *total += value;
         }
     }
-    println!("{:<8} {:>10} {:>10} {:>10}", "total", totals[0], totals[1], totals[2]);
+    println!(
+        "{:<8} {:>10} {:>10} {:>10}",
+        "total", totals[0], totals[1], totals[2]
+    );
     Ok(())
 }
 
@@ -55,7 +66,10 @@ async fn ring_wall_time() -> Result<()> {
     let browser = Browser::start().await?;
     let mut times = Vec::new();
     for _ in 0..RUNS {
-        browser.client.goto(&worker.url("/?profile=ring&autorun=1")).await?;
+        browser
+            .client
+            .goto(&worker.url("/?profile=ring&autorun=1"))
+            .await?;
         browser.wait_for_result(Duration::from_secs(30)).await?;
         // The page marks the moment it publishes the result, in ms since navigation start.
         let mark = browser
@@ -65,7 +79,10 @@ async fn ring_wall_time() -> Result<()> {
                 vec![],
             )
             .await?;
-        times.push(mark.as_f64().context("the page set no doorway:result mark")?);
+        times.push(
+            mark.as_f64()
+                .context("the page set no doorway:result mark")?,
+        );
     }
     browser.close().await?;
     times.sort_by(f64::total_cmp);
