@@ -147,7 +147,7 @@ fn plan_requirement(requirement: &Requirement, served: &ServedPorts) -> PlannedR
         return planned;
     }
     let served_set = served.set(requirement.protocol);
-    let candidates: Vec<u16> = if requirement.ports.len() <= LIST_WHOLE_RANGE_UP_TO {
+    let candidates: Vec<u16> = if requirement.ports.port_count() <= LIST_WHOLE_RANGE_UP_TO {
         requirement.ports.ports().collect()
     } else {
         served_set
@@ -259,8 +259,10 @@ mod tests {
     #[test]
     fn large_ranges_use_the_servers_sample() {
         let profile = Profile::custom(None, Some("16500-65000")).unwrap();
-        let mut ports = ServedPorts::default();
-        ports.udp = [3478, 16500, 40000, 65000].into_iter().collect();
+        let ports = ServedPorts {
+            udp: [3478, 16500, 40000, 65000].into_iter().collect(),
+            ..ServedPorts::default()
+        };
         let plan = CheckPlan::new(&profile, &ports);
         let targets: Vec<u16> = plan.targets().iter().map(|t| t.port).collect();
         assert_eq!(targets, [16500, 40000, 65000]);

@@ -36,7 +36,7 @@ impl PortRange {
         self.end
     }
 
-    pub fn len(self) -> u32 {
+    pub fn port_count(self) -> u32 {
         u32::from(self.end) - u32::from(self.start) + 1
     }
 
@@ -56,7 +56,7 @@ impl PortRange {
     /// (edges are where firewall rules most often start and stop). Deterministic,
     /// so the server and every browser agree on the sample without talking.
     pub fn sample(self, count: usize) -> Vec<u16> {
-        let len = self.len() as usize;
+        let len = self.port_count() as usize;
         if count == 0 {
             return Vec::new();
         }
@@ -173,7 +173,7 @@ impl PortList {
 
     /// Total number of ports (not items).
     pub fn port_count(&self) -> u32 {
-        self.0.iter().map(|r| r.len()).sum()
+        self.0.iter().map(|r| r.port_count()).sum()
     }
 
     pub fn from_ranges(ranges: impl IntoIterator<Item = PortRange>) -> Self {

@@ -172,8 +172,8 @@ pub fn App() -> Html {
                     Ok(config) => {
                         let (profile, notice) = profile_from_query(&page_query(), &config);
                         state.dispatch(Action::ConfigLoaded {
-                            config,
-                            profile,
+                            config: Box::new(config),
+                            profile: profile.map(Box::new),
                             notice,
                         });
                     }

@@ -93,8 +93,8 @@ impl Default for PageState {
 
 pub enum Action {
     ConfigLoaded {
-        config: ConfigResponse,
-        profile: Option<Profile>,
+        config: Box<ConfigResponse>,
+        profile: Option<Box<Profile>>,
         notice: Option<String>,
     },
     ConfigFailed(String),
@@ -131,9 +131,10 @@ impl Reducible for PageState {
                 notice,
             } => {
                 state.profile = profile
+                    .map(|p| *p)
                     .or_else(|| config.profiles.first().cloned())
                     .map(Rc::new);
-                state.config = Some(Rc::new(config));
+                state.config = Some(Rc::new(*config));
                 state.notice = notice;
                 state.phase = Phase::Ready;
             }

@@ -20,7 +20,7 @@ pub fn profile_tcp_ports(profiles: &[Profile]) -> BTreeSet<u16> {
         .flat_map(|profile| &profile.requirements)
         .filter(|r| r.protocol == Protocol::Tcp && r.direction == Direction::Outbound)
         .flat_map(|r| {
-            if r.ports.len() <= LIST_WHOLE_RANGE_UP_TO {
+            if r.ports.port_count() <= LIST_WHOLE_RANGE_UP_TO {
                 r.ports.ports().collect()
             } else {
                 r.ports.sample(RANGE_SAMPLE)
