@@ -38,6 +38,8 @@ pub enum Untestable {
     /// Traffic that starts on the internet and comes in: a page can only open
     /// connections outwards.
     Inbound,
+    /// UDP needs WebRTC, which this browser has turned off.
+    NoWebRtc,
 }
 
 impl Untestable {
@@ -47,6 +49,10 @@ impl Untestable {
             Untestable::BrowserRefusedPort => {
                 "Browsers refuse to use this port for safety, so no web page can test it. \
                  The device itself, or a network tool on a computer, can."
+            }
+            Untestable::NoWebRtc => {
+                "This browser does not allow WebRTC, the only way a page can send UDP. \
+                 Open this page in another browser (Chrome, Firefox, Safari) to test UDP."
             }
             Untestable::Inbound => {
                 "This is traffic coming in from the internet. A web page can only open \

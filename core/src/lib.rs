@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod browser;
+pub mod ice;
 pub mod plan;
 pub mod ports;
 pub mod profile;

@@ -179,11 +179,15 @@ pub fn status_of(probes: &[PortProbe]) -> RequirementStatus {
     let blocked: Vec<&PortProbe> = probes.iter().filter(|p| p.outcome.is_blocked()).collect();
     let probed = reachable + blocked.len() as u32;
     if probed == 0 {
+        // "Not served" first: it is the one a better server would fix.
         let not_served = probes.iter().any(|p| p.outcome == ProbeOutcome::NotServed);
-        let reason = if not_served || probes.is_empty() {
-            UntestedReason::NotServed
-        } else {
-            UntestedReason::BrowserRefusedPort
+        let untestable = probes.iter().find_map(|p| match p.outcome {
+            ProbeOutcome::NotTestable { reason } => Some(UntestedReason::from(reason)),
+            _ => None,
+        });
+        let reason = match untestable {
+            Some(reason) if !not_served => reason,
+            _ => UntestedReason::NotServed,
         };
         return RequirementStatus::Untested { reason };
     }

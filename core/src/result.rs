@@ -158,6 +158,7 @@ pub enum RequirementStatus {
 pub enum UntestedReason {
     BrowserRefusedPort,
     Inbound,
+    NoWebRtc,
     NotServed,
 }
 
@@ -166,6 +167,7 @@ impl From<Untestable> for UntestedReason {
         match reason {
             Untestable::BrowserRefusedPort => UntestedReason::BrowserRefusedPort,
             Untestable::Inbound => UntestedReason::Inbound,
+            Untestable::NoWebRtc => UntestedReason::NoWebRtc,
         }
     }
 }

@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use doorway_core::api::{ConfigResponse, EchoResponse};
-use doorway_core::plan::ProbeTarget;
+use doorway_core::ice::bracket_ipv6;
 use doorway_core::result::ServerRef;
 use doorway_core::{CheckPlan, Profile, Protocol};
 use gloo::net::http::Request;
 use yew::prelude::*;
 
-use crate::probe::{now_ms, probe_tcp};
+use crate::probe::{now_ms, probe_tcp, probe_udp};
 use crate::query::PageQuery;
 use crate::state::{Action, PageState, Phase, Run};
 use crate::view::{ProfilePicker, Progress, Requirements, ResultJson, Summary};
@@ -118,9 +118,14 @@ fn start_run(state: &UseReducerHandle<PageState>) {
     let timeout_ms = config.probe.timeout_ms;
     for target in targets {
         let dispatcher = state.dispatcher();
-        let url = probe_url(&scheme, &host, target);
+        let (scheme, host) = (scheme.clone(), host.clone());
         yew::platform::spawn_local(async move {
-            let outcome = probe_tcp(&url, timeout_ms).await;
+            let outcome = match target.protocol {
+                Protocol::Tcp => {
+                    probe_tcp(&probe_url(&scheme, &host, target.port), timeout_ms).await
+                }
+                Protocol::Udp => probe_udp(&host, target.port, timeout_ms).await,
+            };
             dispatcher.dispatch(Action::Answer {
                 run: run_id,
                 target,
@@ -140,14 +145,8 @@ fn start_run(state: &UseReducerHandle<PageState>) {
     });
 }
 
-fn probe_url(scheme: &str, host: &str, target: ProbeTarget) -> String {
-    debug_assert_eq!(target.protocol, Protocol::Tcp);
-    let host = if host.contains(':') && !host.starts_with('[') {
-        format!("[{host}]")
-    } else {
-        host.to_owned()
-    };
-    format!("{scheme}//{host}:{}/probe", target.port)
+fn probe_url(scheme: &str, host: &str, port: u16) -> String {
+    format!("{scheme}//{}:{port}/probe", bracket_ipv6(host))
 }
 
 async fn fetch_echo() -> Option<EchoResponse> {

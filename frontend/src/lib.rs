@@ -6,3 +6,4 @@ pub mod probe;
 pub mod query;
 pub mod state;
 pub mod view;
+pub mod webrtc;

@@ -1,11 +1,16 @@
-//! TCP probes from the browser: `fetch` to the probe port, under our own
-//! timeout (the browser's own give-up on a dropped port takes minutes).
+//! Probes from the browser: `fetch` for TCP, STUN through a peer connection
+//! for UDP, each under our own timeout (the browser's own give-up on a
+//! dropped port takes from 40 s to minutes).
 
+use doorway_core::browser::Untestable;
+use doorway_core::ice::stun_url;
 use doorway_core::plan::{classify, Attempt};
 use doorway_core::ProbeOutcome;
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
 use web_sys::{AbortController, RequestCache};
+
+use crate::webrtc::{gather, Gathered, IceServer};
 
 pub fn now_ms() -> f64 {
     web_sys::window()
@@ -34,4 +39,21 @@ pub async fn probe_tcp(url: &str, timeout_ms: u32) -> ProbeOutcome {
         Err(_) => Attempt::Failed,
     };
     classify(attempt, elapsed, timeout_ms)
+}
+
+/// UDP probe: one STUN server, one peer connection, so a server-reflexive
+/// candidate can only have come from this port. UDP has no "refused": no
+/// answer before our timeout reads as filtered.
+pub async fn probe_udp(host: &str, port: u16, timeout_ms: u32) -> ProbeOutcome {
+    let servers = [IceServer::stun(stun_url(host, port))];
+    let srflx = |found: &[Gathered]| found.iter().any(|g| g.candidate.is_server_reflexive());
+    match gather(&servers, timeout_ms, srflx).await {
+        Ok(found) => match found.iter().find(|g| g.candidate.is_server_reflexive()) {
+            Some(first) => ProbeOutcome::Reachable { ms: first.ms },
+            None => ProbeOutcome::Filtered { timeout_ms },
+        },
+        Err(_) => ProbeOutcome::NotTestable {
+            reason: Untestable::NoWebRtc,
+        },
+    }
 }

@@ -86,17 +86,12 @@ fn overall_class(overall: Overall) -> &'static str {
 
 fn finding_line(finding: &Finding) -> Html {
     let what = match finding.status {
-        RequirementStatus::Partial { reachable, probed } => {
-            format!(
-                "{} {}: only {reachable} of {probed} checked ports open",
-                finding.protocol, finding.ports
-            )
-        }
+        RequirementStatus::Partial { reachable, probed } => format!(
+            "{} {}: only {reachable} of {probed} checked ports answer, so it may work at times and fail at others, depending on the port used",
+            finding.protocol, finding.ports
+        ),
         RequirementStatus::Blocked { filtered: true } => {
-            format!(
-                "{} {} blocked (silently dropped)",
-                finding.protocol, finding.ports
-            )
+            format!("{} {} blocked (no answer)", finding.protocol, finding.ports)
         }
         _ => format!("{} {} blocked", finding.protocol, finding.ports),
     };
@@ -154,19 +149,19 @@ fn outcome_label(outcome: ProbeOutcome) -> (String, &'static str) {
         ProbeOutcome::Reachable { ms } => (format!("Open ({ms} ms)"), "open"),
         ProbeOutcome::Refused { ms } => (format!("Refused ({ms} ms)"), "blocked"),
         ProbeOutcome::Filtered { timeout_ms } => (
-            format!(
-                "No answer in {:.0} s (dropped)",
-                f64::from(timeout_ms) / 1000.0
-            ),
+            format!("No answer in {:.0} s", f64::from(timeout_ms) / 1000.0),
             "blocked",
         ),
-        ProbeOutcome::NotTestable {
-            reason: Untestable::BrowserRefusedPort,
-        } => ("Browsers cannot test this port".into(), "untestable"),
-        ProbeOutcome::NotTestable {
-            reason: Untestable::Inbound,
-        } => ("Incoming: not testable".into(), "untestable"),
+        ProbeOutcome::NotTestable { reason } => (untestable_label(reason).into(), "untestable"),
         ProbeOutcome::NotServed => ("Not offered by this server".into(), "unchecked"),
+    }
+}
+
+fn untestable_label(reason: Untestable) -> &'static str {
+    match reason {
+        Untestable::BrowserRefusedPort => "Not testable in a browser",
+        Untestable::Inbound => "Incoming: not testable",
+        Untestable::NoWebRtc => "Not testable: WebRTC is off",
     }
 }
 
@@ -174,35 +169,44 @@ fn status_label(result: &RequirementResult, pending: usize) -> (String, &'static
     if pending > 0 {
         return ("Checking…".into(), "pending");
     }
+    // A large range is checked on the server's sample of it; say so.
+    let sampled = result.ports.port_count() as usize > result.probes.len();
     match result.status {
+        RequirementStatus::Open if sampled => (
+            format!("Open: all {} sampled ports", result.probes.len()),
+            "open",
+        ),
         RequirementStatus::Open => ("Open".into(), "open"),
+        RequirementStatus::Partial { reachable, probed } if sampled => (
+            format!("{reachable} of {probed} sampled ports open"),
+            "partial",
+        ),
         RequirementStatus::Partial { reachable, probed } => {
             (format!("{reachable} of {probed} open"), "partial")
         }
         RequirementStatus::Blocked { .. } => ("Blocked".into(), "blocked"),
-        RequirementStatus::Untested {
-            reason: UntestedReason::BrowserRefusedPort,
-        } => ("Not testable in a browser".into(), "untestable"),
-        RequirementStatus::Untested {
-            reason: UntestedReason::Inbound,
-        } => ("Incoming: not testable".into(), "untestable"),
-        RequirementStatus::Untested {
-            reason: UntestedReason::NotServed,
-        } => ("Not checked".into(), "unchecked"),
+        RequirementStatus::Untested { reason } => match reason {
+            UntestedReason::BrowserRefusedPort => (
+                untestable_label(Untestable::BrowserRefusedPort).into(),
+                "untestable",
+            ),
+            UntestedReason::Inbound => (untestable_label(Untestable::Inbound).into(), "untestable"),
+            UntestedReason::NoWebRtc => {
+                (untestable_label(Untestable::NoWebRtc).into(), "untestable")
+            }
+            UntestedReason::NotServed => ("Not checked".into(), "unchecked"),
+        },
     }
 }
 
 fn untested_explanation(result: &RequirementResult) -> Option<&'static str> {
     match result.status {
-        RequirementStatus::Untested {
-            reason: UntestedReason::BrowserRefusedPort,
-        } => Some(Untestable::BrowserRefusedPort.explanation()),
-        RequirementStatus::Untested {
-            reason: UntestedReason::Inbound,
-        } => Some(Untestable::Inbound.explanation()),
-        RequirementStatus::Untested {
-            reason: UntestedReason::NotServed,
-        } => Some("This Doorway server does not listen on this port, so it could not be checked. This says nothing about your network."),
+        RequirementStatus::Untested { reason } => Some(match reason {
+            UntestedReason::BrowserRefusedPort => Untestable::BrowserRefusedPort.explanation(),
+            UntestedReason::Inbound => Untestable::Inbound.explanation(),
+            UntestedReason::NoWebRtc => Untestable::NoWebRtc.explanation(),
+            UntestedReason::NotServed => "This Doorway server does not listen on this port, so it could not be checked. This says nothing about your network.",
+        }),
         _ => None,
     }
 }

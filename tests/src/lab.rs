@@ -153,8 +153,17 @@ impl ServerNamespace {
         )
     }
 
+    /// Drops incoming UDP to `ports` (an nft port or range, e.g. "16500-30000").
+    pub fn drop_udp(&self, ports: &str) -> Result<()> {
+        let table = ports.replace('-', "_");
+        self.input_rule(
+            &format!("drop_udp_{table}"),
+            &format!("udp dport {ports} drop"),
+        )
+    }
+
     /// One rule in an input chain of its own table, so rules add up.
-    fn input_rule(&self, table: &str, rule: &str) -> Result<()> {
+    pub fn input_rule(&self, table: &str, rule: &str) -> Result<()> {
         self.nft(&format!(
             "table inet lab_{table} {{\n  chain input {{\n    type filter hook input priority 0; policy accept;\n    {rule}\n  }}\n}}\n"
         ))

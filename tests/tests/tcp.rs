@@ -146,11 +146,22 @@ async fn ring_profile_with_autorun_reaches_a_finished_result() -> Result<()> {
             })
         );
     }
+    for port in [15063, 15064, 16500, 65000] {
+        assert!(
+            matches!(
+                result.probe(Protocol::Udp, port),
+                Some(ProbeOutcome::Reachable { .. })
+            ),
+            "UDP {port}: {:?}",
+            result.probe(Protocol::Udp, port)
+        );
+    }
     assert!(
         result.verdict.failures.is_empty(),
         "{:?}",
         result.verdict.failures
     );
+    assert_eq!(result.verdict.overall, Overall::Ready);
     assert_eq!(
         result.client.public_address.as_deref(),
         Some(lab.gateway.as_str())

@@ -6,4 +6,5 @@ pub mod ports;
 pub mod routes;
 pub mod server;
 pub mod sniff;
+pub mod stun;
 pub mod tls;

@@ -10,13 +10,14 @@ use doorway_core::api::{ConfigResponse, ProbeConfig};
 use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
 use doorway_core::PortList;
-use doorway_worker::ports::{bind_tcp, profile_tcp_ports};
+use doorway_core::Protocol;
+use doorway_worker::ports::{bind_tcp, bind_udp, profile_ports, RANGE_SAMPLE, STUN_PORT};
 use doorway_worker::routes::{app_router, probe_router, AppState};
 use doorway_worker::server::{serve, Endpoint};
 use doorway_worker::tls::Tls;
 
 /// Extra ports beyond the profiles' are for a few vendor ports, not a range scan.
-const MAX_EXTRA_TCP_PORTS: u32 = 256;
+const MAX_EXTRA_PORTS: u32 = 256;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -48,18 +49,31 @@ struct Args {
     /// More TCP ports to serve probes on, e.g. 8443,40000-40010.
     #[arg(long, value_parser = parse_port_list)]
     tcp_ports: Option<PortList>,
+    /// More UDP ports to answer STUN on, e.g. 3479,50000.
+    #[arg(long, value_parser = parse_port_list)]
+    udp_ports: Option<PortList>,
+    /// How many ports of a large range (UDP 16500-65000) to serve, edges included.
+    #[arg(long, default_value_t = RANGE_SAMPLE, value_parser = parse_sample)]
+    range_sample: usize,
     /// How long the page waits for one probe before calling it filtered.
     #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(500..=30_000))]
     probe_timeout_ms: u32,
+}
+
+fn parse_sample(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (2..=64).contains(&n) => Ok(n),
+        _ => Err(format!("\"{text}\" is not a sample size from 2 to 64")),
+    }
 }
 
 fn parse_port_list(text: &str) -> Result<PortList, String> {
     let list: PortList = text
         .parse()
         .map_err(|e: doorway_core::PortListError| e.to_string())?;
-    if list.port_count() > MAX_EXTRA_TCP_PORTS {
+    if list.port_count() > MAX_EXTRA_PORTS {
         return Err(format!(
-            "{} ports is too many; at most {MAX_EXTRA_TCP_PORTS} extra ports",
+            "{} ports is too many; at most {MAX_EXTRA_PORTS} extra ports",
             list.port_count()
         ));
     }
@@ -88,17 +102,29 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}:{} for the app", args.listen, args.port))?;
 
-    let mut wanted = profile_tcp_ports(&profiles);
-    if let Some(extra) = &args.tcp_ports {
-        wanted.extend(extra.ranges().iter().flat_map(|r| r.ports()));
-    }
-    wanted.remove(&args.port);
-    let (probe_listeners, unavailable) = bind_tcp(args.listen, wanted).await;
+    let extra = |list: &Option<PortList>| -> Vec<u16> {
+        list.iter()
+            .flat_map(|l| l.ranges().iter().flat_map(|r| r.ports()))
+            .collect()
+    };
+    let mut wanted_tcp = profile_ports(&profiles, Protocol::Tcp, args.range_sample);
+    wanted_tcp.extend(extra(&args.tcp_ports));
+    wanted_tcp.remove(&args.port);
+    let (probe_listeners, mut unavailable) = bind_tcp(args.listen, wanted_tcp).await;
+
+    let mut wanted_udp = profile_ports(&profiles, Protocol::Udp, args.range_sample);
+    wanted_udp.insert(STUN_PORT);
+    wanted_udp.extend(extra(&args.udp_ports));
+    let (stun_sockets, unavailable_udp) = bind_udp(args.listen, wanted_udp).await;
+    unavailable.extend(unavailable_udp);
 
     let mut served = ServedPorts::default();
     served.tcp.insert(args.port);
     for listener in &probe_listeners {
         served.tcp.insert(listener.local_addr()?.port());
+    }
+    for socket in &stun_sockets {
+        served.udp.insert(socket.local_addr()?.port());
     }
 
     let dist = args
@@ -136,15 +162,25 @@ async fn main() -> anyhow::Result<()> {
         IpAddr::V6(v6) => format!("[{v6}]"),
         IpAddr::V4(v4) => v4.to_string(),
     };
-    let ports: Vec<String> = served.tcp.iter().map(u16::to_string).collect();
+    let list = |ports: &std::collections::BTreeSet<u16>| {
+        ports
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     println!("Doorway is serving http://{host}:{}/", args.port);
-    println!("  probe ports (TCP, http and https): {}", ports.join(", "));
+    println!("  probe ports (TCP, http and https): {}", list(&served.tcp));
+    println!("  STUN ports (UDP): {}", list(&served.udp));
     for port in &unavailable {
-        println!("  not served: TCP {} ({})", port.port, port.reason);
+        println!(
+            "  not served: {} {} ({})",
+            port.protocol, port.port, port.reason
+        );
     }
 
     tokio::select! {
-        () = serve(endpoints, Some(tls.config)) => Ok(()),
+        () = serve(endpoints, stun_sockets, Some(tls.config)) => Ok(()),
         result = tokio::signal::ctrl_c() => {
             result.context("waiting for Ctrl-C")?;
             println!("Doorway stopped.");

@@ -7,26 +7,30 @@ use doorway_core::api::UnavailablePort;
 use doorway_core::browser::testability;
 use doorway_core::plan::LIST_WHOLE_RANGE_UP_TO;
 use doorway_core::{Direction, Profile, Protocol};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, UdpSocket};
 
-/// How many ports of a large range the worker listens on.
+/// How many ports of a large range the worker listens on, by default.
 pub const RANGE_SAMPLE: usize = 8;
 
-/// TCP ports a browser would probe for these profiles: outbound, testable,
-/// and for large ranges the deterministic sample.
-pub fn profile_tcp_ports(profiles: &[Profile]) -> BTreeSet<u16> {
+/// The standard STUN port, served as well so a plain `stun:host` works.
+pub const STUN_PORT: u16 = 3478;
+
+/// Ports of `protocol` a browser would probe for these profiles: outbound,
+/// testable, and for large ranges a deterministic sample of `sample` ports
+/// (edges included) that the page finds in `/api/config`.
+pub fn profile_ports(profiles: &[Profile], protocol: Protocol, sample: usize) -> BTreeSet<u16> {
     profiles
         .iter()
         .flat_map(|profile| &profile.requirements)
-        .filter(|r| r.protocol == Protocol::Tcp && r.direction == Direction::Outbound)
+        .filter(|r| r.protocol == protocol && r.direction == Direction::Outbound)
         .flat_map(|r| {
             if r.ports.port_count() <= LIST_WHOLE_RANGE_UP_TO {
                 r.ports.ports().collect()
             } else {
-                r.ports.sample(RANGE_SAMPLE)
+                r.ports.sample(sample)
             }
         })
-        .filter(|&port| testability(Protocol::Tcp, port, Direction::Outbound).is_ok())
+        .filter(|&port| testability(protocol, port, Direction::Outbound).is_ok())
         .collect()
 }
 
@@ -52,6 +56,26 @@ pub async fn bind_tcp(
     (bound, unavailable)
 }
 
+/// Like [`bind_tcp`], for the STUN sockets.
+pub async fn bind_udp(
+    address: IpAddr,
+    ports: impl IntoIterator<Item = u16>,
+) -> (Vec<UdpSocket>, Vec<UnavailablePort>) {
+    let mut bound = Vec::new();
+    let mut unavailable = Vec::new();
+    for port in ports {
+        match UdpSocket::bind(SocketAddr::new(address, port)).await {
+            Ok(socket) => bound.push(socket),
+            Err(error) => unavailable.push(UnavailablePort {
+                protocol: Protocol::Udp,
+                port,
+                reason: error.to_string(),
+            }),
+        }
+    }
+    (bound, unavailable)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,7 +83,7 @@ mod tests {
 
     #[test]
     fn listens_on_every_testable_outbound_tcp_port_of_the_profiles() {
-        let ports = profile_tcp_ports(&builtin_profiles().unwrap());
+        let ports = profile_ports(&builtin_profiles().unwrap(), Protocol::Tcp, RANGE_SAMPLE);
         for port in [
             80, 443, 445, 5062, 5066, 5222, 5280, 6970, 8080, 8557, 9002, 9998, 9999, 15063, 15064,
             19302, 19800,
@@ -70,6 +94,26 @@ mod tests {
         for port in [554, 5060, 5061, 57536] {
             assert!(!ports.contains(&port), "should skip {port}");
         }
+    }
+
+    #[test]
+    fn listens_for_stun_on_the_profiles_udp_ports_and_range_samples() {
+        let ports = profile_ports(&builtin_profiles().unwrap(), Protocol::Udp, 8);
+        for port in [15063, 15064, 16500, 65000, 10000, 20000] {
+            assert!(ports.contains(&port), "missing UDP {port}");
+        }
+        let in_ring_range = ports.range(16500..=65000).count();
+        // 8 samples of 16500-65000, plus the 10000-20000 samples that fall inside it.
+        assert!((8..=12).contains(&in_ring_range), "{in_ring_range}");
+        // DNS and NTP are refused by browsers; the SIP phones' UDP is inbound.
+        for port in [53, 123] {
+            assert!(!ports.contains(&port), "should skip UDP {port}");
+        }
+        assert!(
+            ports.len() < 30,
+            "UDP 1-65535 inbound must not be served: {}",
+            ports.len()
+        );
     }
 
     #[tokio::test]

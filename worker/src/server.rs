@@ -1,4 +1,4 @@
-//! Accepting connections. Takes already-bound listeners, so tests bind port 0
+//! Accepting connections and datagrams. Takes already-bound listeners, so tests bind port 0
 //! and production binds whatever the configuration says.
 
 use std::net::SocketAddr;
@@ -8,13 +8,14 @@ use std::time::Duration;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::sniff::{sniff, Sniffed};
+use crate::stun;
 
 /// A client that connects and says nothing is dropped after this.
 const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -37,15 +38,44 @@ pub struct Endpoint {
     pub router: Router,
 }
 
-/// Serves every endpoint until the returned future is dropped.
-pub async fn serve(endpoints: Vec<Endpoint>, tls: Option<Arc<rustls::ServerConfig>>) {
+/// Serves every TCP endpoint and answers STUN on every UDP socket until the
+/// returned future is dropped.
+pub async fn serve(
+    endpoints: Vec<Endpoint>,
+    stun_sockets: Vec<UdpSocket>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) {
     let acceptor = tls.map(TlsAcceptor::from);
     let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let mut tasks = JoinSet::new();
     for endpoint in endpoints {
         tasks.spawn(accept_loop(endpoint, acceptor.clone(), permits.clone()));
     }
+    for socket in stun_sockets {
+        tasks.spawn(stun_loop(socket));
+    }
     while tasks.join_next().await.is_some() {}
+}
+
+/// Answers Binding requests on one UDP socket; everything else is dropped.
+async fn stun_loop(socket: UdpSocket) {
+    let mut datagram = [0u8; 1500];
+    let mut answer = [0u8; stun::MAX_ANSWER];
+    loop {
+        let (len, sender) = match socket.recv_from(&mut datagram).await {
+            Ok(received) => received,
+            Err(error) => {
+                // ICMP errors from earlier sends surface here on some systems.
+                tracing::debug!(%error, "STUN receive failed");
+                continue;
+            }
+        };
+        if let Some(n) = stun::answer(&datagram[..len], sender, &mut answer) {
+            if let Err(error) = socket.send_to(&answer[..n], sender).await {
+                tracing::debug!(%error, %sender, "STUN answer not sent");
+            }
+        }
+    }
 }
 
 async fn accept_loop(endpoint: Endpoint, acceptor: Option<TlsAcceptor>, permits: Arc<Semaphore>) {

@@ -57,7 +57,7 @@ async fn start(dist: Option<std::path::PathBuf>) -> Running {
             router: probe_router(),
         },
     ];
-    let task = tokio::spawn(serve(endpoints, Some(tls.config)));
+    let task = tokio::spawn(serve(endpoints, Vec::new(), Some(tls.config)));
     Running {
         app: app_addr,
         probe: probe_addr,

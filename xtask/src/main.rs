@@ -9,12 +9,14 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 const TRUNK_VERSION: &str = "0.21.14";
-/// Debian packages the browser tests and the firewall lab use.
+/// Debian packages the browser tests, the firewall lab and the interop tests
+/// (coturn's STUN and TURN clients) use.
 const TEST_PACKAGES: &[(&str, &str)] = &[
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/chromedriver", "chromium-driver"),
     ("/usr/sbin/nft", "nftables"),
     ("/usr/sbin/ip", "iproute2"),
+    ("/usr/bin/turnutils_stunclient", "coturn"),
 ];
 
 const HELP: &str = "\

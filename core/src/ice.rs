@@ -1,0 +1,102 @@
+//! ICE candidate lines as the browser reports them
+//! (`candidate:1 1 udp 1677729535 198.18.1.1 56143 typ srflx raddr 0.0.0.0 rport 0 …`).
+//! A server-reflexive (`srflx`) candidate proves a STUN answer came back; a
+//! `relay` candidate proves a TURN allocation worked.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Candidate {
+    /// "udp" or "tcp": the transport of the candidate itself.
+    pub protocol: String,
+    pub address: String,
+    pub port: u16,
+    /// "host", "srflx", "prflx" or "relay".
+    pub kind: String,
+}
+
+impl Candidate {
+    /// Parses the `candidate` attribute; `None` for anything malformed.
+    pub fn parse(line: &str) -> Option<Candidate> {
+        let line = line.trim().strip_prefix("a=").unwrap_or(line.trim());
+        let rest = line.strip_prefix("candidate:")?;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        // foundation component protocol priority address port "typ" kind …
+        if fields.len() < 8 || fields[6] != "typ" {
+            return None;
+        }
+        Some(Candidate {
+            protocol: fields[2].to_ascii_lowercase(),
+            address: fields[4].to_owned(),
+            port: fields[5].parse().ok()?,
+            kind: fields[7].to_owned(),
+        })
+    }
+
+    pub fn is_server_reflexive(&self) -> bool {
+        self.kind == "srflx"
+    }
+
+    pub fn is_relay(&self) -> bool {
+        self.kind == "relay"
+    }
+}
+
+/// A STUN URL for a host name or address (IPv6 literals get brackets).
+pub fn stun_url(host: &str, port: u16) -> String {
+    format!("stun:{}:{port}", bracket_ipv6(host))
+}
+
+pub fn bracket_ipv6(host: &str) -> String {
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_chromium_candidates() {
+        let srflx = Candidate::parse(
+            "candidate:842163049 1 udp 1677729535 198.18.1.1 56143 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag 4ZcD network-cost 999",
+        )
+        .unwrap();
+        assert!(srflx.is_server_reflexive());
+        assert_eq!((srflx.address.as_str(), srflx.port), ("198.18.1.1", 56143));
+        let host = Candidate::parse(
+            "candidate:1 1 UDP 2122260223 3f1c-uuid.local 54400 typ host generation 0",
+        )
+        .unwrap();
+        assert_eq!(host.protocol, "udp");
+        assert_eq!(host.kind, "host");
+        let relay = Candidate::parse(
+            "a=candidate:3 1 udp 41885695 198.18.2.2 49160 typ relay raddr 198.18.1.1 rport 5000",
+        )
+        .unwrap();
+        assert!(relay.is_relay());
+    }
+
+    #[test]
+    fn rejects_malformed_lines() {
+        for line in [
+            "",
+            "candidate:",
+            "candidate:1 1 udp 1 1.2.3.4 notaport typ srflx",
+            "garbage",
+            "candidate:1 1 udp 1 1.2.3.4 5 kind srflx",
+        ] {
+            assert_eq!(Candidate::parse(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn stun_urls_bracket_ipv6() {
+        assert_eq!(stun_url("198.18.0.2", 3478), "stun:198.18.0.2:3478");
+        assert_eq!(stun_url("2001:db8::1", 3478), "stun:[2001:db8::1]:3478");
+        assert_eq!(stun_url("[2001:db8::1]", 3478), "stun:[2001:db8::1]:3478");
+    }
+}
