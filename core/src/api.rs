@@ -24,6 +24,17 @@ pub struct ProbeConfig {
     pub served: ServedPorts,
     /// Ports the server tried and failed to listen on, with the reason.
     pub unavailable: Vec<UnavailablePort>,
+    /// STUN servers for telling how the user's NAT maps addresses.
+    pub nat: NatServers,
+}
+
+/// Two STUN ports on the main address, and one on a second address when the
+/// server has one: comparing the mappings they report tells the NAT type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NatServers {
+    pub ports: [u16; 2],
+    /// Host or address of the second STUN server (port `ports[0]`).
+    pub second_host: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod browser;
 pub mod ice;
+pub mod nat;
 pub mod plan;
 pub mod ports;
 pub mod profile;

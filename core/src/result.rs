@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::browser::Untestable;
+use crate::nat::NatResult;
 use crate::ports::PortRange;
 use crate::profile::{Direction, Protocol};
 use crate::verdict::Verdict;
@@ -26,6 +27,9 @@ pub struct CheckResult {
     pub server: ServerRef,
     pub client: ClientInfo,
     pub requirements: Vec<RequirementResult>,
+    /// How the user's NAT maps addresses, when UDP let the check run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nat: Option<NatResult>,
     pub verdict: Verdict,
 }
 

@@ -11,10 +11,10 @@ use doorway_core::{CheckPlan, Profile, Protocol};
 use gloo::net::http::Request;
 use yew::prelude::*;
 
-use crate::probe::{now_ms, probe_tcp, probe_udp};
+use crate::probe::{check_nat, now_ms, probe_tcp, probe_udp};
 use crate::query::PageQuery;
 use crate::state::{Action, PageState, Phase, Run};
-use crate::view::{ProfilePicker, Progress, Requirements, ResultJson, Summary};
+use crate::view::{NatSummary, ProfilePicker, Progress, Requirements, ResultJson, Summary};
 
 fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
@@ -101,6 +101,7 @@ fn start_run(state: &UseReducerHandle<PageState>) {
         total: targets.len(),
         answers: HashMap::new(),
         echo: None,
+        nat: None,
         started_at: String::from(js_sys::Date::new_0().to_iso_string()),
         started_ms: now_ms(),
         server: ServerRef {
@@ -134,6 +135,17 @@ fn start_run(state: &UseReducerHandle<PageState>) {
             });
         });
     }
+    let dispatcher = state.dispatcher();
+    let nat_servers = config.probe.nat.clone();
+    let nat_host = host.clone();
+    yew::platform::spawn_local(async move {
+        let nat = check_nat(&nat_host, &nat_servers, timeout_ms).await;
+        dispatcher.dispatch(Action::Nat {
+            run: run_id,
+            nat,
+            now_ms: now_ms(),
+        });
+    });
     let dispatcher = state.dispatcher();
     yew::platform::spawn_local(async move {
         let echo = fetch_echo().await;
@@ -231,6 +243,9 @@ pub fn App() -> Html {
                         <Progress done={run.answers.len()} total={run.total} finished={run.result.is_some()} />
                         if let Some(result) = &run.result {
                             <Summary result={result.clone()} />
+                            if let Some(nat) = &result.nat {
+                                <NatSummary nat={nat.clone()} />
+                            }
                         }
                         <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))} />
                         if let Some(result) = &run.result {

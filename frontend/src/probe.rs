@@ -2,8 +2,10 @@
 //! for UDP, each under our own timeout (the browser's own give-up on a
 //! dropped port takes from 40 s to minutes).
 
+use doorway_core::api::NatServers;
 use doorway_core::browser::Untestable;
-use doorway_core::ice::stun_url;
+use doorway_core::ice::{bracket_ipv6, stun_url};
+use doorway_core::nat::{classify_mapping, public_addresses, NatResult};
 use doorway_core::plan::{classify, Attempt};
 use doorway_core::ProbeOutcome;
 use gloo::net::http::Request;
@@ -47,7 +49,7 @@ pub async fn probe_tcp(url: &str, timeout_ms: u32) -> ProbeOutcome {
 pub async fn probe_udp(host: &str, port: u16, timeout_ms: u32) -> ProbeOutcome {
     let servers = [IceServer::stun(stun_url(host, port))];
     let srflx = |found: &[Gathered]| found.iter().any(|g| g.candidate.is_server_reflexive());
-    match gather(&servers, timeout_ms, srflx).await {
+    match gather(&servers, timeout_ms, None, srflx).await {
         Ok(found) => match found.iter().find(|g| g.candidate.is_server_reflexive()) {
             Some(first) => ProbeOutcome::Reachable { ms: first.ms },
             None => ProbeOutcome::Filtered { timeout_ms },
@@ -56,4 +58,66 @@ pub async fn probe_udp(host: &str, port: u16, timeout_ms: u32) -> ProbeOutcome {
             reason: Untestable::NoWebRtc,
         },
     }
+}
+
+/// Asks two or three STUN servers from one peer connection and compares the
+/// mappings; each server is also asked alone, because a server that did not
+/// answer would otherwise look like a shared mapping.
+pub async fn check_nat(host: &str, servers: &NatServers, timeout_ms: u32) -> NatResult {
+    let mut targets = vec![
+        (host.to_owned(), servers.ports[0]),
+        (host.to_owned(), servers.ports[1]),
+    ];
+    if let Some(second) = &servers.second_host {
+        targets.push((second.clone(), servers.ports[0]));
+    }
+    let urls: Vec<String> = targets.iter().map(|(h, p)| stun_url(h, *p)).collect();
+    let alone = futures::future::join_all(
+        targets
+            .iter()
+            .map(|(host, port)| probe_udp(host, *port, timeout_ms)),
+    );
+    let count = urls.len();
+    let all_servers = [IceServer {
+        urls,
+        username: None,
+        credential: None,
+    }];
+    let together = gather(
+        &all_servers,
+        timeout_ms,
+        Some(NAT_SETTLE_MS),
+        move |found| distinct_mappings(found).len() >= count,
+    );
+    let (alone, together) = futures::join!(alone, together);
+    let all_answered = alone.iter().all(|o| o.is_reachable());
+    let mapped = together
+        .map(|found| distinct_mappings(&found))
+        .unwrap_or_default();
+    NatResult {
+        mapping: classify_mapping(&mapped, servers.second_host.is_some(), all_answered),
+        public_addresses: public_addresses(&mapped),
+        servers: count as u8,
+    }
+}
+
+/// STUN answers to one connection arrive within a few hundred ms of each
+/// other; waiting longer after the first only slows the check down.
+const NAT_SETTLE_MS: u32 = 800;
+
+fn distinct_mappings(found: &[Gathered]) -> Vec<String> {
+    let mut mapped: Vec<String> = found
+        .iter()
+        .filter(|g| g.candidate.is_server_reflexive())
+        .map(|g| {
+            format!(
+                "{}:{}",
+                bracket_ipv6(&g.candidate.address),
+                g.candidate.port
+            )
+        })
+        .collect();
+    mapped.sort();
+    mapped.dedup();
+    mapped
 }

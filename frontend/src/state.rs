@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use doorway_core::api::{ConfigResponse, EchoResponse};
+use doorway_core::nat::NatResult;
 use doorway_core::plan::ProbeTarget;
 use doorway_core::result::{ClientInfo, ProfileRef, ServerRef};
 use doorway_core::{CheckPlan, CheckResult, ProbeOutcome, Profile, Verdict, RESULT_SCHEMA};
@@ -30,6 +31,8 @@ pub struct Run {
     pub answers: HashMap<ProbeTarget, ProbeOutcome>,
     /// `None` until /api/echo answered or failed.
     pub echo: Option<Option<EchoResponse>>,
+    /// `None` until the NAT comparison finished.
+    pub nat: Option<NatResult>,
     pub started_at: String,
     pub started_ms: f64,
     pub server: ServerRef,
@@ -39,7 +42,7 @@ pub struct Run {
 
 impl Run {
     pub fn done(&self) -> bool {
-        self.answers.len() >= self.total && self.echo.is_some()
+        self.answers.len() >= self.total && self.echo.is_some() && self.nat.is_some()
     }
 
     fn finish(&mut self, now_ms: f64) {
@@ -61,6 +64,7 @@ impl Run {
                 public_address,
             },
             requirements,
+            nat: self.nat.clone(),
             verdict,
         }));
     }
@@ -111,6 +115,11 @@ pub enum Action {
         echo: Option<EchoResponse>,
         now_ms: f64,
     },
+    Nat {
+        run: u32,
+        nat: NatResult,
+        now_ms: f64,
+    },
 }
 
 impl PageState {
@@ -119,11 +128,53 @@ impl PageState {
     }
 }
 
+impl PageState {
+    /// Applies `change` to the current run and finishes it once every answer
+    /// is in. Answers for an older run (the user started again) are dropped.
+    fn update_run(
+        self: Rc<Self>,
+        run: u32,
+        now_ms: f64,
+        change: impl FnOnce(&mut Run),
+    ) -> Rc<Self> {
+        if self.run.as_ref().map(|r| r.id) != Some(run) {
+            return self;
+        }
+        let mut state = (*self).clone();
+        if let Some(current) = state.run.as_mut() {
+            change(current);
+            if current.done() {
+                current.finish(now_ms);
+                state.phase = Phase::Finished;
+            }
+        }
+        Rc::new(state)
+    }
+}
+
 impl Reducible for PageState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut state = (*self).clone();
+        let mut state = match action {
+            Action::Answer {
+                run,
+                target,
+                outcome,
+                now_ms,
+            } => {
+                return self.update_run(run, now_ms, |r| {
+                    r.answers.insert(target, outcome);
+                })
+            }
+            Action::Echo { run, echo, now_ms } => {
+                return self.update_run(run, now_ms, |r| r.echo = Some(echo))
+            }
+            Action::Nat { run, nat, now_ms } => {
+                return self.update_run(run, now_ms, |r| r.nat = Some(nat))
+            }
+            _ => (*self).clone(),
+        };
         match action {
             Action::ConfigLoaded {
                 config,
@@ -156,31 +207,7 @@ impl Reducible for PageState {
                 state.run = Some(*run);
                 state.phase = Phase::Running;
             }
-            Action::Answer {
-                run,
-                target,
-                outcome,
-                now_ms,
-            } => {
-                let Some(current) = state.run.as_mut().filter(|r| r.id == run) else {
-                    return self;
-                };
-                current.answers.insert(target, outcome);
-                if current.done() {
-                    current.finish(now_ms);
-                    state.phase = Phase::Finished;
-                }
-            }
-            Action::Echo { run, echo, now_ms } => {
-                let Some(current) = state.run.as_mut().filter(|r| r.id == run) else {
-                    return self;
-                };
-                current.echo = Some(echo);
-                if current.done() {
-                    current.finish(now_ms);
-                    state.phase = Phase::Finished;
-                }
-            }
+            Action::Answer { .. } | Action::Echo { .. } | Action::Nat { .. } => {}
         }
         Rc::new(state)
     }

@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use doorway_core::browser::Untestable;
+use doorway_core::nat::{NatMapping, NatResult};
 use doorway_core::result::{RequirementResult, RequirementStatus, UntestedReason};
 use doorway_core::verdict::Finding;
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Profile};
@@ -140,6 +141,42 @@ pub fn Summary(props: &SummaryProps) -> Html {
                     port_list(&verdict.untestable)
                 ) }{ "These are not counted as blocked." }</p>
             }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NatProps {
+    pub nat: NatResult,
+}
+
+/// The router's address translation, and what a browser cannot see of it.
+#[component]
+pub fn NatSummary(props: &NatProps) -> Html {
+    let nat = &props.nat;
+    let (title, class) = match nat.mapping {
+        NatMapping::EndpointIndependent => ("Router (NAT): friendly to direct connections", "open"),
+        NatMapping::AddressDependent => ("Router (NAT): address-dependent", "partial"),
+        NatMapping::AddressAndPortDependent => (
+            "Router (NAT): symmetric — video will need a relay",
+            "blocked",
+        ),
+        NatMapping::SameTowardsOneAddress => {
+            ("Router (NAT): consistent towards one server", "open")
+        }
+        NatMapping::Unknown => ("Router (NAT): could not compare", "unchecked"),
+    };
+    html! {
+        <section class="nat" id="nat" aria-labelledby="nat-heading">
+            <div class="req-head">
+                <h2 id="nat-heading">{ "Your router" }</h2>
+                <span class={classes!("chip", class)}>{ title.split(": ").nth(1).unwrap_or(title) }</span>
+            </div>
+            <p>{ nat.mapping.explanation() }</p>
+            if !nat.public_addresses.is_empty() {
+                <p class="detail">{ format!("Public address seen by STUN: {}", nat.public_addresses.join(", ")) }</p>
+            }
+            <p class="detail">{ "A browser cannot measure how your router filters incoming packets, whether it lets devices reach your own public address from inside (hairpinning), or whether UPnP/PCP port forwarding is on. Check those in the router's settings if a device still fails." }</p>
         </section>
     }
 }

@@ -60,11 +60,13 @@ fn configuration(servers: &[IceServer]) -> RtcConfiguration {
     config
 }
 
-/// Gathers candidates for `servers` until `done` says the list is enough or
-/// `timeout_ms` passes, then closes the connection.
+/// Gathers candidates for `servers` until `done` says the list is enough,
+/// `settle_ms` after the first server-reflexive candidate (when given), or
+/// `timeout_ms`, whichever comes first; then closes the connection.
 pub async fn gather(
     servers: &[IceServer],
     timeout_ms: u32,
+    settle_ms: Option<u32>,
     done: impl Fn(&[Gathered]) -> bool + 'static,
 ) -> Result<Vec<Gathered>, String> {
     let connection = RtcPeerConnection::new_with_configuration(&configuration(servers))
@@ -72,14 +74,16 @@ pub async fn gather(
     let started = now_ms();
     let found: Rc<RefCell<Vec<Gathered>>> = Rc::default();
 
-    // Settles with the candidates once `done` holds or the timer fires.
+    // Settles once `done` holds, the settle time passed, or the timer fired.
     let mut settle_slot: Option<js_sys::Function> = None;
     let settled = js_sys::Promise::new(&mut |resolve, _| settle_slot = Some(resolve));
     let settle = settle_slot.ok_or("the browser did not run the promise executor")?;
+    let settle_timer: Rc<RefCell<Option<Timeout>>> = Rc::default();
 
     let on_candidate = {
         let found = found.clone();
         let settle = settle.clone();
+        let settle_timer = settle_timer.clone();
         Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new(
             move |event: RtcPeerConnectionIceEvent| {
                 let Some(candidate) = event.candidate() else {
@@ -87,12 +91,21 @@ pub async fn gather(
                     let _ = settle.call0(&JsValue::NULL);
                     return;
                 };
-                if let Some(candidate) = Candidate::parse(&candidate.candidate()) {
-                    let ms = (now_ms() - started).max(0.0) as u32;
-                    found.borrow_mut().push(Gathered { candidate, ms });
-                    if done(&found.borrow()) {
+                let Some(candidate) = Candidate::parse(&candidate.candidate()) else {
+                    return;
+                };
+                let first_srflx =
+                    candidate.is_server_reflexive() && settle_timer.borrow().is_none();
+                if let (Some(settle_ms), true) = (settle_ms, first_srflx) {
+                    let settle = settle.clone();
+                    *settle_timer.borrow_mut() = Some(Timeout::new(settle_ms, move || {
                         let _ = settle.call0(&JsValue::NULL);
-                    }
+                    }));
+                }
+                let ms = (now_ms() - started).max(0.0) as u32;
+                found.borrow_mut().push(Gathered { candidate, ms });
+                if done(&found.borrow()) {
+                    let _ = settle.call0(&JsValue::NULL);
                 }
             },
         )
@@ -126,6 +139,7 @@ pub async fn gather(
     .await;
 
     drop(timer);
+    settle_timer.borrow_mut().take();
     connection.set_onicecandidate(None);
     connection.close();
     drop(on_candidate);

@@ -181,3 +181,257 @@ impl Drop for ServerNamespace {
             .output();
     }
 }
+
+/// How the router translates addresses on its way out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nat {
+    /// Routing only: the server sees the browser's own address.
+    None,
+    /// Linux `masquerade`: endpoint-independent mapping, ports preserved.
+    Masquerade,
+    /// `masquerade random`: a new mapping per destination (symmetric NAT).
+    MasqueradeRandom,
+    /// Random mapping towards the server's second address only:
+    /// address-dependent mapping.
+    RandomTowardsSecond,
+}
+
+/// browser namespace → router namespace → server namespace, like a home
+/// network behind its router. The router holds the NAT and firewall rules.
+pub struct RouterLab {
+    pub browser: String,
+    pub router: String,
+    pub server: String,
+    /// The browser's address on the home side.
+    pub browser_address: String,
+    /// The router's address on the internet side (what a NAT shows).
+    pub router_wan: String,
+    /// The worker's main and second address.
+    pub server_address: String,
+    pub server_second_address: String,
+}
+
+fn ns_exec(ns: &str, args: &[&str]) -> Result<()> {
+    let mut full = vec!["ip", "netns", "exec", ns];
+    full.extend_from_slice(args);
+    run(&full)
+}
+
+/// Turns IPv6 off in a namespace before its links come up (see
+/// [`ServerNamespace::create`] for why Chromium cares).
+fn no_ipv6(ns: &str) -> Result<()> {
+    ns_exec(
+        ns,
+        &[
+            "sh",
+            "-c",
+            "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 && echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6",
+        ],
+    )
+}
+
+fn nft_in(ns: &str, ruleset: &str) -> Result<()> {
+    use std::io::Write;
+    let mut child = Command::new("ip")
+        .args(["netns", "exec", ns, "nft", "-f", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run nft (cargo xtask test installs nftables)")?;
+    child
+        .stdin
+        .take()
+        .context("nft has no stdin")?
+        .write_all(ruleset.as_bytes())?;
+    let output = child.wait_with_output()?;
+    if !output.status.success() {
+        bail!(
+            "nft rejected the rules: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
+/// Only lab addresses leave a namespace.
+const GUARD: &str = "table inet lab_guard {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    oif lo accept
+    ip daddr 198.18.0.0/15 accept
+    drop
+  }
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    ip daddr 198.18.0.0/15 accept
+    drop
+  }
+}
+";
+
+impl RouterLab {
+    pub fn create(nat: Nat) -> Result<RouterLab> {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let pid = std::process::id();
+        // 198.19.0.0/16 for router labs, a /24 each: home side .0/25, internet side .128/25.
+        let subnet = (pid.wrapping_mul(11).wrapping_add(n * 17)) % 250 + 1;
+        let net = format!("198.19.{subnet}");
+        let lab = RouterLab {
+            browser: format!("dw{pid}b{n}"),
+            router: format!("dw{pid}r{n}"),
+            server: format!("dw{pid}s{n}"),
+            browser_address: format!("{net}.2"),
+            router_wan: format!("{net}.129"),
+            server_address: format!("{net}.130"),
+            server_second_address: format!("{net}.131"),
+        };
+        // From here on, drop removes whatever was made.
+        for ns in [&lab.browser, &lab.router, &lab.server] {
+            run(&["ip", "netns", "add", ns])?;
+            no_ipv6(ns)?;
+            ns_exec(ns, &["ip", "link", "set", "lo", "up"])?;
+        }
+        // Create each veth pair inside the router, then move one end out.
+        ns_exec(
+            &lab.router,
+            &[
+                "ip", "link", "add", "lan", "type", "veth", "peer", "name", "eth0",
+            ],
+        )?;
+        ns_exec(
+            &lab.router,
+            &["ip", "link", "set", "eth0", "netns", &lab.browser],
+        )?;
+        ns_exec(
+            &lab.router,
+            &[
+                "ip", "link", "add", "wan", "type", "veth", "peer", "name", "eth0",
+            ],
+        )?;
+        ns_exec(
+            &lab.router,
+            &["ip", "link", "set", "eth0", "netns", &lab.server],
+        )?;
+
+        ns_exec(
+            &lab.router,
+            &["ip", "addr", "add", &format!("{net}.1/25"), "dev", "lan"],
+        )?;
+        ns_exec(
+            &lab.router,
+            &[
+                "ip",
+                "addr",
+                "add",
+                &format!("{}/25", lab.router_wan),
+                "dev",
+                "wan",
+            ],
+        )?;
+        ns_exec(&lab.router, &["ip", "link", "set", "lan", "up"])?;
+        ns_exec(&lab.router, &["ip", "link", "set", "wan", "up"])?;
+        ns_exec(
+            &lab.router,
+            &["sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"],
+        )?;
+
+        ns_exec(
+            &lab.browser,
+            &[
+                "ip",
+                "addr",
+                "add",
+                &format!("{}/25", lab.browser_address),
+                "dev",
+                "eth0",
+            ],
+        )?;
+        ns_exec(&lab.browser, &["ip", "link", "set", "eth0", "up"])?;
+        ns_exec(
+            &lab.browser,
+            &["ip", "route", "add", "default", "via", &format!("{net}.1")],
+        )?;
+
+        for address in [&lab.server_address, &lab.server_second_address] {
+            ns_exec(
+                &lab.server,
+                &["ip", "addr", "add", &format!("{address}/25"), "dev", "eth0"],
+            )?;
+        }
+        ns_exec(&lab.server, &["ip", "link", "set", "eth0", "up"])?;
+        // Without NAT the server answers the home network through the router.
+        ns_exec(
+            &lab.server,
+            &[
+                "ip",
+                "route",
+                "add",
+                &format!("{net}.0/25"),
+                "via",
+                &lab.router_wan,
+            ],
+        )?;
+
+        for ns in [&lab.browser, &lab.router, &lab.server] {
+            nft_in(ns, GUARD)?;
+        }
+        let nat_rules = match nat {
+            Nat::None => None,
+            Nat::Masquerade => Some("oifname \"wan\" masquerade".to_owned()),
+            Nat::MasqueradeRandom => Some("oifname \"wan\" masquerade random".to_owned()),
+            Nat::RandomTowardsSecond => Some(format!(
+                "oifname \"wan\" ip daddr {} masquerade random\n    oifname \"wan\" masquerade",
+                lab.server_second_address
+            )),
+        };
+        if let Some(rules) = nat_rules {
+            nft_in(
+                &lab.router,
+                &format!(
+                    "table ip lab_nat {{\n  chain postrouting {{\n    type nat hook postrouting priority 100; policy accept;\n    {rules}\n  }}\n}}\n"
+                ),
+            )?;
+        }
+        Ok(lab)
+    }
+
+    /// Adds a rule to the router's forward path (traffic from home to the
+    /// internet and back), e.g. `udp dport 16500-30000 drop`.
+    pub fn router_rule(&self, table: &str, rule: &str) -> Result<()> {
+        nft_in(
+            &self.router,
+            &format!(
+                "table inet lab_{table} {{\n  chain forward {{\n    type filter hook forward priority 0; policy accept;\n    {rule}\n  }}\n}}\n"
+            ),
+        )
+    }
+
+    /// Moves the calling thread into the browser's namespace: sockets it opens
+    /// and processes it starts from then on live there. Use with a
+    /// current-thread runtime so every socket is opened on this thread.
+    pub fn enter_browser(&self) -> Result<()> {
+        use std::os::fd::AsRawFd;
+        let file = std::fs::File::open(format!("/run/netns/{}", self.browser))
+            .context("opening the browser namespace")?;
+        // SAFETY: setns on a valid namespace fd affects only this thread.
+        let result = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+        if result != 0 {
+            bail!(
+                "setns into {}: {}",
+                self.browser,
+                std::io::Error::last_os_error()
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Drop for RouterLab {
+    fn drop(&mut self) {
+        // Deleting a namespace deletes the veth ends in it, and their peers.
+        for ns in [&self.browser, &self.router, &self.server] {
+            let _ = Command::new("ip").args(["netns", "del", ns]).status();
+        }
+    }
+}

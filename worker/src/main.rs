@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use doorway_core::api::{ConfigResponse, ProbeConfig};
+use doorway_core::api::{ConfigResponse, NatServers, ProbeConfig};
 use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
 use doorway_core::PortList;
 use doorway_core::Protocol;
-use doorway_worker::ports::{bind_tcp, bind_udp, profile_ports, RANGE_SAMPLE, STUN_PORT};
+use doorway_worker::ports::{
+    bind_tcp, bind_udp, profile_ports, RANGE_SAMPLE, SECOND_STUN_PORT, STUN_PORT,
+};
 use doorway_worker::routes::{app_router, probe_router, AppState};
 use doorway_worker::server::{serve, Endpoint};
 use doorway_worker::tls::Tls;
@@ -32,6 +34,10 @@ struct Args {
     /// Port of the app and its API.
     #[arg(long, default_value_t = 8080)]
     port: u16,
+    /// A second address of this host: STUN on it lets the page tell
+    /// address-dependent NAT mapping from endpoint-independent.
+    #[arg(long)]
+    second_address: Option<IpAddr>,
     /// Host name the browser sends probes to (as in the certificate); default:
     /// the host the page was loaded from.
     #[arg(long)]
@@ -113,10 +119,23 @@ async fn main() -> anyhow::Result<()> {
     let (probe_listeners, mut unavailable) = bind_tcp(args.listen, wanted_tcp).await;
 
     let mut wanted_udp = profile_ports(&profiles, Protocol::Udp, args.range_sample);
-    wanted_udp.insert(STUN_PORT);
+    wanted_udp.extend([STUN_PORT, SECOND_STUN_PORT]);
     wanted_udp.extend(extra(&args.udp_ports));
     let (stun_sockets, unavailable_udp) = bind_udp(args.listen, wanted_udp).await;
     unavailable.extend(unavailable_udp);
+    let mut stun_sockets = stun_sockets;
+    let second_host = match args.second_address {
+        Some(second) => {
+            let socket = tokio::net::UdpSocket::bind((second, STUN_PORT))
+                .await
+                .with_context(|| {
+                    format!("cannot listen for STUN on the second address {second}:{STUN_PORT}")
+                })?;
+            stun_sockets.push(socket);
+            Some(second.to_string())
+        }
+        None => None,
+    };
 
     let mut served = ServedPorts::default();
     served.tcp.insert(args.port);
@@ -124,7 +143,9 @@ async fn main() -> anyhow::Result<()> {
         served.tcp.insert(listener.local_addr()?.port());
     }
     for socket in &stun_sockets {
-        served.udp.insert(socket.local_addr()?.port());
+        if socket.local_addr()?.ip() == args.listen {
+            served.udp.insert(socket.local_addr()?.port());
+        }
     }
 
     let dist = args
@@ -143,6 +164,10 @@ async fn main() -> anyhow::Result<()> {
                 timeout_ms: args.probe_timeout_ms,
                 served: served.clone(),
                 unavailable: unavailable.clone(),
+                nat: NatServers {
+                    ports: [STUN_PORT, SECOND_STUN_PORT],
+                    second_host,
+                },
             },
         },
         dist,

@@ -14,6 +14,8 @@ pub const RANGE_SAMPLE: usize = 8;
 
 /// The standard STUN port, served as well so a plain `stun:host` works.
 pub const STUN_PORT: u16 = 3478;
+/// A second STUN port on the main address, for NAT mapping tests.
+pub const SECOND_STUN_PORT: u16 = 3479;
 
 /// Ports of `protocol` a browser would probe for these profiles: outbound,
 /// testable, and for large ranges a deterministic sample of `sample` ports

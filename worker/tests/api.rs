@@ -3,7 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use doorway_core::api::{ConfigResponse, EchoResponse, ErrorResponse, ProbeConfig, ProbeResponse};
+use doorway_core::api::{
+    ConfigResponse, EchoResponse, ErrorResponse, NatServers, ProbeConfig, ProbeResponse,
+};
 use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
 use doorway_worker::routes::{app_router, probe_router, AppState};
@@ -43,6 +45,10 @@ async fn start(dist: Option<std::path::PathBuf>) -> Running {
                 timeout_ms: 3000,
                 served,
                 unavailable: Vec::new(),
+                nat: NatServers {
+                    ports: [3478, 3479],
+                    second_host: None,
+                },
             },
         },
         dist,
