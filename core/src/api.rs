@@ -26,6 +26,8 @@ pub struct ProbeConfig {
     pub unavailable: Vec<UnavailablePort>,
     /// STUN servers for telling how the user's NAT maps addresses.
     pub nat: NatServers,
+    /// Whether `GET /api/turn` hands out TURN credentials.
+    pub turn: bool,
 }
 
 /// Two STUN ports on the main address, and one on a second address when the
@@ -42,6 +44,18 @@ pub struct UnavailablePort {
     pub protocol: Protocol,
     pub port: u16,
     pub reason: String,
+}
+
+/// `GET /api/turn`: short-lived TURN credentials (TURN REST scheme).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnCredentials {
+    pub username: String,
+    pub credential: String,
+    pub ttl_secs: u64,
+    /// UDP and TCP port of the TURN server.
+    pub port: u16,
+    /// TURN over TLS.
+    pub tls_port: u16,
 }
 
 /// `GET /api/echo`: what the server sees of the client.

@@ -30,7 +30,28 @@ pub struct CheckResult {
     /// How the user's NAT maps addresses, when UDP let the check run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nat: Option<NatResult>,
+    /// Whether a TURN relay works over each transport.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay: Option<RelayResult>,
     pub verdict: Verdict,
+}
+
+/// A relay candidate over TURN per transport: `reachable` when the server
+/// gave an allocation, `filtered` when nothing came before the timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelayResult {
+    pub udp: ProbeOutcome,
+    pub tcp: ProbeOutcome,
+    pub tls: ProbeOutcome,
+}
+
+impl RelayResult {
+    pub fn works(&self) -> bool {
+        [self.udp, self.tcp, self.tls]
+            .iter()
+            .any(|o| o.is_reachable())
+    }
 }
 
 impl CheckResult {

@@ -15,6 +15,9 @@ pub enum Overall {
     Partly,
     /// Something required is blocked.
     NotReady,
+    /// Direct UDP is blocked, but a TURN relay works: media can go through a
+    /// relay, if the device's service offers one.
+    RelayNeeded,
     /// Nothing failed, but something required could not be checked here.
     CouldNotTell,
 }
@@ -25,6 +28,9 @@ impl Overall {
             Overall::Ready => "Ready: this network lets the traffic through",
             Overall::Partly => "Partly ready: some traffic is blocked",
             Overall::NotReady => "Not ready: this network blocks required traffic",
+            Overall::RelayNeeded => {
+                "Relay needed: direct UDP is blocked, so video and calls must go through a relay server"
+            }
             Overall::CouldNotTell => "Could not tell: some required checks could not run",
         }
     }
@@ -55,7 +61,8 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    pub fn from_results(results: &[RequirementResult]) -> Verdict {
+    /// `relay_works`: a TURN relay gave an allocation over some transport.
+    pub fn from_results(results: &[RequirementResult], relay_works: bool) -> Verdict {
         let finding = |r: &RequirementResult| Finding {
             protocol: r.protocol,
             ports: r.ports,
@@ -91,7 +98,14 @@ impl Verdict {
         let tested_any = results
             .iter()
             .any(|r| !matches!(r.status, RequirementStatus::Untested { .. }));
-        let overall = if required_blocked {
+        // Only UDP is blocked and a relay works: that is a relay verdict.
+        let only_udp_blocked = failures
+            .iter()
+            .filter(|f| f.required)
+            .all(|f| f.protocol == Protocol::Udp);
+        let overall = if required_blocked && only_udp_blocked && relay_works {
+            Overall::RelayNeeded
+        } else if required_blocked {
             Overall::NotReady
         } else if !failures.is_empty() {
             Overall::Partly
@@ -138,10 +152,13 @@ mod tests {
 
     #[test]
     fn all_open_is_ready_even_with_ports_no_browser_can_test() {
-        let verdict = Verdict::from_results(&[
-            requirement(443, true, OPEN),
-            requirement(123, true, REFUSED_PORT),
-        ]);
+        let verdict = Verdict::from_results(
+            &[
+                requirement(443, true, OPEN),
+                requirement(123, true, REFUSED_PORT),
+            ],
+            false,
+        );
         assert_eq!(verdict.overall, Overall::Ready);
         assert_eq!(verdict.untestable.len(), 1);
         assert!(verdict.failures.is_empty());
@@ -149,11 +166,14 @@ mod tests {
 
     #[test]
     fn a_blocked_required_port_is_not_ready_and_says_what_breaks() {
-        let verdict = Verdict::from_results(&[
-            requirement(443, true, OPEN),
-            requirement(19302, false, DROPPED),
-            requirement(9998, true, DROPPED),
-        ]);
+        let verdict = Verdict::from_results(
+            &[
+                requirement(443, true, OPEN),
+                requirement(19302, false, DROPPED),
+                requirement(9998, true, DROPPED),
+            ],
+            false,
+        );
         assert_eq!(verdict.overall, Overall::NotReady);
         assert_eq!(verdict.failures[0].breaks, "breaks 9998", "required first");
         assert_eq!(verdict.failures[1].breaks, "breaks 19302");
@@ -161,31 +181,61 @@ mod tests {
 
     #[test]
     fn optional_or_partial_failures_are_partly() {
-        let optional = Verdict::from_results(&[
-            requirement(443, true, OPEN),
-            requirement(19302, false, DROPPED),
-        ]);
+        let optional = Verdict::from_results(
+            &[
+                requirement(443, true, OPEN),
+                requirement(19302, false, DROPPED),
+            ],
+            false,
+        );
         assert_eq!(optional.overall, Overall::Partly);
-        let partial = Verdict::from_results(&[requirement(
-            16500,
-            true,
-            RequirementStatus::Partial {
-                reachable: 3,
-                probed: 8,
-            },
-        )]);
+        let partial = Verdict::from_results(
+            &[requirement(
+                16500,
+                true,
+                RequirementStatus::Partial {
+                    reachable: 3,
+                    probed: 8,
+                },
+            )],
+            false,
+        );
         assert_eq!(partial.overall, Overall::Partly);
     }
 
     #[test]
+    fn blocked_udp_with_a_working_relay_needs_the_relay() {
+        let mut udp = requirement(16500, true, DROPPED);
+        udp.protocol = Protocol::Udp;
+        let results = [requirement(443, true, OPEN), udp];
+        assert_eq!(
+            Verdict::from_results(&results, true).overall,
+            Overall::RelayNeeded
+        );
+        assert_eq!(
+            Verdict::from_results(&results, false).overall,
+            Overall::NotReady
+        );
+        // A blocked TCP requirement is not helped by a relay.
+        let tcp_too = [requirement(443, true, DROPPED), results[1].clone()];
+        assert_eq!(
+            Verdict::from_results(&tcp_too, true).overall,
+            Overall::NotReady
+        );
+    }
+
+    #[test]
     fn unchecked_required_ports_mean_could_not_tell() {
-        let verdict = Verdict::from_results(&[
-            requirement(443, true, OPEN),
-            requirement(8557, true, NOT_SERVED),
-        ]);
+        let verdict = Verdict::from_results(
+            &[
+                requirement(443, true, OPEN),
+                requirement(8557, true, NOT_SERVED),
+            ],
+            false,
+        );
         assert_eq!(verdict.overall, Overall::CouldNotTell);
         assert_eq!(verdict.unchecked.len(), 1);
-        let nothing = Verdict::from_results(&[requirement(554, true, REFUSED_PORT)]);
+        let nothing = Verdict::from_results(&[requirement(554, true, REFUSED_PORT)], false);
         assert_eq!(nothing.overall, Overall::CouldNotTell);
     }
 }

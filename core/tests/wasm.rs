@@ -38,7 +38,7 @@ fn a_run_folds_into_a_verdict_and_round_trips_as_json() {
         answers.insert(target, classify(attempt, 12, 3000));
     }
     let requirements = plan.results(&answers);
-    let verdict = Verdict::from_results(&requirements);
+    let verdict = Verdict::from_results(&requirements, false);
     assert_eq!(verdict.overall, Overall::Partly);
     let result = CheckResult {
         schema: RESULT_SCHEMA.into(),
@@ -55,6 +55,8 @@ fn a_run_folds_into_a_verdict_and_round_trips_as_json() {
         },
         client: ClientInfo::default(),
         requirements,
+        nat: None,
+        relay: None,
         verdict,
     };
     let json = serde_json::to_string(&result).unwrap();

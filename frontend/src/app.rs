@@ -4,17 +4,19 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use doorway_core::api::{ConfigResponse, EchoResponse};
+use doorway_core::api::{ConfigResponse, EchoResponse, TurnCredentials};
 use doorway_core::ice::bracket_ipv6;
 use doorway_core::result::ServerRef;
 use doorway_core::{CheckPlan, Profile, Protocol};
 use gloo::net::http::Request;
 use yew::prelude::*;
 
-use crate::probe::{check_nat, now_ms, probe_tcp, probe_udp};
+use crate::probe::{check_nat, check_relay, now_ms, probe_tcp, probe_udp};
 use crate::query::PageQuery;
 use crate::state::{Action, PageState, Phase, Run};
-use crate::view::{NatSummary, ProfilePicker, Progress, Requirements, ResultJson, Summary};
+use crate::view::{
+    NatSummary, ProfilePicker, Progress, RelaySummary, Requirements, ResultJson, Summary,
+};
 
 fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
@@ -102,6 +104,7 @@ fn start_run(state: &UseReducerHandle<PageState>) {
         answers: HashMap::new(),
         echo: None,
         nat: None,
+        relay: None,
         started_at: String::from(js_sys::Date::new_0().to_iso_string()),
         started_ms: now_ms(),
         server: ServerRef {
@@ -136,6 +139,17 @@ fn start_run(state: &UseReducerHandle<PageState>) {
         });
     }
     let dispatcher = state.dispatcher();
+    let (relay_host, turn) = (host.clone(), config.probe.turn);
+    yew::platform::spawn_local(async move {
+        let credentials = if turn { fetch_turn().await } else { None };
+        let relay = check_relay(&relay_host, credentials, timeout_ms).await;
+        dispatcher.dispatch(Action::Relay {
+            run: run_id,
+            relay,
+            now_ms: now_ms(),
+        });
+    });
+    let dispatcher = state.dispatcher();
     let nat_servers = config.probe.nat.clone();
     let nat_host = host.clone();
     yew::platform::spawn_local(async move {
@@ -159,6 +173,16 @@ fn start_run(state: &UseReducerHandle<PageState>) {
 
 fn probe_url(scheme: &str, host: &str, port: u16) -> String {
     format!("{scheme}//{}:{port}/probe", bracket_ipv6(host))
+}
+
+async fn fetch_turn() -> Option<TurnCredentials> {
+    Request::get("/api/turn")
+        .send()
+        .await
+        .ok()?
+        .json::<TurnCredentials>()
+        .await
+        .ok()
 }
 
 async fn fetch_echo() -> Option<EchoResponse> {
@@ -245,6 +269,9 @@ pub fn App() -> Html {
                             <Summary result={result.clone()} />
                             if let Some(nat) = &result.nat {
                                 <NatSummary nat={nat.clone()} />
+                            }
+                            if let Some(relay) = result.relay {
+                                <RelaySummary {relay} />
                             }
                         }
                         <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))} />

@@ -2,11 +2,12 @@
 //! for UDP, each under our own timeout (the browser's own give-up on a
 //! dropped port takes from 40 s to minutes).
 
-use doorway_core::api::NatServers;
+use doorway_core::api::{NatServers, TurnCredentials};
 use doorway_core::browser::Untestable;
 use doorway_core::ice::{bracket_ipv6, stun_url};
 use doorway_core::nat::{classify_mapping, public_addresses, NatResult};
 use doorway_core::plan::{classify, Attempt};
+use doorway_core::result::RelayResult;
 use doorway_core::ProbeOutcome;
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
@@ -120,4 +121,51 @@ fn distinct_mappings(found: &[Gathered]) -> Vec<String> {
     mapped.sort();
     mapped.dedup();
     mapped
+}
+
+/// Asks the server's TURN relay for an allocation over UDP, TCP and TLS, each
+/// in its own peer connection; a `relay` candidate means that way works.
+pub async fn check_relay(
+    host: &str,
+    credentials: Option<TurnCredentials>,
+    timeout_ms: u32,
+) -> RelayResult {
+    let Some(credentials) = credentials else {
+        return RelayResult {
+            udp: ProbeOutcome::NotServed,
+            tcp: ProbeOutcome::NotServed,
+            tls: ProbeOutcome::NotServed,
+        };
+    };
+    let host = bracket_ipv6(host);
+    let attempt = |url: String| {
+        let server = IceServer {
+            urls: vec![url],
+            username: Some(credentials.username.clone()),
+            credential: Some(credentials.credential.clone()),
+        };
+        async move {
+            let relay = |found: &[Gathered]| found.iter().any(|g| g.candidate.is_relay());
+            match gather(&[server], timeout_ms, None, relay).await {
+                Ok(found) => found
+                    .iter()
+                    .find(|g| g.candidate.is_relay())
+                    .map_or(ProbeOutcome::Filtered { timeout_ms }, |g| {
+                        ProbeOutcome::Reachable { ms: g.ms }
+                    }),
+                Err(_) => ProbeOutcome::NotTestable {
+                    reason: Untestable::NoWebRtc,
+                },
+            }
+        }
+    };
+    let (udp, tcp, tls) = futures::join!(
+        attempt(format!("turn:{host}:{}?transport=udp", credentials.port)),
+        attempt(format!("turn:{host}:{}?transport=tcp", credentials.port)),
+        attempt(format!(
+            "turns:{host}:{}?transport=tcp",
+            credentials.tls_port
+        )),
+    );
+    RelayResult { udp, tcp, tls }
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use doorway_core::api::{ConfigResponse, EchoResponse};
 use doorway_core::nat::NatResult;
 use doorway_core::plan::ProbeTarget;
-use doorway_core::result::{ClientInfo, ProfileRef, ServerRef};
+use doorway_core::result::{ClientInfo, ProfileRef, RelayResult, ServerRef};
 use doorway_core::{CheckPlan, CheckResult, ProbeOutcome, Profile, Verdict, RESULT_SCHEMA};
 use yew::Reducible;
 
@@ -33,6 +33,8 @@ pub struct Run {
     pub echo: Option<Option<EchoResponse>>,
     /// `None` until the NAT comparison finished.
     pub nat: Option<NatResult>,
+    /// `None` until the relay check finished.
+    pub relay: Option<RelayResult>,
     pub started_at: String,
     pub started_ms: f64,
     pub server: ServerRef,
@@ -42,12 +44,16 @@ pub struct Run {
 
 impl Run {
     pub fn done(&self) -> bool {
-        self.answers.len() >= self.total && self.echo.is_some() && self.nat.is_some()
+        self.answers.len() >= self.total
+            && self.echo.is_some()
+            && self.nat.is_some()
+            && self.relay.is_some()
     }
 
     fn finish(&mut self, now_ms: f64) {
         let requirements = self.plan.results(&self.answers);
-        let verdict = Verdict::from_results(&requirements);
+        let relay_works = self.relay.is_some_and(|r| r.works());
+        let verdict = Verdict::from_results(&requirements, relay_works);
         let public_address = self.echo.clone().flatten().map(|echo| echo.address);
         self.result = Some(Rc::new(CheckResult {
             schema: RESULT_SCHEMA.into(),
@@ -65,6 +71,7 @@ impl Run {
             },
             requirements,
             nat: self.nat.clone(),
+            relay: self.relay,
             verdict,
         }));
     }
@@ -120,6 +127,11 @@ pub enum Action {
         nat: NatResult,
         now_ms: f64,
     },
+    Relay {
+        run: u32,
+        relay: RelayResult,
+        now_ms: f64,
+    },
 }
 
 impl PageState {
@@ -173,6 +185,9 @@ impl Reducible for PageState {
             Action::Nat { run, nat, now_ms } => {
                 return self.update_run(run, now_ms, |r| r.nat = Some(nat))
             }
+            Action::Relay { run, relay, now_ms } => {
+                return self.update_run(run, now_ms, |r| r.relay = Some(relay))
+            }
             _ => (*self).clone(),
         };
         match action {
@@ -207,7 +222,10 @@ impl Reducible for PageState {
                 state.run = Some(*run);
                 state.phase = Phase::Running;
             }
-            Action::Answer { .. } | Action::Echo { .. } | Action::Nat { .. } => {}
+            Action::Answer { .. }
+            | Action::Echo { .. }
+            | Action::Nat { .. }
+            | Action::Relay { .. } => {}
         }
         Rc::new(state)
     }

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use doorway_core::browser::Untestable;
 use doorway_core::nat::{NatMapping, NatResult};
-use doorway_core::result::{RequirementResult, RequirementStatus, UntestedReason};
+use doorway_core::result::{RelayResult, RequirementResult, RequirementStatus, UntestedReason};
 use doorway_core::verdict::Finding;
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Profile};
 use yew::prelude::*;
@@ -82,6 +82,7 @@ fn overall_class(overall: Overall) -> &'static str {
         Overall::Partly => "partly",
         Overall::NotReady => "not-ready",
         Overall::CouldNotTell => "unknown",
+        Overall::RelayNeeded => "partly",
     }
 }
 
@@ -177,6 +178,38 @@ pub fn NatSummary(props: &NatProps) -> Html {
                 <p class="detail">{ format!("Public address seen by STUN: {}", nat.public_addresses.join(", ")) }</p>
             }
             <p class="detail">{ "A browser cannot measure how your router filters incoming packets, whether it lets devices reach your own public address from inside (hairpinning), or whether UPnP/PCP port forwarding is on. Check those in the router's settings if a device still fails." }</p>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RelayProps {
+    pub relay: RelayResult,
+}
+
+/// Whether a relay (TURN) works, per transport.
+#[component]
+pub fn RelaySummary(props: &RelayProps) -> Html {
+    let relay = props.relay;
+    let row = |label: &'static str, outcome: ProbeOutcome| {
+        let (text, class) = match outcome {
+            ProbeOutcome::Reachable { ms } => (format!("Works ({ms} ms)"), "open"),
+            ProbeOutcome::NotServed => ("Not offered by this server".to_owned(), "unchecked"),
+            other => (outcome_label(other).0, "blocked"),
+        };
+        html! {
+            <li class={class}><span class="port">{ label }</span>{ " " }{ text }</li>
+        }
+    };
+    html! {
+        <section class="relay" id="relay" aria-labelledby="relay-heading">
+            <h2 id="relay-heading">{ "Relay (TURN)" }</h2>
+            <p>{ "When direct connections fail, video and calls can go through a relay server instead, over UDP, TCP or TLS (which looks like ordinary secure web traffic)." }</p>
+            <ul class="probes">
+                { row("UDP", relay.udp) }
+                { row("TCP", relay.tcp) }
+                { row("TLS", relay.tls) }
+            </ul>
         </section>
     }
 }

@@ -6,10 +6,12 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use tokio::process::{Child, Command};
 
+use crate::browser::TempDir;
 use crate::{env_path, http};
 
 pub struct Worker {
     child: Child,
+    _data: TempDir,
     /// `host:port` of the app.
     pub app: String,
 }
@@ -30,6 +32,15 @@ impl Worker {
     ) -> Result<Worker> {
         let bin = env_path("DOORWAY_BIN")?;
         let dist = env_path("DOORWAY_DIST")?;
+        // A `--port` among the extra flags wins over `port`.
+        let port: u16 = match extra.iter().position(|a| *a == "--port") {
+            Some(i) => extra
+                .get(i + 1)
+                .and_then(|p| p.parse().ok())
+                .context("--port needs a number")?,
+            None => port,
+        };
+        let data = TempDir::new("worker")?;
         let mut command = match netns {
             Some(ns) => {
                 let mut c = Command::new("ip");
@@ -39,9 +50,16 @@ impl Worker {
             None => Command::new(&bin),
         };
         command
-            .args(["--listen", address, "--port", &port.to_string(), "--dist"])
+            .args(["--listen", address, "--dist"])
             .arg(&dist)
+            .arg("--data-dir")
+            .arg(&data.0)
             .args(extra)
+            .args(if extra.contains(&"--port") {
+                Vec::new()
+            } else {
+                vec!["--port".to_owned(), port.to_string()]
+            })
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -51,6 +69,7 @@ impl Worker {
             .with_context(|| format!("starting {}", bin.display()))?;
         let mut worker = Worker {
             child,
+            _data: data,
             app: format!("{address}:{port}"),
         };
         let deadline = Instant::now() + Duration::from_secs(15);

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use doorway_core::nat::NatMapping;
+use doorway_core::result::RequirementStatus;
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Protocol};
 use doorway_e2e::browser::Browser;
 use doorway_e2e::lab::{Nat, RouterLab};
@@ -59,7 +60,11 @@ async fn open_network_is_ready_for_ring() -> Result<()> {
 }
 
 fn nat_of(result: &CheckResult) -> NatMapping {
-    result.nat.as_ref().expect("the result has a NAT check").mapping
+    result
+        .nat
+        .as_ref()
+        .expect("the result has a NAT check")
+        .mapping
 }
 
 #[tokio::test]
@@ -67,7 +72,12 @@ async fn masquerade_is_endpoint_independent() -> Result<()> {
     let lab = RouterLab::create(Nat::Masquerade)?;
     let second = lab.server_second_address.clone();
     let result = check(&lab, &["--second-address", &second], "tcp=443").await?;
-    assert_eq!(nat_of(&result), NatMapping::EndpointIndependent, "{:?}", result.nat);
+    assert_eq!(
+        nat_of(&result),
+        NatMapping::EndpointIndependent,
+        "{:?}",
+        result.nat
+    );
     let nat = result.nat.as_ref().unwrap();
     assert_eq!(nat.public_addresses, std::slice::from_ref(&lab.router_wan));
     assert_eq!(nat.servers, 3);
@@ -79,7 +89,12 @@ async fn masquerade_random_is_symmetric() -> Result<()> {
     let lab = RouterLab::create(Nat::MasqueradeRandom)?;
     let second = lab.server_second_address.clone();
     let result = check(&lab, &["--second-address", &second], "tcp=443").await?;
-    assert_eq!(nat_of(&result), NatMapping::AddressAndPortDependent, "{:?}", result.nat);
+    assert_eq!(
+        nat_of(&result),
+        NatMapping::AddressAndPortDependent,
+        "{:?}",
+        result.nat
+    );
     Ok(())
 }
 
@@ -88,6 +103,125 @@ async fn randomising_towards_one_address_is_address_dependent() -> Result<()> {
     let lab = RouterLab::create(Nat::RandomTowardsSecond)?;
     let second = lab.server_second_address.clone();
     let result = check(&lab, &["--second-address", &second], "tcp=443").await?;
-    assert_eq!(nat_of(&result), NatMapping::AddressDependent, "{:?}", result.nat);
+    assert_eq!(
+        nat_of(&result),
+        NatMapping::AddressDependent,
+        "{:?}",
+        result.nat
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn tcp_drop_and_reject_in_the_router() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    lab.router_rule("tcp_reject", "tcp dport 9998 reject with tcp reset")?;
+    lab.router_rule("tcp_drop", "tcp dport 9999 drop")?;
+    let result = check(&lab, &[], "tcp=443,8557,9998,9999").await?;
+    assert!(outcome(&result, Protocol::Tcp, 8557).is_reachable());
+    assert!(
+        matches!(
+            outcome(&result, Protocol::Tcp, 9998),
+            ProbeOutcome::Refused { .. }
+        ),
+        "{:?}",
+        result.probe(Protocol::Tcp, 9998)
+    );
+    assert_eq!(
+        outcome(&result, Protocol::Tcp, 9999),
+        ProbeOutcome::Filtered { timeout_ms: 2000 }
+    );
+    assert_eq!(result.verdict.overall, Overall::NotReady);
+    Ok(())
+}
+
+#[tokio::test]
+async fn udp_drop_on_a_port_and_on_part_of_a_range() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    lab.router_rule("udp_port", "udp dport 15064 drop")?;
+    lab.router_rule("udp_range", "udp dport 16500-30000 drop")?;
+    let result = check(&lab, &[], "profile=ring").await?;
+    assert!(outcome(&result, Protocol::Udp, 15063).is_reachable());
+    assert_eq!(
+        outcome(&result, Protocol::Udp, 15064),
+        ProbeOutcome::Filtered { timeout_ms: 2000 }
+    );
+    let media = result
+        .requirements
+        .iter()
+        .find(|r| r.protocol == Protocol::Udp && r.ports.contains(16500))
+        .expect("Ring's media range");
+    for probe in &media.probes {
+        assert_eq!(
+            probe.outcome.is_reachable(),
+            probe.port > 30000,
+            "UDP {}",
+            probe.port
+        );
+    }
+    assert!(
+        matches!(media.status, RequirementStatus::Partial { .. }),
+        "{:?}",
+        media.status
+    );
+    // 15063-15064 is one requirement, half of it dropped: partly, not blocked.
+    assert_eq!(result.verdict.overall, Overall::Partly);
+    assert!(result
+        .verdict
+        .failures
+        .iter()
+        .any(|f| f.breaks == "Live View video will not connect; motion alerts will still arrive"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn all_udp_dropped_but_the_relay_works_over_tcp_and_tls() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    lab.router_rule("no_udp", "meta l4proto udp drop")?;
+    let result = check(&lab, &[], "profile=ring").await?;
+    for port in [15063, 16500, 65000] {
+        assert!(
+            outcome(&result, Protocol::Udp, port).is_blocked(),
+            "UDP {port}"
+        );
+    }
+    let relay = result.relay.expect("the result has a relay check");
+    assert!(relay.udp.is_blocked(), "TURN over UDP must fail: {relay:?}");
+    assert!(relay.tcp.is_reachable(), "TURN over TCP: {relay:?}");
+    assert!(relay.tls.is_reachable(), "TURN over TLS: {relay:?}");
+    assert_eq!(
+        result.verdict.overall,
+        Overall::RelayNeeded,
+        "{:?}",
+        result.verdict
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn only_web_ports_open() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    lab.router_rule(
+        "only_web",
+        "ct state established,related accept\n    tcp dport { 80, 443 } accept\n    drop",
+    )?;
+    // The page itself comes over port 80 here.
+    let result = check(&lab, &["--port", "80"], "profile=ring").await?;
+    for port in [80, 443] {
+        assert!(
+            outcome(&result, Protocol::Tcp, port).is_reachable(),
+            "TCP {port}"
+        );
+    }
+    for port in [8557, 9998, 9999] {
+        assert_eq!(
+            outcome(&result, Protocol::Tcp, port),
+            ProbeOutcome::Filtered { timeout_ms: 2000 },
+            "TCP {port}"
+        );
+    }
+    assert!(outcome(&result, Protocol::Udp, 16500).is_blocked());
+    assert!(!result.relay.expect("relay check").works());
+    assert_eq!(result.verdict.overall, Overall::NotReady);
     Ok(())
 }

@@ -9,7 +9,7 @@ use doorway_core::api::{ErrorBody, ErrorResponse};
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error(
-        "there is no API route {method} {path}; the API has GET /api/config and GET /api/echo"
+        "there is no API route {method} {path}; the API has GET /api/config, GET /api/echo and GET /api/turn"
     )]
     NoSuchRoute { method: String, path: String },
     #[error("{method} is not allowed on {path}")]
@@ -18,6 +18,10 @@ pub enum ApiError {
         "this is a Doorway probe port: it answers GET /probe and GET /api/echo only, not {path}"
     )]
     ProbePortOnly { path: String },
+    #[error(
+        "this Doorway server has no TURN relay (coturn is not running), so relays cannot be tested"
+    )]
+    TurnUnavailable,
     #[error("the app is not built: run `cargo xtask serve`, or start the worker with --dist pointing at a built app")]
     AppNotBuilt,
 }
@@ -27,7 +31,7 @@ impl ApiError {
         match self {
             ApiError::NoSuchRoute { .. } | ApiError::ProbePortOnly { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::AppNotBuilt => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::AppNotBuilt | ApiError::TurnUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -36,6 +40,7 @@ impl ApiError {
             ApiError::NoSuchRoute { .. } | ApiError::ProbePortOnly { .. } => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::AppNotBuilt => "app_not_built",
+            ApiError::TurnUnavailable => "turn_unavailable",
         }
     }
 }

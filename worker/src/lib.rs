@@ -8,3 +8,4 @@ pub mod server;
 pub mod sniff;
 pub mod stun;
 pub mod tls;
+pub mod turn;

@@ -14,9 +14,10 @@ use doorway_core::Protocol;
 use doorway_worker::ports::{
     bind_tcp, bind_udp, profile_ports, RANGE_SAMPLE, SECOND_STUN_PORT, STUN_PORT,
 };
-use doorway_worker::routes::{app_router, probe_router, AppState};
+use doorway_worker::routes::{app_router, probe_router, AppState, TurnService};
 use doorway_worker::server::{serve, Endpoint};
 use doorway_worker::tls::Tls;
+use doorway_worker::turn::{random_secret, write_pem, Turn, TurnSetup};
 
 /// Extra ports beyond the profiles' are for a few vendor ports, not a range scan.
 const MAX_EXTRA_PORTS: u32 = 256;
@@ -61,6 +62,21 @@ struct Args {
     /// How many ports of a large range (UDP 16500-65000) to serve, edges included.
     #[arg(long, default_value_t = RANGE_SAMPLE, value_parser = parse_sample)]
     range_sample: usize,
+    /// UDP and TCP port of the TURN relay (coturn).
+    #[arg(long, default_value_t = 3480)]
+    turn_port: u16,
+    /// TLS port of the TURN relay.
+    #[arg(long, default_value_t = 5349)]
+    turn_tls_port: u16,
+    /// Run without a TURN relay.
+    #[arg(long)]
+    no_turn: bool,
+    /// coturn's server binary.
+    #[arg(long, default_value = "turnserver")]
+    turnserver: PathBuf,
+    /// Folder for the worker's files (coturn's state).
+    #[arg(long, default_value = ".doorway")]
+    data_dir: PathBuf,
     /// How long the page waits for one probe before calling it filtered.
     #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(500..=30_000))]
     probe_timeout_ms: u32,
@@ -148,6 +164,25 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
+    let (turn_service, _turn) = if args.no_turn {
+        (None, None)
+    } else {
+        match start_turn(&args, &tls).await {
+            Ok(running) => (
+                Some(TurnService {
+                    secret: running.0,
+                    port: args.turn_port,
+                    tls_port: args.turn_tls_port,
+                }),
+                Some(running.1),
+            ),
+            Err(error) => {
+                println!("  no TURN relay: {error:#}");
+                (None, None)
+            }
+        }
+    };
+
     let dist = args
         .dist
         .join("index.html")
@@ -164,6 +199,7 @@ async fn main() -> anyhow::Result<()> {
                 timeout_ms: args.probe_timeout_ms,
                 served: served.clone(),
                 unavailable: unavailable.clone(),
+                turn: turn_service.is_some(),
                 nat: NatServers {
                     ports: [STUN_PORT, SECOND_STUN_PORT],
                     second_host,
@@ -171,6 +207,7 @@ async fn main() -> anyhow::Result<()> {
             },
         },
         dist,
+        turn: turn_service,
     });
 
     let mut endpoints = vec![Endpoint {
@@ -212,4 +249,28 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Starts coturn with a fresh secret and this worker's certificate.
+async fn start_turn(args: &Args, tls: &Tls) -> anyhow::Result<(String, Turn)> {
+    let secret = random_secret()?;
+    let state_dir = args.data_dir.join("turn");
+    let (cert, key) = write_pem(&state_dir, &tls.cert_pem, &tls.key_pem)
+        .with_context(|| format!("writing TLS files for coturn to {}", state_dir.display()))?;
+    let setup = TurnSetup {
+        program: args.turnserver.clone(),
+        address: args.listen,
+        port: args.turn_port,
+        tls_port: args.turn_tls_port,
+        cert,
+        key,
+        secret: secret.clone(),
+        state_dir,
+    };
+    let turn = setup.start().await?;
+    println!(
+        "  TURN relay (coturn): UDP and TCP {}, TLS {}",
+        args.turn_port, args.turn_tls_port
+    );
+    Ok((secret, turn))
 }

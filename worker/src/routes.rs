@@ -21,6 +21,14 @@ pub struct AppState {
     pub config: ConfigResponse,
     /// The built frontend (Trunk's dist folder), if there is one.
     pub dist: Option<PathBuf>,
+    /// Set when coturn runs: the shared secret and its ports.
+    pub turn: Option<TurnService>,
+}
+
+pub struct TurnService {
+    pub secret: String,
+    pub port: u16,
+    pub tls_port: u16,
 }
 
 /// Headers worth echoing: they show proxies and the client, nothing private.
@@ -38,6 +46,7 @@ pub fn app_router(state: Arc<AppState>) -> Router {
     let api = Router::new()
         .route("/api/config", get(config))
         .route("/api/echo", get(echo))
+        .route("/api/turn", get(turn_credentials))
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
         .route("/probe", get(probe).options(probe_preflight));
@@ -67,6 +76,26 @@ async fn config(State(state): State<Arc<AppState>>) -> Response {
     (
         [(header::CACHE_CONTROL, "no-store")],
         Json(state.config.clone()),
+    )
+        .into_response()
+}
+
+async fn turn_credentials(State(state): State<Arc<AppState>>) -> Response {
+    let Some(turn) = &state.turn else {
+        return ApiError::TurnUnavailable.into_response();
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(crate::turn::issue(
+            &turn.secret,
+            turn.port,
+            turn.tls_port,
+            now,
+        )),
     )
         .into_response()
 }

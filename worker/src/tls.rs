@@ -26,10 +26,23 @@ pub struct Tls {
     pub config: Arc<ServerConfig>,
     /// The leaf certificate, so tests (and a local browser) can trust it.
     pub certificate: CertificateDer<'static>,
+    /// The same certificate chain and key as PEM, for coturn's TLS listener.
+    pub cert_pem: String,
+    pub key_pem: String,
 }
 
 impl Tls {
-    pub fn from_files(cert: &Path, key: &Path) -> Result<Tls, TlsError> {
+    pub fn from_files(cert_path: &Path, key_path: &Path) -> Result<Tls, TlsError> {
+        let read = |path: &Path| std::fs::read_to_string(path);
+        let cert_pem = read(cert_path).map_err(|e| TlsError::CertificateFile {
+            path: cert_path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let key_pem = read(key_path).map_err(|e| TlsError::KeyFile {
+            path: key_path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let (cert, key) = (cert_path, key_path);
         let certs = CertificateDer::pem_file_iter(cert)
             .and_then(|iter| iter.collect::<Result<Vec<_>, _>>())
             .map_err(|e| TlsError::CertificateFile {
@@ -46,7 +59,7 @@ impl Tls {
             path: key.display().to_string(),
             reason: e.to_string(),
         })?;
-        Self::build(certs, key, leaf)
+        Self::build(certs, key, leaf, cert_pem, key_pem)
     }
 
     /// Valid for `names` (host names or IP addresses); browsers will warn, which
@@ -55,16 +68,20 @@ impl Tls {
         let generated = rcgen::generate_simple_self_signed(names)
             .map_err(|e| TlsError::Generate(e.to_string()))?;
         let leaf = generated.cert.der().clone();
+        let cert_pem = generated.cert.pem();
+        let key_pem = generated.signing_key.serialize_pem();
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
             generated.signing_key.serialize_der(),
         ));
-        Self::build(vec![leaf.clone()], key, leaf)
+        Self::build(vec![leaf.clone()], key, leaf, cert_pem, key_pem)
     }
 
     fn build(
         certs: Vec<CertificateDer<'static>>,
         key: PrivateKeyDer<'static>,
         leaf: CertificateDer<'static>,
+        cert_pem: String,
+        key_pem: String,
     ) -> Result<Tls, TlsError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = ServerConfig::builder_with_provider(provider)
@@ -77,6 +94,8 @@ impl Tls {
         Ok(Tls {
             config: Arc::new(config),
             certificate: leaf,
+            cert_pem,
+            key_pem,
         })
     }
 }

@@ -45,6 +45,7 @@ async fn start(dist: Option<std::path::PathBuf>) -> Running {
                 timeout_ms: 3000,
                 served,
                 unavailable: Vec::new(),
+                turn: false,
                 nat: NatServers {
                     ports: [3478, 3479],
                     second_host: None,
@@ -52,6 +53,7 @@ async fn start(dist: Option<std::path::PathBuf>) -> Running {
             },
         },
         dist,
+        turn: None,
     });
     let endpoints = vec![
         Endpoint {
