@@ -29,6 +29,8 @@ cargo xtask <command>
   test                  install what is missing (also Chromium, chromedriver,
                         nftables), then run every check: format, clippy, unit
                         tests, wasm tests in Chromium, end-to-end tests
+  lab                   the firewall lab alone (network namespaces, nftables,
+                        NAT; needs root)
   bench                 build for release and print sizes and timings
 ";
 
@@ -41,6 +43,7 @@ fn main() -> Result<()> {
         Some("serve") => xtask.serve(rest),
         Some("test") => xtask.test(),
         Some("bench") => xtask.bench(),
+        Some("lab") => xtask.lab(),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
             Ok(())
@@ -265,6 +268,25 @@ impl Xtask {
         self.run(
             self.cmd("cargo")
                 .args(["test", "-p", "doorway-e2e", "--", "--test-threads=1"])
+                .env("DOORWAY_BIN", self.worker_bin())
+                .env("DOORWAY_DIST", self.root.join("dist")),
+        )
+    }
+
+    fn lab(&self) -> Result<()> {
+        self.build_app()?;
+        self.setup_test_tools()?;
+        self.run(
+            self.cmd("cargo")
+                .args([
+                    "test",
+                    "-p",
+                    "doorway-e2e",
+                    "--test",
+                    "lab",
+                    "--",
+                    "--test-threads=1",
+                ])
                 .env("DOORWAY_BIN", self.worker_bin())
                 .env("DOORWAY_DIST", self.root.join("dist")),
         )
