@@ -33,6 +33,9 @@ pub struct CheckResult {
     /// Whether a TURN relay works over each transport.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relay: Option<RelayResult>,
+    /// A WebSocket echo on the page's own port (an upgraded connection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket: Option<ProbeOutcome>,
     pub verdict: Verdict,
 }
 

@@ -57,6 +57,7 @@ fn a_run_folds_into_a_verdict_and_round_trips_as_json() {
         requirements,
         nat: None,
         relay: None,
+        websocket: None,
         verdict,
     };
     let json = serde_json::to_string(&result).unwrap();

@@ -11,7 +11,7 @@ use doorway_core::{CheckPlan, Profile, Protocol};
 use gloo::net::http::Request;
 use yew::prelude::*;
 
-use crate::probe::{check_nat, check_relay, now_ms, probe_tcp, probe_udp};
+use crate::probe::{check_nat, check_relay, now_ms, probe_tcp, probe_udp, probe_websocket};
 use crate::query::PageQuery;
 use crate::state::{Action, PageState, Phase, Run};
 use crate::view::{
@@ -105,6 +105,7 @@ fn start_run(state: &UseReducerHandle<PageState>) {
         echo: None,
         nat: None,
         relay: None,
+        websocket: None,
         started_at: String::from(js_sys::Date::new_0().to_iso_string()),
         started_ms: now_ms(),
         server: ServerRef {
@@ -138,6 +139,24 @@ fn start_run(state: &UseReducerHandle<PageState>) {
             });
         });
     }
+    let dispatcher = state.dispatcher();
+    // The page's own host and port: the path a proxy would sit on.
+    let page_host = location
+        .as_ref()
+        .and_then(|l| l.host().ok())
+        .unwrap_or_default();
+    let ws_url = format!(
+        "{}://{page_host}/ws",
+        if scheme == "https:" { "wss" } else { "ws" }
+    );
+    yew::platform::spawn_local(async move {
+        let outcome = probe_websocket(&ws_url, timeout_ms).await;
+        dispatcher.dispatch(Action::WebSocket {
+            run: run_id,
+            outcome,
+            now_ms: now_ms(),
+        });
+    });
     let dispatcher = state.dispatcher();
     let (relay_host, turn) = (host.clone(), config.probe.turn);
     yew::platform::spawn_local(async move {
@@ -271,7 +290,7 @@ pub fn App() -> Html {
                                 <NatSummary nat={nat.clone()} />
                             }
                             if let Some(relay) = result.relay {
-                                <RelaySummary {relay} />
+                                <RelaySummary {relay} websocket={result.websocket} />
                             }
                         }
                         <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))} />

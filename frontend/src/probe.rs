@@ -11,7 +11,10 @@ use doorway_core::result::RelayResult;
 use doorway_core::ProbeOutcome;
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
-use web_sys::{AbortController, RequestCache};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, MessageEvent, RequestCache, WebSocket};
 
 use crate::webrtc::{gather, Gathered, IceServer};
 
@@ -168,4 +171,67 @@ pub async fn check_relay(
         )),
     );
     RelayResult { udp, tcp, tls }
+}
+
+/// Opens a WebSocket to the worker and waits for its echo: "reachable" when
+/// the echo comes back, "refused" when the connection fails or closes first
+/// (a proxy that breaks upgrades), "filtered" on silence until the timeout.
+pub async fn probe_websocket(url: &str, timeout_ms: u32) -> ProbeOutcome {
+    const HELLO: &str = "doorway";
+    let Ok(socket) = WebSocket::new(url) else {
+        return ProbeOutcome::Refused { ms: 0 };
+    };
+    let started = now_ms();
+    let mut settle_slot: Option<js_sys::Function> = None;
+    let settled = js_sys::Promise::new(&mut |resolve, _| settle_slot = Some(resolve));
+    let Some(settle) = settle_slot else {
+        return ProbeOutcome::Refused { ms: 0 };
+    };
+    let answer = |value: &'static str| {
+        let settle = settle.clone();
+        move || {
+            let _ = settle.call1(&JsValue::NULL, &JsValue::from_str(value));
+        }
+    };
+    let on_open = {
+        let socket = socket.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            let _ = socket.send_with_str(HELLO);
+        })
+    };
+    let on_message = {
+        let echoed = answer("echo");
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if event.data().as_string().as_deref() == Some(HELLO) {
+                echoed();
+            }
+        })
+    };
+    let on_failure = Closure::<dyn FnMut()>::new(answer("failed"));
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onerror(Some(on_failure.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_failure.as_ref().unchecked_ref()));
+    let timer = Timeout::new(timeout_ms, answer("timeout"));
+    let how = JsFuture::from(settled)
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    let elapsed = (now_ms() - started).max(0.0) as u32;
+    drop(timer);
+    for handler in [
+        WebSocket::set_onopen,
+        WebSocket::set_onmessage,
+        WebSocket::set_onerror,
+        WebSocket::set_onclose,
+    ] {
+        handler(&socket, None);
+    }
+    let _ = socket.close();
+    match how.as_str() {
+        "echo" => ProbeOutcome::Reachable { ms: elapsed },
+        "failed" => classify(Attempt::Failed, elapsed, timeout_ms),
+        _ => ProbeOutcome::Filtered { timeout_ms },
+    }
 }

@@ -35,6 +35,8 @@ pub struct Run {
     pub nat: Option<NatResult>,
     /// `None` until the relay check finished.
     pub relay: Option<RelayResult>,
+    /// `None` until the WebSocket check finished.
+    pub websocket: Option<ProbeOutcome>,
     pub started_at: String,
     pub started_ms: f64,
     pub server: ServerRef,
@@ -48,6 +50,7 @@ impl Run {
             && self.echo.is_some()
             && self.nat.is_some()
             && self.relay.is_some()
+            && self.websocket.is_some()
     }
 
     fn finish(&mut self, now_ms: f64) {
@@ -72,6 +75,7 @@ impl Run {
             requirements,
             nat: self.nat.clone(),
             relay: self.relay,
+            websocket: self.websocket,
             verdict,
         }));
     }
@@ -132,6 +136,11 @@ pub enum Action {
         relay: RelayResult,
         now_ms: f64,
     },
+    WebSocket {
+        run: u32,
+        outcome: ProbeOutcome,
+        now_ms: f64,
+    },
 }
 
 impl PageState {
@@ -188,6 +197,11 @@ impl Reducible for PageState {
             Action::Relay { run, relay, now_ms } => {
                 return self.update_run(run, now_ms, |r| r.relay = Some(relay))
             }
+            Action::WebSocket {
+                run,
+                outcome,
+                now_ms,
+            } => return self.update_run(run, now_ms, |r| r.websocket = Some(outcome)),
             _ => (*self).clone(),
         };
         match action {
@@ -225,7 +239,8 @@ impl Reducible for PageState {
             Action::Answer { .. }
             | Action::Echo { .. }
             | Action::Nat { .. }
-            | Action::Relay { .. } => {}
+            | Action::Relay { .. }
+            | Action::WebSocket { .. } => {}
         }
         Rc::new(state)
     }

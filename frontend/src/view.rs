@@ -185,6 +185,7 @@ pub fn NatSummary(props: &NatProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct RelayProps {
     pub relay: RelayResult,
+    pub websocket: Option<ProbeOutcome>,
 }
 
 /// Whether a relay (TURN) works, per transport.
@@ -210,6 +211,14 @@ pub fn RelaySummary(props: &RelayProps) -> Html {
                 { row("TCP", relay.tcp) }
                 { row("TLS", relay.tls) }
             </ul>
+            if let Some(websocket) = props.websocket {
+                <h2>{ "WebSocket" }</h2>
+                <p id="websocket" class="detail">{ match websocket {
+                    ProbeOutcome::Reachable { ms } => format!("Works ({ms} ms): long-lived connections get through."),
+                    ProbeOutcome::Refused { .. } => "Broken: something on the way (often a proxy or security filter) cuts upgraded connections. Apps that keep a live connection may not work.".to_owned(),
+                    _ => "No answer: upgraded connections time out on the way.".to_owned(),
+                } }</p>
+            }
         </section>
     }
 }

@@ -51,6 +51,16 @@ async fn open_network_is_ready_for_ring() -> Result<()> {
     );
     assert!(outcome(&result, Protocol::Udp, 16500).is_reachable());
     assert!(outcome(&result, Protocol::Tcp, 9998).is_reachable());
+    assert!(
+        result.websocket.is_some_and(|w| w.is_reachable()),
+        "WebSocket echo: {:?}",
+        result.websocket
+    );
+    let relay = result.relay.expect("relay check");
+    assert!(
+        relay.udp.is_reachable() && relay.tcp.is_reachable() && relay.tls.is_reachable(),
+        "{relay:?}"
+    );
     // Behind masquerade the server sees the router's internet-side address.
     assert_eq!(
         result.client.public_address.as_deref(),

@@ -190,6 +190,11 @@ async fn https_page_probes_over_tls_on_the_same_ports() -> Result<()> {
     browser.client.goto(&url).await?;
     let result = browser.wait_for_result(Duration::from_secs(20)).await?;
     assert_eq!(result.server.scheme, "https");
+    assert!(
+        result.websocket.is_some_and(|w| w.is_reachable()),
+        "wss echo: {:?}",
+        result.websocket
+    );
     for port in [443, 8557, 9998, 9999] {
         assert!(
             matches!(

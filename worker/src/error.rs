@@ -15,7 +15,7 @@ pub enum ApiError {
     #[error("{method} is not allowed on {path}")]
     MethodNotAllowed { method: String, path: String },
     #[error(
-        "this is a Doorway probe port: it answers GET /probe and GET /api/echo only, not {path}"
+        "this is a Doorway probe port: it answers GET /probe, GET /api/echo and WebSocket /ws only, not {path}"
     )]
     ProbePortOnly { path: String },
     #[error(

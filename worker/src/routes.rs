@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
 use axum::response::{IntoResponse, Response};
@@ -49,7 +50,8 @@ pub fn app_router(state: Arc<AppState>) -> Router {
         .route("/api/turn", get(turn_credentials))
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
-        .route("/probe", get(probe).options(probe_preflight));
+        .route("/probe", get(probe).options(probe_preflight))
+        .route("/ws", get(websocket_echo));
     let app = match &state.dist {
         Some(dist) => api.fallback_service(
             ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))),
@@ -64,6 +66,7 @@ pub fn probe_router() -> Router {
     Router::new()
         .route("/probe", get(probe).options(probe_preflight))
         .route("/api/echo", get(echo))
+        .route("/ws", get(websocket_echo))
         .fallback(|uri: Uri| async move {
             ApiError::ProbePortOnly {
                 path: uri.path().into(),
@@ -121,6 +124,36 @@ async fn echo(
         headers,
     };
     with_probe_headers(Json(body).into_response())
+}
+
+/// Echo limits: a readiness check sends a few words, not a stream.
+const WS_MAX_MESSAGE: usize = 4096;
+const WS_MAX_MESSAGES: usize = 16;
+const WS_IDLE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Echoes a few small messages back, then closes: proves an upgraded
+/// connection works end to end (proxies often break upgrades).
+async fn websocket_echo(upgrade: WebSocketUpgrade) -> Response {
+    upgrade
+        .max_message_size(WS_MAX_MESSAGE)
+        .max_frame_size(WS_MAX_MESSAGE)
+        .on_upgrade(|mut socket| async move {
+            for _ in 0..WS_MAX_MESSAGES {
+                let message = match tokio::time::timeout(WS_IDLE, socket.recv()).await {
+                    Ok(Some(Ok(message))) => message,
+                    _ => return,
+                };
+                let reply = match message {
+                    Message::Text(_) | Message::Binary(_) => message,
+                    Message::Close(_) => return,
+                    Message::Ping(_) | Message::Pong(_) => continue,
+                };
+                if socket.send(reply).await.is_err() {
+                    return;
+                }
+            }
+            let _ = socket.send(Message::Close(None)).await;
+        })
 }
 
 async fn probe(Extension(connection): Extension<ConnectionInfo>) -> Response {

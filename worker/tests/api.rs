@@ -281,3 +281,38 @@ async fn a_silent_client_does_not_block_others() {
     .expect("served while another client says nothing");
     assert_eq!(reply.status, 200);
 }
+
+#[tokio::test]
+async fn websocket_echoes_on_the_probe_ports_and_stops_after_a_few_messages() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let server = start(None).await;
+    let (mut socket, response) =
+        tokio_tungstenite::connect_async(format!("ws://{}/ws", server.probe))
+            .await
+            .expect("upgrade accepted");
+    assert_eq!(response.status(), 101);
+    socket.send(Message::text("doorway")).await.unwrap();
+    let echoed = tokio::time::timeout(Duration::from_secs(2), socket.next())
+        .await
+        .expect("echo within 2 s")
+        .unwrap()
+        .unwrap();
+    assert_eq!(echoed, Message::text("doorway"));
+
+    // A message over the size bound ends the connection instead of being echoed.
+    socket.send(Message::text("x".repeat(10_000))).await.ok();
+    let next = tokio::time::timeout(Duration::from_secs(2), socket.next()).await;
+    assert!(
+        !matches!(next, Ok(Some(Ok(Message::Text(ref t)))) if t.len() == 10_000),
+        "echoed an oversized message"
+    );
+}
+
+#[tokio::test]
+async fn websocket_path_without_upgrade_is_a_clear_error() {
+    let server = start(None).await;
+    let reply = request(&server.probe, "GET", "/ws").await;
+    assert!(reply.status >= 400 && reply.status < 500, "{}", reply.head);
+}
