@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::plan::ServedPorts;
 use crate::profile::{Profile, Protocol};
+use crate::result::CheckResult;
 
 /// `GET /api/config`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +57,26 @@ pub struct TurnCredentials {
     pub port: u16,
     /// TURN over TLS.
     pub tls_port: u16,
+}
+
+/// `POST /api/results` answers 201 with this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareResponse {
+    pub id: String,
+    /// Where the result can be seen: `/r/<id>`.
+    pub path: String,
+    /// Unix seconds.
+    pub expires_at: u64,
+}
+
+/// `GET /api/results/<id>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedResult {
+    pub id: String,
+    /// Unix seconds.
+    pub created_at: u64,
+    pub expires_at: u64,
+    pub result: CheckResult,
 }
 
 /// `GET /api/echo`: what the server sees of the client.

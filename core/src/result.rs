@@ -68,6 +68,16 @@ impl CheckResult {
         Ok(result)
     }
 
+    /// Removes the public IP addresses (the echo's and STUN's), for sharing
+    /// when the person did not choose to include them.
+    pub fn without_addresses(mut self) -> CheckResult {
+        self.client.public_address = None;
+        if let Some(nat) = &mut self.nat {
+            nat.public_addresses.clear();
+        }
+        self
+    }
+
     /// The outcome of one port, wherever it appears.
     pub fn probe(&self, protocol: Protocol, port: u16) -> Option<&ProbeOutcome> {
         self.requirements

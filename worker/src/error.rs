@@ -1,7 +1,7 @@
 //! API errors: every failure is an HTTP status plus a JSON body that says what
 //! was wrong and what to do.
 
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use doorway_core::api::{ErrorBody, ErrorResponse};
@@ -9,7 +9,8 @@ use doorway_core::api::{ErrorBody, ErrorResponse};
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error(
-        "there is no API route {method} {path}; the API has GET /api/config, GET /api/echo and GET /api/turn"
+        "there is no API route {method} {path}; the API has GET /api/config, GET /api/echo, \
+         GET /api/turn, POST /api/results and GET /api/results/<id>"
     )]
     NoSuchRoute { method: String, path: String },
     #[error("{method} is not allowed on {path}")]
@@ -18,6 +19,18 @@ pub enum ApiError {
         "this is a Doorway probe port: it answers GET /probe, GET /api/echo and WebSocket /ws only, not {path}"
     )]
     ProbePortOnly { path: String },
+    #[error("the result is larger than {max} bytes; a Doorway result is a few kilobytes")]
+    TooLarge { max: usize },
+    #[error("the body is not a Doorway result: {0}")]
+    BadResult(String),
+    #[error(
+        "there is no shared result with this id; it may have expired (results are kept for {days} days)"
+    )]
+    NoSuchResult { days: u64 },
+    #[error("too many results shared from this address; try again in {retry_after} seconds")]
+    TooManyRequests { retry_after: u64 },
+    #[error("the result store failed; the result was not saved, please try again")]
+    Store,
     #[error(
         "this Doorway server has no TURN relay (coturn is not running), so relays cannot be tested"
     )]
@@ -29,8 +42,14 @@ pub enum ApiError {
 impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
-            ApiError::NoSuchRoute { .. } | ApiError::ProbePortOnly { .. } => StatusCode::NOT_FOUND,
+            ApiError::NoSuchRoute { .. }
+            | ApiError::ProbePortOnly { .. }
+            | ApiError::NoSuchResult { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BadResult(_) => StatusCode::BAD_REQUEST,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Store => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::AppNotBuilt | ApiError::TurnUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -38,7 +57,12 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             ApiError::NoSuchRoute { .. } | ApiError::ProbePortOnly { .. } => "not_found",
+            ApiError::NoSuchResult { .. } => "no_such_result",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::TooLarge { .. } => "too_large",
+            ApiError::BadResult(_) => "bad_result",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Store => "store_failed",
             ApiError::AppNotBuilt => "app_not_built",
             ApiError::TurnUnavailable => "turn_unavailable",
         }
@@ -48,6 +72,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after = match self {
+            ApiError::TooManyRequests { retry_after } => Some(retry_after),
+            _ => None,
+        };
         let body = ErrorResponse {
             error: ErrorBody {
                 status: status.as_u16(),
@@ -55,6 +83,12 @@ impl IntoResponse for ApiError {
                 message: self.to_string(),
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            if let Ok(value) = seconds.to_string().parse() {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
     }
 }

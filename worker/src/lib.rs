@@ -2,10 +2,12 @@
 //! probes on every port the profiles need.
 
 pub mod error;
+pub mod limit;
 pub mod ports;
 pub mod routes;
 pub mod server;
 pub mod sniff;
+pub mod store;
 pub mod stun;
 pub mod tls;
 pub mod turn;

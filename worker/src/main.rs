@@ -11,11 +11,13 @@ use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
 use doorway_core::PortList;
 use doorway_core::Protocol;
+use doorway_worker::limit::RateLimit;
 use doorway_worker::ports::{
     bind_tcp, bind_udp, profile_ports, RANGE_SAMPLE, SECOND_STUN_PORT, STUN_PORT,
 };
 use doorway_worker::routes::{app_router, probe_router, AppState, TurnService};
 use doorway_worker::server::{serve, Endpoint};
+use doorway_worker::store::Store;
 use doorway_worker::tls::Tls;
 use doorway_worker::turn::{random_secret, write_pem, Turn, TurnSetup};
 
@@ -74,7 +76,13 @@ struct Args {
     /// coturn's server binary.
     #[arg(long, default_value = "turnserver")]
     turnserver: PathBuf,
-    /// Folder for the worker's files (coturn's state).
+    /// How many days shared results are kept.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
+    result_days: u64,
+    /// How many results one address may share per 10 minutes.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    share_limit: u32,
+    /// Folder for the worker's files (shared results, coturn's state).
     #[arg(long, default_value = ".doorway")]
     data_dir: PathBuf,
     /// How long the page waits for one probe before calling it filtered.
@@ -183,6 +191,10 @@ async fn main() -> anyhow::Result<()> {
         }
     };
 
+    let store_path = args.data_dir.join("results.sqlite");
+    let store = Store::open(&store_path, args.result_days * 86_400)
+        .context("opening the store for shared results (see --data-dir)")?;
+
     let dist = args
         .dist
         .join("index.html")
@@ -208,6 +220,8 @@ async fn main() -> anyhow::Result<()> {
         },
         dist,
         turn: turn_service,
+        store,
+        share_limit: RateLimit::new(args.share_limit, 600),
     });
 
     let mut endpoints = vec![Endpoint {

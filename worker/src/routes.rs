@@ -5,17 +5,22 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::{Message, WebSocketUpgrade};
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::{Extension, Json, Router};
-use doorway_core::api::{ConfigResponse, EchoResponse, ProbeResponse};
+use doorway_core::api::{ConfigResponse, EchoResponse, ProbeResponse, ShareResponse, SharedResult};
+use doorway_core::CheckResult;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::error::ApiError;
+use crate::limit::RateLimit;
 use crate::server::ConnectionInfo;
+use crate::store::{is_valid_id, Store};
 
 /// What the routes need, built once at start-up.
 pub struct AppState {
@@ -24,7 +29,13 @@ pub struct AppState {
     pub dist: Option<PathBuf>,
     /// Set when coturn runs: the shared secret and its ports.
     pub turn: Option<TurnService>,
+    /// Shared results, and how often one address may share.
+    pub store: Store,
+    pub share_limit: RateLimit,
 }
+
+/// A result is a few kilobytes; this leaves room for large profiles.
+pub const MAX_RESULT_BYTES: usize = 256 * 1024;
 
 pub struct TurnService {
     pub secret: String,
@@ -48,6 +59,11 @@ pub fn app_router(state: Arc<AppState>) -> Router {
         .route("/api/config", get(config))
         .route("/api/echo", get(echo))
         .route("/api/turn", get(turn_credentials))
+        .route(
+            "/api/results",
+            post(share_result).layer(DefaultBodyLimit::max(MAX_RESULT_BYTES)),
+        )
+        .route("/api/results/{id}", get(shared_result))
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
         .route("/probe", get(probe).options(probe_preflight))
@@ -83,14 +99,102 @@ async fn config(State(state): State<Arc<AppState>>) -> Response {
         .into_response()
 }
 
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+/// Stores a finished result and answers with its id. The public IP
+/// addresses are removed unless the person asked to include them
+/// (`?include_ip=1`).
+async fn share_result(
+    State(state): State<Arc<AppState>>,
+    Extension(connection): Extension<ConnectionInfo>,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let now = unix_now();
+    state
+        .share_limit
+        .check(connection.peer.ip().to_canonical(), now)
+        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge {
+                max: MAX_RESULT_BYTES,
+            }
+        } else {
+            ApiError::BadResult(rejection.body_text())
+        }
+    })?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::BadResult("the body is not UTF-8 text".into()))?;
+    let result = CheckResult::from_json(text).map_err(|e| ApiError::BadResult(e.to_string()))?;
+    let include_ip = query
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "include_ip=1"));
+    let result = if include_ip {
+        result
+    } else {
+        result.without_addresses()
+    };
+    let json = serde_json::to_string(&result).map_err(|_| ApiError::Store)?;
+    let store_state = state.clone();
+    let (id, stored) = tokio::task::spawn_blocking(move || store_state.store.insert(&json, now))
+        .await
+        .map_err(|_| ApiError::Store)?
+        .map_err(|error| {
+            tracing::error!(%error, "storing a result");
+            ApiError::Store
+        })?;
+    let path = format!("/r/{id}");
+    let body = ShareResponse {
+        id,
+        path: path.clone(),
+        expires_at: stored.expires_at,
+    };
+    Ok((StatusCode::CREATED, [(header::LOCATION, path)], Json(body)).into_response())
+}
+
+async fn shared_result(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let days = state.store.ttl_secs() / 86_400;
+    if !is_valid_id(&id) {
+        return Err(ApiError::NoSuchResult { days });
+    }
+    let lookup_state = state.clone();
+    let lookup_id = id.clone();
+    let stored =
+        tokio::task::spawn_blocking(move || lookup_state.store.get(&lookup_id, unix_now()))
+            .await
+            .map_err(|_| ApiError::Store)?
+            .map_err(|error| {
+                tracing::error!(%error, "reading a result");
+                ApiError::Store
+            })?
+            .ok_or(ApiError::NoSuchResult { days })?;
+    let result = CheckResult::from_json(&stored.json).map_err(|error| {
+        tracing::error!(%error, %id, "a stored result no longer parses");
+        ApiError::Store
+    })?;
+    Ok(Json(SharedResult {
+        id,
+        created_at: stored.created_at,
+        expires_at: stored.expires_at,
+        result,
+    })
+    .into_response())
+}
+
 async fn turn_credentials(State(state): State<Arc<AppState>>) -> Response {
     let Some(turn) = &state.turn else {
         return ApiError::TurnUnavailable.into_response();
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
+    let now = unix_now();
     (
         [(header::CACHE_CONTROL, "no-store")],
         Json(crate::turn::issue(

@@ -8,8 +8,13 @@ use doorway_core::api::{
 };
 use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
-use doorway_worker::routes::{app_router, probe_router, AppState};
+mod common;
+
+use common::sample_result;
+use doorway_worker::limit::RateLimit;
+use doorway_worker::routes::{app_router, probe_router, AppState, MAX_RESULT_BYTES};
 use doorway_worker::server::{serve, Endpoint};
+use doorway_worker::store::Store;
 use doorway_worker::tls::Tls;
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -29,7 +34,17 @@ impl Drop for Running {
     }
 }
 
+fn data_dir() -> std::path::PathBuf {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("doorway-api-{}-{n}", std::process::id()))
+}
+
 async fn start(dist: Option<std::path::PathBuf>) -> Running {
+    start_with_limit(dist, 100).await
+}
+
+async fn start_with_limit(dist: Option<std::path::PathBuf>, share_limit: u32) -> Running {
     let app = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let probe = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app_addr = app.local_addr().unwrap().to_string();
@@ -54,6 +69,8 @@ async fn start(dist: Option<std::path::PathBuf>) -> Running {
         },
         dist,
         turn: None,
+        store: Store::open(&data_dir().join("results.sqlite"), 30 * 86_400).unwrap(),
+        share_limit: RateLimit::new(share_limit, 600),
     });
     let endpoints = vec![
         Endpoint {
@@ -315,4 +332,107 @@ async fn websocket_path_without_upgrade_is_a_clear_error() {
     let server = start(None).await;
     let reply = request(&server.probe, "GET", "/ws").await;
     assert!(reply.status >= 400 && reply.status < 500, "{}", reply.head);
+}
+
+async fn post(addr: &str, path: &str, body: &[u8]) -> Reply {
+    let mut raw = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(body);
+    send(addr, &raw).await
+}
+
+#[tokio::test]
+async fn shares_a_result_and_returns_it_without_the_ip_address() {
+    let server = start(None).await;
+    let reply = post(&server.app, "/api/results", sample_result().as_bytes()).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let shared: doorway_core::api::ShareResponse = serde_json::from_str(&reply.body).unwrap();
+    assert!(reply
+        .head
+        .contains(&format!("location: /r/{}", shared.id).to_lowercase()));
+    assert_eq!(shared.path, format!("/r/{}", shared.id));
+
+    let reply = request(&server.app, "GET", &format!("/api/results/{}", shared.id)).await;
+    assert_eq!(reply.status, 200);
+    let stored: doorway_core::api::SharedResult = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(stored.result.profile.custom.as_deref(), Some("tcp=443"));
+    assert_eq!(
+        stored.result.client.public_address, None,
+        "IP hidden unless included"
+    );
+    assert!(stored.expires_at >= stored.created_at + 29 * 86_400);
+
+    let reply = post(
+        &server.app,
+        "/api/results?include_ip=1",
+        sample_result().as_bytes(),
+    )
+    .await;
+    let shared: doorway_core::api::ShareResponse = serde_json::from_str(&reply.body).unwrap();
+    let reply = request(&server.app, "GET", &format!("/api/results/{}", shared.id)).await;
+    let stored: doorway_core::api::SharedResult = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(
+        stored.result.client.public_address.as_deref(),
+        Some("198.51.100.7")
+    );
+}
+
+#[tokio::test]
+async fn every_result_api_error_has_its_status_and_reason() {
+    let server = start(None).await;
+    // Oversized.
+    let huge = vec![b' '; MAX_RESULT_BYTES + 1];
+    let reply = post(&server.app, "/api/results", &huge).await;
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    assert_eq!(error_of(&reply).error.code, "too_large");
+    // Malformed JSON.
+    let reply = post(&server.app, "/api/results", b"{not json").await;
+    assert_eq!(reply.status, 400);
+    assert!(error_of(&reply)
+        .error
+        .message
+        .contains("not a Doorway result"));
+    // Valid JSON, wrong schema.
+    let reply = post(
+        &server.app,
+        "/api/results",
+        br#"{"schema":"doorway-result/1"}"#,
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert!(
+        error_of(&reply).error.message.contains("missing field"),
+        "{}",
+        reply.body
+    );
+    let other = sample_result().replace("doorway-result/1", "doorway-result/99");
+    let reply = post(&server.app, "/api/results", other.as_bytes()).await;
+    assert_eq!(reply.status, 400);
+    assert!(error_of(&reply).error.message.contains("doorway-result/99"));
+    // Not UTF-8.
+    let reply = post(&server.app, "/api/results", &[0xff, 0xfe, 0x00]).await;
+    assert_eq!(reply.status, 400);
+    // Unknown and malformed ids.
+    for id in ["AAAAAAAAAAAAAAAA", "nope", "..%2F..%2Fetc"] {
+        let reply = request(&server.app, "GET", &format!("/api/results/{id}")).await;
+        assert_eq!(reply.status, 404, "{id}");
+        assert_eq!(error_of(&reply).error.code, "no_such_result");
+        assert!(error_of(&reply).error.message.contains("30 days"));
+    }
+}
+
+#[tokio::test]
+async fn too_many_shares_from_one_address_get_429() {
+    let server = start_with_limit(None, 2).await;
+    for _ in 0..2 {
+        let reply = post(&server.app, "/api/results", sample_result().as_bytes()).await;
+        assert_eq!(reply.status, 201);
+    }
+    let reply = post(&server.app, "/api/results", sample_result().as_bytes()).await;
+    assert_eq!(reply.status, 429);
+    assert!(reply.head.contains("retry-after: "), "{}", reply.head);
+    assert_eq!(error_of(&reply).error.code, "too_many_requests");
 }

@@ -1,0 +1,207 @@
+//! Shared results, kept in SQLite (a file in the data folder): short
+//! unguessable ids, an expiry, and durability across crashes (WAL,
+//! synchronous=FULL: a result acknowledged with 201 survives `kill -9`).
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use base64::Engine;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// 12 random bytes: 16 URL-safe characters, 96 bits nobody can guess.
+const ID_BYTES: usize = 12;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the result store at {path} cannot be opened: {reason}")]
+    Open { path: String, reason: String },
+    #[error("the result store failed: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("no random numbers for a result id")]
+    Random,
+    #[error("the result store's lock was poisoned by an earlier panic")]
+    Poisoned,
+}
+
+pub struct Store {
+    connection: Mutex<Connection>,
+    ttl_secs: u64,
+}
+
+/// A stored result: the JSON as it was accepted, and its times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub json: String,
+    pub created_at: u64,
+    pub expires_at: u64,
+}
+
+impl Store {
+    pub fn open(path: &Path, ttl_secs: u64) -> Result<Store, StoreError> {
+        let open_error = |reason: String| StoreError::Open {
+            path: path.display().to_string(),
+            reason,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| open_error(e.to_string()))?;
+        }
+        let connection = Connection::open(path).map_err(|e| open_error(e.to_string()))?;
+        connection
+            .execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = FULL;
+                 PRAGMA busy_timeout = 5000;
+                 CREATE TABLE IF NOT EXISTS results (
+                     id TEXT PRIMARY KEY,
+                     created_at INTEGER NOT NULL,
+                     expires_at INTEGER NOT NULL,
+                     json TEXT NOT NULL
+                 );
+                 CREATE INDEX IF NOT EXISTS results_expiry ON results (expires_at);",
+            )
+            .map_err(|e| open_error(e.to_string()))?;
+        Ok(Store {
+            connection: Mutex::new(connection),
+            ttl_secs,
+        })
+    }
+
+    pub fn ttl_secs(&self) -> u64 {
+        self.ttl_secs
+    }
+
+    /// Stores `json` and returns its new id. Expired results go at the same time.
+    pub fn insert(&self, json: &str, now: u64) -> Result<(String, Stored), StoreError> {
+        let id = new_id()?;
+        let stored = Stored {
+            json: json.to_owned(),
+            created_at: now,
+            expires_at: now + self.ttl_secs,
+        };
+        let connection = self.connection.lock().map_err(|_| StoreError::Poisoned)?;
+        connection.execute(
+            "DELETE FROM results WHERE expires_at <= ?1",
+            params![sql_time(now)],
+        )?;
+        connection.execute(
+            "INSERT INTO results (id, created_at, expires_at, json) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                id,
+                sql_time(stored.created_at),
+                sql_time(stored.expires_at),
+                stored.json
+            ],
+        )?;
+        Ok((id, stored))
+    }
+
+    /// The result, unless it does not exist or has expired.
+    pub fn get(&self, id: &str, now: u64) -> Result<Option<Stored>, StoreError> {
+        let connection = self.connection.lock().map_err(|_| StoreError::Poisoned)?;
+        let stored = connection
+            .query_row(
+                "SELECT json, created_at, expires_at FROM results WHERE id = ?1 AND expires_at > ?2",
+                params![id, sql_time(now)],
+                |row| {
+                    Ok(Stored {
+                        json: row.get(0)?,
+                        created_at: row.get::<_, i64>(1)?.max(0) as u64,
+                        expires_at: row.get::<_, i64>(2)?.max(0) as u64,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(stored)
+    }
+}
+
+/// SQLite integers are signed; Unix seconds fit with room to spare.
+fn sql_time(seconds: u64) -> i64 {
+    i64::try_from(seconds).unwrap_or(i64::MAX)
+}
+
+fn new_id() -> Result<String, StoreError> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; ID_BYTES];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| StoreError::Random)?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Whether `id` could be one of ours: checked before touching the store.
+pub fn is_valid_id(id: &str) -> bool {
+    id.len() == 16
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_store(ttl: u64) -> (Store, std::path::PathBuf) {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("doorway-store-{}-{n}", std::process::id()));
+        let store = Store::open(&dir.join("results.sqlite"), ttl).unwrap();
+        (store, dir)
+    }
+
+    #[test]
+    fn stores_and_returns_results_under_unguessable_ids() {
+        let (store, dir) = temp_store(100);
+        let (id, stored) = store.insert(r#"{"a":1}"#, 1000).unwrap();
+        assert!(is_valid_id(&id), "{id}");
+        assert_eq!(stored.expires_at, 1100);
+        assert_eq!(store.get(&id, 1050).unwrap(), Some(stored));
+        let (other, _) = store.insert("{}", 1000).unwrap();
+        assert_ne!(id, other);
+        assert_eq!(store.get("AAAAAAAAAAAAAAAA", 1050).unwrap(), None);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn results_expire() {
+        let (store, dir) = temp_store(100);
+        let (id, _) = store.insert("{}", 1000).unwrap();
+        assert!(store.get(&id, 1099).unwrap().is_some());
+        assert_eq!(store.get(&id, 1100).unwrap(), None);
+        // A later insert removes it for good.
+        store.insert("{}", 2000).unwrap();
+        let count: u32 = store
+            .connection
+            .lock()
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM results", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 1);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn ids_are_checked_before_the_store_is_asked() {
+        assert!(is_valid_id("abcdEFGH1234-_xy"));
+        for bad in [
+            "",
+            "short",
+            "abcdEFGH1234-_x/",
+            "abcdEFGH1234-_xyz",
+            "' OR 1=1 --aaaaa",
+        ] {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_unopenable_path_is_a_clear_error() {
+        let error = Store::open(Path::new("/proc/doorway/results.sqlite"), 10)
+            .err()
+            .expect("cannot create a folder in /proc");
+        assert!(
+            error.to_string().contains("/proc/doorway/results.sqlite"),
+            "{error}"
+        );
+    }
+}
