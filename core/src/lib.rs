@@ -2,6 +2,7 @@
 //! device profiles, port lists, what a browser can test, the result schema and
 //! the verdicts. No I/O here, so all of it is unit-tested in isolation.
 
+pub mod advice;
 pub mod api;
 pub mod browser;
 pub mod ice;
@@ -9,6 +10,7 @@ pub mod nat;
 pub mod plan;
 pub mod ports;
 pub mod profile;
+pub mod report;
 pub mod result;
 pub mod verdict;
 

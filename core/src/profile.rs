@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::advice::Advice;
 use crate::ports::{PortList, PortListError, PortRange};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -80,6 +81,9 @@ pub struct Profile {
     pub sources: Vec<Source>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The vendor's own advice for this device, beyond opening ports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub advice: Vec<Advice>,
     pub requirements: Vec<Requirement>,
 }
 
@@ -180,6 +184,7 @@ impl Profile {
             summary,
             sources: Vec::new(),
             notes: Vec::new(),
+            advice: Vec::new(),
             requirements,
         })
     }

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::advice::Advice;
 use crate::browser::Untestable;
 use crate::nat::NatResult;
 use crate::ports::PortRange;
@@ -36,6 +37,9 @@ pub struct CheckResult {
     /// A WebSocket echo on the page's own port (an upgraded connection).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub websocket: Option<ProbeOutcome>,
+    /// What to do, most important first.
+    #[serde(default)]
+    pub advice: Vec<Advice>,
     pub verdict: Verdict,
 }
 

@@ -58,6 +58,7 @@ fn a_run_folds_into_a_verdict_and_round_trips_as_json() {
         nat: None,
         relay: None,
         websocket: None,
+        advice: Vec::new(),
         verdict,
     };
     let json = serde_json::to_string(&result).unwrap();

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use doorway_core::advice::advise;
 use doorway_core::api::{ConfigResponse, EchoResponse};
 use doorway_core::nat::NatResult;
 use doorway_core::plan::ProbeTarget;
@@ -56,6 +57,12 @@ impl Run {
     fn finish(&mut self, now_ms: f64) {
         let requirements = self.plan.results(&self.answers);
         let relay_works = self.relay.is_some_and(|r| r.works());
+        let advice = advise(
+            &requirements,
+            self.nat.as_ref(),
+            self.relay.as_ref(),
+            &self.profile.advice,
+        );
         let verdict = Verdict::from_results(&requirements, relay_works);
         let public_address = self.echo.clone().flatten().map(|echo| echo.address);
         self.result = Some(Rc::new(CheckResult {
@@ -76,6 +83,7 @@ impl Run {
             nat: self.nat.clone(),
             relay: self.relay,
             websocket: self.websocket,
+            advice,
             verdict,
         }));
     }

@@ -29,6 +29,7 @@ pub fn sample_result() -> String {
         nat: None,
         relay: None,
         websocket: None,
+        advice: Vec::new(),
     };
     serde_json::to_string(&result).unwrap()
 }
