@@ -13,6 +13,8 @@ use yew::prelude::*;
 
 use crate::probe::{check_nat, check_relay, now_ms, probe_tcp, probe_udp, probe_websocket};
 use crate::query::PageQuery;
+use crate::share::ResultActions;
+use crate::shared::SharedView;
 use crate::state::{Action, PageState, Phase, Run};
 use crate::view::{
     NatSummary, ProfilePicker, Progress, RelaySummary, Requirements, ResultJson, Summary,
@@ -214,8 +216,43 @@ async fn fetch_echo() -> Option<EchoResponse> {
         .ok()
 }
 
+/// `/r/<id>` shows a shared result; everything else is the checker.
 #[component]
 pub fn App() -> Html {
+    let path = location()
+        .and_then(|l| l.pathname().ok())
+        .unwrap_or_default();
+    match path.strip_prefix("/r/") {
+        Some(id) => html! { <Page><SharedView id={id.trim_end_matches('/').to_owned()} /></Page> },
+        None => html! { <Page><Checker /></Page> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PageProps {
+    pub children: Html,
+}
+
+/// Header and footer around every view.
+#[component]
+pub fn Page(props: &PageProps) -> Html {
+    html! {
+        <>
+            <header class="top">
+                <p class="brand"><a href="/"><span class="logo" aria-hidden="true">{ "⌂" }</span>{ "Doorway" }</a></p>
+                <h1>{ "Does this network let your device through?" }</h1>
+                <p class="lede">{ "Open this page on the network you want to check. It tests, from your browser, the ports your device or app needs." }</p>
+            </header>
+            <main id="main">{ props.children.clone() }</main>
+            <footer class="foot">
+                <p>{ "A browser can test outgoing TCP and UDP to this server. It cannot test incoming traffic, or ports browsers refuse to use (such as 53, 123, 554 and 5060); those are marked as not testable, never as blocked." }</p>
+            </footer>
+        </>
+    }
+}
+
+#[component]
+fn Checker() -> Html {
     let state = use_reducer(PageState::default);
 
     {
@@ -295,6 +332,7 @@ pub fn App() -> Html {
                         }
                         <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))} />
                         if let Some(result) = &run.result {
+                            <ResultActions result={result.clone()} />
                             <ResultJson result={result.clone()} />
                         }
                     }
@@ -303,17 +341,5 @@ pub fn App() -> Html {
         }
     };
 
-    html! {
-        <>
-            <header class="top">
-                <p class="brand"><span class="logo" aria-hidden="true">{ "⌂" }</span>{ "Doorway" }</p>
-                <h1>{ "Does this network let your device through?" }</h1>
-                <p class="lede">{ "Open this page on the network you want to check. It tests, from your browser, the ports your device or app needs." }</p>
-            </header>
-            <main id="main">{ body }</main>
-            <footer class="foot">
-                <p>{ "A browser can test outgoing TCP and UDP to this server. It cannot test incoming traffic, or ports browsers refuse to use (such as 53, 123, 554 and 5060); those are marked as not testable, never as blocked." }</p>
-            </footer>
-        </>
-    }
+    body
 }

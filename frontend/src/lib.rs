@@ -4,6 +4,8 @@
 pub mod app;
 pub mod probe;
 pub mod query;
+pub mod share;
+pub mod shared;
 pub mod state;
 pub mod view;
 pub mod webrtc;

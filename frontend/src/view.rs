@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use doorway_core::advice::provider_table;
 use doorway_core::browser::Untestable;
 use doorway_core::nat::{NatMapping, NatResult};
 use doorway_core::result::{RelayResult, RequirementResult, RequirementStatus, UntestedReason};
@@ -122,13 +123,48 @@ pub struct SummaryProps {
 #[component]
 pub fn Summary(props: &SummaryProps) -> Html {
     let verdict = &props.result.verdict;
+    let table = provider_table(&props.result.requirements);
+    // On a phone the answer is below the fold when it arrives: bring it up.
+    use_effect_with(props.result.clone(), |_| {
+        if let Some(element) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("verdict"))
+        {
+            element.scroll_into_view();
+        }
+    });
+    let copied_note = use_state(|| false);
+    let copy_table = {
+        let (table, copied_note) = (table.clone(), copied_note.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (table, copied_note) = (table.clone(), copied_note.clone());
+            yew::platform::spawn_local(async move {
+                copied_note.set(crate::share::copy_text(&table).await);
+            });
+        })
+    };
     let class = classes!("verdict", overall_class(verdict.overall));
     html! {
         <section {class} id="verdict" role="status" aria-live="polite">
             <h2>{ verdict.overall.headline() }</h2>
             if !verdict.failures.is_empty() {
                 <ul class="failures">{ for verdict.failures.iter().map(finding_line) }</ul>
-                <p class="advice">{ "What to do: allow these ports in your router's firewall (or relax its settings). If the router is not the cause, call your internet provider and give them the table below." }</p>
+            }
+            if !props.result.advice.is_empty() {
+                <h3>{ "What to do" }</h3>
+                <ol class="advice" id="advice">
+                    { for props.result.advice.iter().map(|a| html! { <li>{ a.text() }</li> }) }
+                </ol>
+            }
+            if !table.is_empty() {
+                <h3>{ "For your internet provider or IT" }</h3>
+                <pre class="provider-table" id="provider-table" tabindex="0">{ table.clone() }</pre>
+                <button type="button" class="secondary" onclick={copy_table}>{ "Copy table" }</button>
+                if !*copied_note {
+                    <></>
+                } else {
+                    <p class="detail" role="status">{ "Copied." }</p>
+                }
             }
             if !verdict.unchecked.is_empty() {
                 <p class="unchecked">{ format!(

@@ -258,3 +258,114 @@ async fn bad_addresses_explain_themselves_and_never_run() -> Result<()> {
     browser.close().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_result_opens_the_same_in_a_fresh_browser() -> Result<()> {
+    let lab = ServerNamespace::create()?;
+    lab.drop_tcp(9999)?;
+    let timeout = PROBE_TIMEOUT_MS.to_string();
+    let worker = Worker::start(
+        Some(&lab.name),
+        &lab.address,
+        &["--probe-timeout-ms", &timeout],
+    )
+    .await?;
+    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
+    browser
+        .client
+        .goto(&worker.url("/?tcp=443,8557,9999&autorun=1"))
+        .await?;
+    let original = browser.wait_for_result(Duration::from_secs(20)).await?;
+    browser
+        .client
+        .find(fantoccini::Locator::Css("#share"))
+        .await?
+        .click()
+        .await?;
+    let link = browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(fantoccini::Locator::Css("#share-link"))
+        .await?
+        .prop("value")
+        .await?
+        .expect("the share link has a value");
+    assert!(link.starts_with(&worker.url("/r/")), "{link}");
+    assert!(
+        browser.text(".qr").await.is_ok(),
+        "a QR code of the link is shown"
+    );
+    browser.close().await?;
+
+    // A fresh browser: nothing but the link.
+    let support = Browser::start_with_hosts(&[&lab.address]).await?;
+    support.client.goto(&link).await?;
+    let shared = support.wait_for_result(Duration::from_secs(10)).await?;
+    assert_eq!(
+        shared,
+        original.clone().without_addresses(),
+        "the same result, IP removed"
+    );
+    let meta = support.text("#shared-meta").await?;
+    assert!(
+        meta.contains("Ports from a support article (tcp=443,8557,9999)"),
+        "{meta}"
+    );
+    assert!(meta.contains("Chrome 156 on Linux"), "{meta}");
+    let headline = support.text("#verdict h2").await?;
+    assert!(headline.starts_with("Not ready"), "{headline}");
+    let table = support.text("#provider-table").await?;
+    assert!(
+        table.contains("9999") && table.contains("blocked (no answer)"),
+        "{table}"
+    );
+
+    // An unknown id explains itself.
+    support
+        .client
+        .goto(&worker.url("/r/AAAAAAAAAAAAAAAA"))
+        .await?;
+    let notice = support
+        .wait_text(".notice.error", Duration::from_secs(10))
+        .await?;
+    assert!(notice.contains("no shared result with this id"), "{notice}");
+    support.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finished_result_fits_a_phone_screen() -> Result<()> {
+    let lab = ServerNamespace::create()?;
+    let worker = Worker::start(Some(&lab.name), &lab.address, &[]).await?;
+    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
+    browser.client.set_window_size(390, 844).await?;
+    browser
+        .client
+        .goto(&worker.url("/?profile=ring&autorun=1"))
+        .await?;
+    browser.wait_for_result(Duration::from_secs(20)).await?;
+    let widths = browser
+        .client
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await?;
+    let (scroll, inner) = (
+        widths[0].as_u64().unwrap_or(0),
+        widths[1].as_u64().unwrap_or(0),
+    );
+    assert!(inner > 300 && inner <= 390, "viewport {inner}");
+    assert!(
+        scroll <= inner,
+        "horizontal scroll: content {scroll} px in a {inner} px viewport"
+    );
+    let png = browser.client.screenshot().await?;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("ring-result-390x844.png"), &png)?;
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    browser.close().await?;
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! What a person does with a finished result: share a link (stored on the
+//! server), copy it as text for a ticket, download the JSON, print it.
+
+use std::rc::Rc;
+
+use doorway_core::api::ShareResponse;
+use doorway_core::report::report_text;
+use doorway_core::CheckResult;
+use gloo::net::http::Request;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use yew::prelude::*;
+
+#[derive(Clone, PartialEq)]
+enum Sharing {
+    Idle,
+    Busy,
+    Shared(String),
+    Failed(String),
+}
+
+/// Copies `text`; `false` where the browser does not allow it (plain http
+/// pages have no clipboard API).
+pub async fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let clipboard = window.navigator().clipboard();
+    if clipboard.is_undefined() {
+        return false;
+    }
+    JsFuture::from(clipboard.write_text(text)).await.is_ok()
+}
+
+fn download(name: &str, text: &str, mime: &str) -> Option<()> {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = js_sys::Array::of1(&text.into());
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    web_sys::Url::revoke_object_url(&url).ok()
+}
+
+/// An SVG QR code of `text`, or nothing if it does not fit in one.
+pub fn qr_svg(text: &str) -> Option<Html> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(180, 180)
+        .quiet_zone(true)
+        .build();
+    Some(Html::from_html_unchecked(AttrValue::from(svg)))
+}
+
+async fn share(result: &CheckResult, include_ip: bool) -> Result<String, String> {
+    let path = if include_ip {
+        "/api/results?include_ip=1"
+    } else {
+        "/api/results"
+    };
+    let response = Request::post(path)
+        .json(result)
+        .map_err(|e| format!("the result could not be prepared ({e})"))?
+        .send()
+        .await
+        .map_err(|_| {
+            "the Doorway server could not be reached; check your connection and try again"
+                .to_owned()
+        })?;
+    if response.status() != 201 {
+        let message = response
+            .json::<doorway_core::api::ErrorResponse>()
+            .await
+            .map(|e| e.error.message)
+            .unwrap_or_else(|_| format!("the server answered {}", response.status()));
+        return Err(message);
+    }
+    let shared: ShareResponse = response
+        .json()
+        .await
+        .map_err(|e| format!("the server's answer could not be read ({e})"))?;
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    Ok(format!("{origin}{}", shared.path))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ActionsProps {
+    pub result: Rc<CheckResult>,
+}
+
+#[component]
+pub fn ResultActions(props: &ActionsProps) -> Html {
+    let include_ip = use_state(|| false);
+    let sharing = use_state(|| Sharing::Idle);
+    let note = use_state(String::new);
+
+    let on_share = {
+        let (result, include_ip, sharing) =
+            (props.result.clone(), include_ip.clone(), sharing.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (result, include_ip, sharing) = (result.clone(), *include_ip, sharing.clone());
+            sharing.set(Sharing::Busy);
+            yew::platform::spawn_local(async move {
+                sharing.set(match share(&result, include_ip).await {
+                    Ok(url) => Sharing::Shared(url),
+                    Err(message) => Sharing::Failed(message),
+                });
+            });
+        })
+    };
+    let on_include = {
+        let include_ip = include_ip.clone();
+        Callback::from(move |event: Event| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            include_ip.set(input.checked());
+        })
+    };
+    let copy = |text: String, done: &'static str| {
+        let note = note.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (text, note) = (text.clone(), note.clone());
+            yew::platform::spawn_local(async move {
+                note.set(if copy_text(&text).await {
+                    done.to_owned()
+                } else {
+                    "This browser does not allow copying here; select the text and copy it by hand."
+                        .to_owned()
+                });
+            });
+        })
+    };
+    let on_copy_text = copy(report_text(&props.result), "Copied the result as text.");
+    let on_download = {
+        let result = props.result.clone();
+        Callback::from(move |_: MouseEvent| {
+            let json = serde_json::to_string_pretty(&*result).unwrap_or_default();
+            let _ = download("doorway-result.json", &json, "application/json");
+        })
+    };
+    let on_print = Callback::from(|_: MouseEvent| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    });
+
+    html! {
+        <section class="actions" aria-labelledby="actions-heading">
+            <h2 id="actions-heading">{ "Send this to support" }</h2>
+            <label class="check">
+                <input type="checkbox" id="include-ip" checked={*include_ip} onchange={on_include} />
+                { " Include my public IP address" }
+            </label>
+            <button id="share" class="start" type="button" onclick={on_share}
+                disabled={*sharing == Sharing::Busy}>{ "Share result" }</button>
+            { match &*sharing {
+                Sharing::Idle => html! {},
+                Sharing::Busy => html! { <p role="status">{ "Saving…" }</p> },
+                Sharing::Failed(message) => html! {
+                    <p class="notice error" role="alert">{ format!("Could not share: {message}.") }</p>
+                },
+                Sharing::Shared(url) => html! {
+                    <div class="shared" role="status">
+                        <label for="share-link">{ "Link to this result (kept for 30 days)" }</label>
+                        <input id="share-link" type="text" readonly=true value={url.clone()} />
+                        <button type="button" class="secondary" onclick={copy(url.clone(), "Copied the link.")}>{ "Copy link" }</button>
+                        <div class="qr" aria-label="QR code of the link">{ qr_svg(url).unwrap_or_default() }</div>
+                    </div>
+                },
+            } }
+            <div class="buttons">
+                <button type="button" class="secondary" id="copy-text" onclick={on_copy_text}>{ "Copy as text" }</button>
+                <button type="button" class="secondary" onclick={on_download}>{ "Download JSON" }</button>
+                <button type="button" class="secondary" onclick={on_print}>{ "Print" }</button>
+            </div>
+            if !note.is_empty() {
+                <p class="detail" role="status">{ (*note).clone() }</p>
+            }
+        </section>
+    }
+}

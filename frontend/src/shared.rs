@@ -1,0 +1,108 @@
+//! `/r/<id>`: a shared result, read-only, for support.
+
+use std::rc::Rc;
+
+use doorway_core::api::{ErrorResponse, SharedResult};
+use doorway_core::report::browser_summary;
+use gloo::net::http::Request;
+use yew::prelude::*;
+
+use crate::view::{NatSummary, RelaySummary, Requirements, ResultJson, Summary};
+
+#[derive(Clone, PartialEq)]
+enum Loading {
+    Waiting,
+    Found(Rc<SharedResult>),
+    Failed(String),
+}
+
+async fn load(id: &str) -> Result<SharedResult, String> {
+    let response = Request::get(&format!("/api/results/{id}"))
+        .send()
+        .await
+        .map_err(|_| {
+            "the Doorway server could not be reached; check your connection and reload".to_owned()
+        })?;
+    if !response.ok() {
+        return Err(response
+            .json::<ErrorResponse>()
+            .await
+            .map(|e| e.error.message)
+            .unwrap_or_else(|_| format!("the server answered {}", response.status())));
+    }
+    response
+        .json()
+        .await
+        .map_err(|e| format!("the stored result cannot be read ({e})"))
+}
+
+fn date(unix: u64) -> String {
+    let date = js_sys::Date::new(&((unix as f64) * 1000.0).into());
+    String::from(date.to_locale_string("default", &js_sys::Object::new()))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SharedProps {
+    pub id: String,
+}
+
+#[component]
+pub fn SharedView(props: &SharedProps) -> Html {
+    let loading = use_state(|| Loading::Waiting);
+    {
+        let loading = loading.clone();
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.clone();
+            yew::platform::spawn_local(async move {
+                loading.set(match load(&id).await {
+                    Ok(shared) => Loading::Found(Rc::new(shared)),
+                    Err(message) => Loading::Failed(message),
+                });
+            });
+        });
+    }
+    match &*loading {
+        Loading::Waiting => {
+            html! { <p class="loading" role="status">{ "Loading the shared result…" }</p> }
+        }
+        Loading::Failed(message) => html! {
+            <div class="notice error" role="alert">
+                <p><strong>{ "This result cannot be shown: " }</strong>{ message }{ "." }</p>
+                <p><a href="/">{ "Run a new check" }</a></p>
+            </div>
+        },
+        Loading::Found(shared) => {
+            let result = Rc::new(shared.result.clone());
+            let pending = Rc::new(vec![0; result.requirements.len()]);
+            let profile = match &result.profile.custom {
+                Some(custom) => format!("{} ({custom})", result.profile.name),
+                None => result.profile.name.clone(),
+            };
+            html! {
+                <>
+                    <section class="meta" id="shared-meta" aria-label="About this result">
+                        <h2>{ "Shared result" }</h2>
+                        <dl>
+                            <dt>{ "Device or app" }</dt><dd>{ profile }</dd>
+                            <dt>{ "Checked" }</dt><dd>{ date(shared.created_at) }</dd>
+                            <dt>{ "Browser" }</dt><dd>{ browser_summary(&result.client.user_agent) }</dd>
+                            if let Some(address) = &result.client.public_address {
+                                <dt>{ "Public address" }</dt><dd>{ address }</dd>
+                            }
+                            <dt>{ "Link valid until" }</dt><dd>{ date(shared.expires_at) }</dd>
+                        </dl>
+                    </section>
+                    <Summary result={result.clone()} />
+                    if let Some(nat) = &result.nat {
+                        <NatSummary nat={nat.clone()} />
+                    }
+                    if let Some(relay) = result.relay {
+                        <RelaySummary {relay} websocket={result.websocket} />
+                    }
+                    <Requirements results={Rc::new(result.requirements.clone())} {pending} />
+                    <ResultJson result={result.clone()} />
+                </>
+            }
+        }
+    }
+}
