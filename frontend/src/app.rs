@@ -11,6 +11,7 @@ use doorway_core::{CheckPlan, Profile, Protocol};
 use gloo::net::http::Request;
 use yew::prelude::*;
 
+use crate::embed;
 use crate::probe::{check_nat, check_relay, now_ms, probe_tcp, probe_udp, probe_websocket};
 use crate::query::PageQuery;
 use crate::share::ResultActions;
@@ -222,6 +223,15 @@ pub fn App() -> Html {
     let path = location()
         .and_then(|l| l.pathname().ok())
         .unwrap_or_default();
+    use_effect_with((), |_| {
+        let query = page_query();
+        if query.embed {
+            embed::mark_embedded();
+            if let Some(theme) = &query.theme {
+                embed::apply_theme(theme);
+            }
+        }
+    });
     match path.strip_prefix("/r/") {
         Some(id) => html! { <Page><SharedView id={id.trim_end_matches('/').to_owned()} /></Page> },
         None => html! { <Page><Checker /></Page> },
@@ -253,6 +263,7 @@ pub fn Page(props: &PageProps) -> Html {
 
 #[component]
 fn Checker() -> Html {
+    let embedded = page_query().embed;
     let state = use_reducer(PageState::default);
 
     {
@@ -341,5 +352,66 @@ fn Checker() -> Html {
         }
     };
 
-    body
+    // Embedded: tell the host page how far the check is, the result, and
+    // how tall the frame's content is now.
+    let progress = state
+        .run
+        .as_ref()
+        .map(|r| (r.answers.len(), r.total, r.result.clone()));
+    use_effect_with(progress, move |progress| {
+        if embedded {
+            if let Some((done, total, result)) = progress {
+                embed::progress(*done, *total);
+                if let Some(result) = result {
+                    embed::result(result);
+                }
+            }
+            embed::height();
+        }
+    });
+
+    html! {
+        <>
+            { body }
+            if !embedded {
+                if let Some(profile) = &state.profile {
+                    <EmbedSnippet profile={profile.id.clone()} custom={page_query().custom_spec()} />
+                }
+            }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SnippetProps {
+    profile: String,
+    custom: Option<String>,
+}
+
+/// The iframe a vendor pastes into a support article.
+#[component]
+fn EmbedSnippet(props: &SnippetProps) -> Html {
+    let origin = location().and_then(|l| l.origin().ok()).unwrap_or_default();
+    let what = props
+        .custom
+        .clone()
+        .unwrap_or_else(|| format!("profile={}", props.profile));
+    let snippet = [
+        format!("<iframe src=\"{origin}/?{what}&embed=1\" title=\"Network check\" width=\"100%\" height=\"640\" style=\"border:0\"></iframe>"),
+        "<script>".to_owned(),
+        "addEventListener(\"message\", (e) => {".to_owned(),
+        format!("  if (e.origin !== \"{origin}\" || !e.data) return;"),
+        format!("  if (e.data.type === \"doorway:height\") document.querySelector('iframe[src^=\"{origin}\"]').height = e.data.height;"),
+        "  if (e.data.type === \"doorway:result\") console.log(\"Doorway result\", e.data.result);".to_owned(),
+        "});".to_owned(),
+        "</script>".to_owned(),
+    ]
+    .join("\n");
+    html! {
+        <details class="embed-snippet">
+            <summary>{ "Put this check in your support article" }</summary>
+            <p class="detail">{ "Paste this where the check should appear. The frame sizes itself, and your page receives the result as a doorway:result message. A demo: " }<a href="/embed-demo.html">{ "embed-demo.html" }</a>{ "." }</p>
+            <pre class="provider-table" id="embed-snippet" tabindex="0">{ snippet }</pre>
+        </details>
+    }
 }

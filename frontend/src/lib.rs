@@ -2,6 +2,7 @@
 //! with what a browser has; all decisions come from doorway-core.
 
 pub mod app;
+pub mod embed;
 pub mod probe;
 pub mod query;
 pub mod share;

@@ -9,6 +9,10 @@ pub struct PageQuery {
     pub tcp: Option<String>,
     pub udp: Option<String>,
     pub autorun: bool,
+    /// `embed=1`: the compact view for an iframe in a support article.
+    pub embed: bool,
+    /// `theme=0b5cad`: the host's accent colour (6 hex digits), embed only.
+    pub theme: Option<String>,
 }
 
 impl PageQuery {
@@ -23,6 +27,10 @@ impl PageQuery {
             tcp: params.get("tcp"),
             udp: params.get("udp"),
             autorun: matches!(get("autorun").as_deref(), Some("1" | "true" | "yes")),
+            embed: matches!(get("embed").as_deref(), Some("1" | "true" | "yes")),
+            theme: get("theme")
+                .map(|t| t.trim_start_matches('#').to_owned())
+                .filter(|t| t.len() == 6 && t.bytes().all(|b| b.is_ascii_hexdigit())),
         }
     }
 

@@ -32,6 +32,18 @@ fn reads_profile_autorun_and_custom_ports_from_the_address() {
         .unwrap_err();
     assert!(error.to_string().contains("runs backwards"), "{error}");
     assert!(!PageQuery::parse("?autorun=0").autorun);
+
+    let embed = PageQuery::parse("?profile=ring&embed=1&theme=%23FF8800");
+    assert!(embed.embed);
+    assert_eq!(embed.theme.as_deref(), Some("FF8800"));
+    // Anything but six hex digits is ignored, never put into CSS.
+    for bad in ["red", "12345", "1234567", "zzzzzz", "00ff00;x"] {
+        assert_eq!(
+            PageQuery::parse(&format!("?theme={bad}")).theme,
+            None,
+            "{bad}"
+        );
+    }
 }
 
 fn origin() -> String {

@@ -156,6 +156,22 @@ impl Browser {
         }
     }
 
+    /// Waits until an element matching `css` has non-empty text.
+    pub async fn wait_until_text(&self, css: &str, within: Duration) -> Result<String> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(text) = self.text(css).await {
+                if !text.trim().is_empty() {
+                    return Ok(text);
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("{css} stayed empty for {within:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn close(mut self) -> Result<()> {
         let client = self.client.clone();
         client.close().await?;

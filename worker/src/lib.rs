@@ -5,6 +5,7 @@ pub mod error;
 pub mod limit;
 pub mod ports;
 pub mod routes;
+pub mod security;
 pub mod server;
 pub mod sniff;
 pub mod store;

@@ -16,6 +16,7 @@ use doorway_worker::ports::{
     bind_tcp, bind_udp, profile_ports, RANGE_SAMPLE, SECOND_STUN_PORT, STUN_PORT,
 };
 use doorway_worker::routes::{app_router, probe_router, AppState, TurnService};
+use doorway_worker::security::SecurityPolicy;
 use doorway_worker::server::{serve, Endpoint};
 use doorway_worker::store::Store;
 use doorway_worker::tls::Tls;
@@ -76,6 +77,10 @@ struct Args {
     /// coturn's server binary.
     #[arg(long, default_value = "turnserver")]
     turnserver: PathBuf,
+    /// Who may frame the embed view (`?embed=1`): CSP frame-ancestors
+    /// sources, e.g. "https://support.example.com". Other pages are never framed.
+    #[arg(long, default_value = "*")]
+    embed_ancestors: String,
     /// How many days shared results are kept.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
     result_days: u64,
@@ -203,6 +208,13 @@ async fn main() -> anyhow::Result<()> {
     if dist.is_none() {
         tracing::warn!(dist = %args.dist.display(), "no built app there: the API and probes work, the page does not");
     }
+    let policy = Arc::new(
+        SecurityPolicy::new(
+            dist.as_ref().map(|d| d.join("index.html")).as_deref(),
+            &args.embed_ancestors,
+        )
+        .context("invalid --embed-ancestors")?,
+    );
     let state = Arc::new(AppState {
         config: ConfigResponse {
             profiles,
@@ -226,7 +238,7 @@ async fn main() -> anyhow::Result<()> {
 
     let mut endpoints = vec![Endpoint {
         listener: app_listener,
-        router: app_router(state),
+        router: app_router(state, policy),
     }];
     let probes = probe_router();
     endpoints.extend(probe_listeners.into_iter().map(|listener| Endpoint {

@@ -19,6 +19,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use crate::error::ApiError;
 use crate::limit::RateLimit;
+use crate::security::{security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
 use crate::store::{is_valid_id, Store};
 
@@ -54,7 +55,7 @@ const ECHOED_HEADERS: &[&str] = &[
     "x-real-ip",
 ];
 
-pub fn app_router(state: Arc<AppState>) -> Router {
+pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
     let api = Router::new()
         .route("/api/config", get(config))
         .route("/api/echo", get(echo))
@@ -75,6 +76,10 @@ pub fn app_router(state: Arc<AppState>) -> Router {
         None => api.fallback(|| async { ApiError::AppNotBuilt }),
     };
     app.method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            policy,
+            security_headers,
+        ))
         .with_state(state)
 }
 

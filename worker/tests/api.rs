@@ -13,6 +13,7 @@ mod common;
 use common::sample_result;
 use doorway_worker::limit::RateLimit;
 use doorway_worker::routes::{app_router, probe_router, AppState, MAX_RESULT_BYTES};
+use doorway_worker::security::SecurityPolicy;
 use doorway_worker::server::{serve, Endpoint};
 use doorway_worker::store::Store;
 use doorway_worker::tls::Tls;
@@ -52,6 +53,9 @@ async fn start_with_limit(dist: Option<std::path::PathBuf>, share_limit: u32) ->
     let tls = Tls::self_signed(vec!["localhost".into(), "127.0.0.1".into()]).unwrap();
     let mut served = ServedPorts::default();
     served.tcp.insert(probe.local_addr().unwrap().port());
+    let index = dist.as_ref().map(|d| d.join("index.html"));
+    let policy =
+        Arc::new(SecurityPolicy::new(index.as_deref(), "https://support.example.com").unwrap());
     let state = Arc::new(AppState {
         config: ConfigResponse {
             profiles: builtin_profiles().unwrap(),
@@ -75,7 +79,7 @@ async fn start_with_limit(dist: Option<std::path::PathBuf>, share_limit: u32) ->
     let endpoints = vec![
         Endpoint {
             listener: app,
-            router: app_router(state),
+            router: app_router(state, policy),
         },
         Endpoint {
             listener: probe,
@@ -435,4 +439,32 @@ async fn too_many_shares_from_one_address_get_429() {
     assert_eq!(reply.status, 429);
     assert!(reply.head.contains("retry-after: "), "{}", reply.head);
     assert_eq!(error_of(&reply).error.code, "too_many_requests");
+}
+
+#[tokio::test]
+async fn pages_carry_a_strict_policy_and_only_the_embed_view_may_be_framed() {
+    let dist = std::env::temp_dir().join(format!("doorway-csp-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<html><script type=\"module\">import init from '/a.js';</script></html>",
+    )
+    .unwrap();
+    let server = start(Some(dist.clone())).await;
+    let page = request(&server.app, "GET", "/?profile=ring").await;
+    assert!(page.head.contains("content-security-policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-aoee+rveumphqlepw7nbjxpct6am6jxnxbtev0xp738='"), "{}", page.head);
+    assert!(page.head.contains("frame-ancestors 'none'"));
+    assert!(page.head.contains("x-frame-options: deny"));
+    let embed = request(&server.app, "GET", "/?profile=ring&embed=1").await;
+    assert!(
+        embed
+            .head
+            .contains("frame-ancestors https://support.example.com"),
+        "{}",
+        embed.head
+    );
+    assert!(!embed.head.contains("x-frame-options"));
+    let api = request(&server.app, "GET", "/api/config").await;
+    assert!(api.head.contains("x-content-type-options: nosniff"));
+    std::fs::remove_dir_all(dist).ok();
 }

@@ -1,0 +1,201 @@
+//! Security headers for the app's pages: a strict Content-Security-Policy
+//! (scripts only from this server, plus Trunk's inline loader by its hash),
+//! and framing allowed only for the embed view, by the configured ancestors.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine;
+
+pub struct SecurityPolicy {
+    /// `'sha256-…'` of each inline script in index.html.
+    inline_scripts: Vec<String>,
+    /// CSP `frame-ancestors` sources for `?embed=1`.
+    embed_ancestors: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("--embed-ancestors: \"{0}\" is not a CSP source (use *, 'self', or origins like https://support.example.com)")]
+pub struct BadAncestor(String);
+
+impl SecurityPolicy {
+    pub fn new(
+        index_html: Option<&Path>,
+        embed_ancestors: &str,
+    ) -> Result<SecurityPolicy, BadAncestor> {
+        for source in embed_ancestors.split_whitespace() {
+            let ok = source == "*"
+                || source == "'self'"
+                || (source.contains("://")
+                    && source
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-.:/*[]".contains(&b)));
+            if !ok {
+                return Err(BadAncestor(source.to_owned()));
+            }
+        }
+        let html = index_html
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default();
+        Ok(SecurityPolicy {
+            inline_scripts: inline_script_hashes(&html),
+            embed_ancestors: if embed_ancestors.trim().is_empty() {
+                "'none'".into()
+            } else {
+                embed_ancestors.trim().to_owned()
+            },
+        })
+    }
+
+    /// The policy for one page: probes may go to any port of the page's host.
+    pub fn content_security_policy(&self, host: Option<&str>, embed: bool) -> String {
+        let mut connect = String::from("'self'");
+        if let Some(host) = host.filter(|h| is_plain_host(h)) {
+            for scheme in ["http", "https", "ws", "wss"] {
+                connect.push_str(&format!(" {scheme}://{host}:*"));
+            }
+        }
+        let scripts = self.inline_scripts.join(" ");
+        let ancestors = if embed {
+            self.embed_ancestors.as_str()
+        } else {
+            "'none'"
+        };
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self'; \
+             img-src 'self' data:; connect-src {connect}; frame-ancestors {ancestors}; \
+             base-uri 'none'; form-action 'none'; object-src 'none'"
+        )
+    }
+}
+
+/// Host names and addresses only: anything else in a Host header stays out
+/// of the policy.
+fn is_plain_host(host: &str) -> bool {
+    !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+}
+
+/// Hashes of the inline `<script>` bodies (Trunk's module loader).
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..open_end];
+        let body_start = open_end + 1;
+        let Some(close) = after[body_start..].find("</script>") else {
+            break;
+        };
+        let body = &after[body_start..body_start + close];
+        if !tag.contains("src=") && !tag.contains("application/json") && !body.trim().is_empty() {
+            let digest = ring::digest::digest(&ring::digest::SHA256, body.as_bytes());
+            let encoded = base64::engine::general_purpose::STANDARD.encode(digest.as_ref());
+            hashes.push(format!("'sha256-{encoded}'"));
+        }
+        rest = &after[body_start + close..];
+    }
+    hashes
+}
+
+/// Adds the headers to every response of the app router.
+pub async fn security_headers(
+    State(policy): State<Arc<SecurityPolicy>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| match h.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name.to_owned(),
+            _ => h.to_owned(),
+        });
+    let embed = request
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "embed=1"));
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if is_html {
+        if let Ok(csp) = policy
+            .content_security_policy(host.as_deref(), embed)
+            .parse()
+        {
+            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
+        if !embed {
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_inline_scripts_but_not_external_or_data_ones() {
+        let html = r#"<script type="module">import init from '/a.js';</script>
+            <script src="/b.js"></script>
+            <script type="application/json" id="x">{"a":1}</script>"#;
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        // sha256 of the exact body, base64 (checked with openssl).
+        assert_eq!(
+            hashes[0],
+            "'sha256-aOee+rvEUMphqlepW7nBjXpcT6aM6jxNXbtEv0XP738='"
+        );
+    }
+
+    #[test]
+    fn framing_only_for_the_embed_view() {
+        let policy = SecurityPolicy::new(None, "https://support.example.com").unwrap();
+        let page = policy.content_security_policy(Some("check.example.com"), false);
+        assert!(page.contains("frame-ancestors 'none'"));
+        assert!(page
+            .contains("connect-src 'self' http://check.example.com:* https://check.example.com:*"));
+        let embed = policy.content_security_policy(Some("check.example.com"), true);
+        assert!(embed.contains("frame-ancestors https://support.example.com"));
+        assert!(!policy
+            .content_security_policy(Some("evil; script-src *"), false)
+            .contains("evil"));
+    }
+
+    #[test]
+    fn malformed_ancestors_are_refused() {
+        assert!(SecurityPolicy::new(None, "https://a.example https://*.b.example").is_ok());
+        assert!(SecurityPolicy::new(None, "*").is_ok());
+        let error = SecurityPolicy::new(None, "https://a.example; script-src *")
+            .err()
+            .unwrap();
+        assert!(
+            error.to_string().contains("\"https://a.example;\""),
+            "{error}"
+        );
+    }
+}
