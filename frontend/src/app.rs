@@ -6,19 +6,21 @@ use std::rc::Rc;
 
 use doorway_core::api::{ConfigResponse, EchoResponse, TurnCredentials};
 use doorway_core::ice::bracket_ipv6;
+use doorway_core::profile::CustomProfileError;
 use doorway_core::result::ServerRef;
-use doorway_core::{CheckPlan, Profile, Protocol};
+use doorway_core::{CheckPlan, PortListError, Profile, Protocol};
 use gloo::net::http::Request;
 use yew::prelude::*;
 
 use crate::embed;
+use crate::i18n::{choose, I18n, Lang, Translator};
 use crate::probe::{check_nat, check_relay, now_ms, probe_tcp, probe_udp, probe_websocket};
 use crate::query::PageQuery;
 use crate::share::ResultActions;
 use crate::shared::SharedView;
-use crate::state::{Action, PageState, Phase, Run};
+use crate::state::{Action, Notice, PageState, Phase, Run};
 use crate::view::{
-    NatSummary, ProfilePicker, Progress, RelaySummary, Requirements, ResultJson, Summary,
+    use_i18n, NatSummary, ProfilePicker, Progress, RelaySummary, Requirements, ResultJson, Summary,
 };
 
 fn location() -> Option<web_sys::Location> {
@@ -51,29 +53,60 @@ async fn load_config() -> Result<ConfigResponse, String> {
 fn profile_from_query(
     query: &PageQuery,
     config: &ConfigResponse,
-) -> (Option<Profile>, Option<String>) {
+) -> (Option<Profile>, Option<Notice>) {
     if let Some(custom) = query.custom_profile() {
         return match custom {
             Ok(profile) => (Some(profile), None),
-            Err(error) => (
-                None,
-                Some(format!(
-                    "The ports in the address cannot be checked: {error}."
-                )),
-            ),
+            Err(error) => (None, Some(Notice::BadPorts(error))),
         };
     }
     match &query.profile {
         None => (None, None),
         Some(id) => match config.profiles.iter().find(|p| &p.id == id) {
             Some(profile) => (Some(profile.clone()), None),
-            None => (
-                None,
-                Some(format!(
-                    "There is no profile called \u{201c}{id}\u{201d}. Choose one below, or list the ports in the address, e.g. ?tcp=443,8557&udp=16500-65000."
-                )),
-            ),
+            None => (None, Some(Notice::UnknownProfile(id.clone()))),
         },
+    }
+}
+
+fn port_error(i18n: &Translator, error: &PortListError) -> String {
+    match error {
+        PortListError::Empty => i18n.t("ports-empty"),
+        PortListError::EmptyItem => i18n.t("ports-empty-item"),
+        PortListError::NotANumber { item } => {
+            i18n.t_args("ports-not-a-number", &[("item", item.clone())])
+        }
+        PortListError::Zero => i18n.t("ports-zero"),
+        PortListError::TooLarge { item } => {
+            i18n.t_args("ports-too-large", &[("item", item.clone())])
+        }
+        PortListError::Backwards { start, end } => i18n.t_args(
+            "ports-backwards",
+            &[("start", start.to_string()), ("end", end.to_string())],
+        ),
+        PortListError::TooMany { count, max } => i18n.t_args(
+            "ports-too-many",
+            &[("count", count.to_string()), ("max", max.to_string())],
+        ),
+    }
+}
+
+fn notice_text(i18n: &Translator, notice: &Notice) -> String {
+    match notice {
+        Notice::UnknownProfile(id) => i18n.t_args("unknown-profile", &[("id", id.clone())]),
+        Notice::BadPorts(error) => {
+            let reason = match error {
+                CustomProfileError::NoPorts => i18n.t("ports-none"),
+                CustomProfileError::Ports { protocol, error } => i18n.t_args(
+                    "ports-in-list",
+                    &[
+                        ("protocol", protocol.to_string()),
+                        ("reason", port_error(i18n, error)),
+                    ],
+                ),
+            };
+            i18n.t_args("bad-ports", &[("reason", reason)])
+        }
     }
 }
 
@@ -217,12 +250,60 @@ async fn fetch_echo() -> Option<EchoResponse> {
         .ok()
 }
 
+fn browser_languages() -> Vec<String> {
+    web_sys::window()
+        .map(|w| {
+            w.navigator()
+                .languages()
+                .iter()
+                .filter_map(|l| l.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Puts `lang=xx` into the address (so a shared or reloaded page keeps it)
+/// and tells assistive technology the page's language.
+fn remember_language(lang: Lang) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang.code());
+    }
+    let location = window.location();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default())
+    else {
+        return;
+    };
+    params.set("lang", lang.code());
+    let url = format!(
+        "{}?{}{}",
+        location.pathname().unwrap_or_default(),
+        String::from(params.to_string()),
+        location.hash().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// `/r/<id>` shows a shared result; everything else is the checker.
 #[component]
 pub fn App() -> Html {
     let path = location()
         .and_then(|l| l.pathname().ok())
         .unwrap_or_default();
+    let lang = use_state(|| choose(page_query().lang.as_deref(), &browser_languages()));
+    let i18n = use_memo(*lang, |lang| I18n(Rc::new(Translator::new(*lang))));
+    use_effect_with(*lang, |lang| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    });
     use_effect_with((), |_| {
         let query = page_query();
         if query.embed {
@@ -232,30 +313,63 @@ pub fn App() -> Html {
             }
         }
     });
-    match path.strip_prefix("/r/") {
-        Some(id) => html! { <Page><SharedView id={id.trim_end_matches('/').to_owned()} /></Page> },
-        None => html! { <Page><Checker /></Page> },
+    let on_lang = {
+        let lang = lang.clone();
+        Callback::from(move |chosen: Lang| {
+            remember_language(chosen);
+            lang.set(chosen);
+        })
+    };
+    let view = match path.strip_prefix("/r/") {
+        Some(id) => html! { <SharedView id={id.trim_end_matches('/').to_owned()} /> },
+        None => html! { <Checker /> },
+    };
+    html! {
+        <ContextProvider<I18n> context={(*i18n).clone()}>
+            <Page {on_lang}>{ view }</Page>
+        </ContextProvider<I18n>>
     }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct PageProps {
     pub children: Html,
+    pub on_lang: Callback<Lang>,
 }
 
-/// Header and footer around every view.
+/// Header (with the language switcher) and footer around every view.
 #[component]
 pub fn Page(props: &PageProps) -> Html {
+    let i18n = use_i18n();
+    let onchange = {
+        let on_lang = props.on_lang.clone();
+        move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            if let Some(lang) = Lang::from_tag(&select.value()) {
+                on_lang.emit(lang);
+            }
+        }
+    };
     html! {
         <>
             <header class="top">
-                <p class="brand"><a href="/"><span class="logo" aria-hidden="true">{ "⌂" }</span>{ "Doorway" }</a></p>
-                <h1>{ "Does this network let your device through?" }</h1>
-                <p class="lede">{ "Open this page on the network you want to check. It tests, from your browser, the ports your device or app needs." }</p>
+                <div class="topline">
+                    <p class="brand"><a href="/"><span class="logo" aria-hidden="true">{ "⌂" }</span>{ i18n.t("brand") }</a></p>
+                    <label class="lang">
+                        <span class="visually-hidden">{ i18n.t("language") }</span>
+                        <select id="lang" {onchange} aria-label={i18n.t("language")}>
+                            { for Lang::ALL.iter().map(|l| html! {
+                                <option value={l.code()} selected={*l == i18n.lang()}>{ l.name() }</option>
+                            }) }
+                        </select>
+                    </label>
+                </div>
+                <h1>{ i18n.t("title") }</h1>
+                <p class="lede">{ i18n.t("lede") }</p>
             </header>
             <main id="main">{ props.children.clone() }</main>
             <footer class="foot">
-                <p>{ "A browser can test outgoing TCP and UDP to this server. It cannot test incoming traffic, or ports browsers refuse to use (such as 53, 123, 554 and 5060); those are marked as not testable, never as blocked." }</p>
+                <p>{ i18n.t("footer") }</p>
             </footer>
         </>
     }
@@ -263,6 +377,7 @@ pub fn Page(props: &PageProps) -> Html {
 
 #[component]
 fn Checker() -> Html {
+    let i18n = use_i18n();
     let embedded = page_query().embed;
     let state = use_reducer(PageState::default);
 
@@ -308,12 +423,12 @@ fn Checker() -> Html {
 
     let body = match &state.phase {
         Phase::LoadingConfig => html! {
-            <p class="loading" role="status">{ "Loading Doorway…" }</p>
+            <p class="loading" role="status">{ i18n.t("loading") }</p>
         },
         Phase::ConfigFailed(message) => html! {
             <div class="notice error" role="alert">
-                <p><strong>{ "Doorway cannot start: " }</strong>{ message }{ "." }</p>
-                <p>{ "Check that you are online, then reload this page." }</p>
+                <p><strong>{ i18n.t_args("config-failed", &[("message", message.clone())]) }</strong></p>
+                <p>{ i18n.t("config-failed-hint") }</p>
             </div>
         },
         _ => {
@@ -321,7 +436,7 @@ fn Checker() -> Html {
             html! {
                 <>
                     if let Some(notice) = &state.notice {
-                        <div class="notice error" role="alert"><p>{ notice }</p></div>
+                        <div class="notice error" role="alert"><p>{ notice_text(&i18n, notice) }</p></div>
                     }
                     <ProfilePicker
                         profiles={state.config.as_ref().map(|c| c.profiles.clone()).unwrap_or_default()}
@@ -391,6 +506,7 @@ struct SnippetProps {
 /// The iframe a vendor pastes into a support article.
 #[component]
 fn EmbedSnippet(props: &SnippetProps) -> Html {
+    let i18n = use_i18n();
     let origin = location().and_then(|l| l.origin().ok()).unwrap_or_default();
     let what = props
         .custom
@@ -409,8 +525,8 @@ fn EmbedSnippet(props: &SnippetProps) -> Html {
     .join("\n");
     html! {
         <details class="embed-snippet">
-            <summary>{ "Put this check in your support article" }</summary>
-            <p class="detail">{ "Paste this where the check should appear. The frame sizes itself, and your page receives the result as a doorway:result message. A demo: " }<a href="/embed-demo.html">{ "embed-demo.html" }</a>{ "." }</p>
+            <summary>{ i18n.t("embed-summary") }</summary>
+            <p class="detail">{ i18n.t("embed-detail") }{ " " }<a href="/embed-demo.html">{ "embed-demo.html" }</a>{ "." }</p>
             <pre class="provider-table" id="embed-snippet" tabindex="0">{ snippet }</pre>
         </details>
     }

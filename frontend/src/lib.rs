@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod embed;
+pub mod i18n;
 pub mod probe;
 pub mod query;
 pub mod share;

@@ -13,6 +13,8 @@ pub struct PageQuery {
     pub embed: bool,
     /// `theme=0b5cad`: the host's accent colour (6 hex digits), embed only.
     pub theme: Option<String>,
+    /// `lang=de`: the page's language.
+    pub lang: Option<String>,
 }
 
 impl PageQuery {
@@ -27,6 +29,7 @@ impl PageQuery {
             tcp: params.get("tcp"),
             udp: params.get("udp"),
             autorun: matches!(get("autorun").as_deref(), Some("1" | "true" | "yes")),
+            lang: get("lang"),
             embed: matches!(get("embed").as_deref(), Some("1" | "true" | "yes")),
             theme: get("theme")
                 .map(|t| t.trim_start_matches('#').to_owned())

@@ -11,6 +11,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
+use crate::view::use_i18n;
+
 #[derive(Clone, PartialEq)]
 enum Sharing {
     Idle,
@@ -97,6 +99,7 @@ pub struct ActionsProps {
 
 #[component]
 pub fn ResultActions(props: &ActionsProps) -> Html {
+    let i18n = use_i18n();
     let include_ip = use_state(|| false);
     let sharing = use_state(|| Sharing::Idle);
     let note = use_state(String::new);
@@ -122,21 +125,22 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
             include_ip.set(input.checked());
         })
     };
-    let copy = |text: String, done: &'static str| {
+    let copy = |text: String, done: String| {
         let note = note.clone();
+        let refused = i18n.t("copy-refused");
         Callback::from(move |_: MouseEvent| {
-            let (text, note) = (text.clone(), note.clone());
+            let (text, note, done, refused) =
+                (text.clone(), note.clone(), done.clone(), refused.clone());
             yew::platform::spawn_local(async move {
                 note.set(if copy_text(&text).await {
-                    done.to_owned()
+                    done
                 } else {
-                    "This browser does not allow copying here; select the text and copy it by hand."
-                        .to_owned()
+                    refused
                 });
             });
         })
     };
-    let on_copy_text = copy(report_text(&props.result), "Copied the result as text.");
+    let on_copy_text = copy(report_text(&props.result), i18n.t("copied-text"));
     let on_download = {
         let result = props.result.clone();
         Callback::from(move |_: MouseEvent| {
@@ -152,32 +156,32 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
 
     html! {
         <section class="actions" aria-labelledby="actions-heading">
-            <h2 id="actions-heading">{ "Send this to support" }</h2>
+            <h2 id="actions-heading">{ i18n.t("share-heading") }</h2>
             <label class="check">
                 <input type="checkbox" id="include-ip" checked={*include_ip} onchange={on_include} />
-                { " Include my public IP address" }
+                { " " }{ i18n.t("include-ip") }
             </label>
             <button id="share" class="start" type="button" onclick={on_share}
-                disabled={*sharing == Sharing::Busy}>{ "Share result" }</button>
+                disabled={*sharing == Sharing::Busy}>{ i18n.t("share") }</button>
             { match &*sharing {
                 Sharing::Idle => html! {},
-                Sharing::Busy => html! { <p role="status">{ "Saving…" }</p> },
+                Sharing::Busy => html! { <p role="status">{ i18n.t("saving") }</p> },
                 Sharing::Failed(message) => html! {
-                    <p class="notice error" role="alert">{ format!("Could not share: {message}.") }</p>
+                    <p class="notice error" role="alert">{ i18n.t_args("share-failed", &[("message", message.clone())]) }</p>
                 },
                 Sharing::Shared(url) => html! {
                     <div class="shared" role="status">
-                        <label for="share-link">{ "Link to this result (kept for 30 days)" }</label>
+                        <label for="share-link">{ i18n.t("share-link") }</label>
                         <input id="share-link" type="text" readonly=true value={url.clone()} />
-                        <button type="button" class="secondary" onclick={copy(url.clone(), "Copied the link.")}>{ "Copy link" }</button>
-                        <div class="qr" aria-label="QR code of the link">{ qr_svg(url).unwrap_or_default() }</div>
+                        <button type="button" class="secondary" onclick={copy(url.clone(), i18n.t("copied-link"))}>{ i18n.t("copy-link") }</button>
+                        <div class="qr" role="img" aria-label={i18n.t("qr-label")}>{ qr_svg(url).unwrap_or_default() }</div>
                     </div>
                 },
             } }
             <div class="buttons">
-                <button type="button" class="secondary" id="copy-text" onclick={on_copy_text}>{ "Copy as text" }</button>
-                <button type="button" class="secondary" onclick={on_download}>{ "Download JSON" }</button>
-                <button type="button" class="secondary" onclick={on_print}>{ "Print" }</button>
+                <button type="button" class="secondary" id="copy-text" onclick={on_copy_text}>{ i18n.t("copy-text") }</button>
+                <button type="button" class="secondary" onclick={on_download}>{ i18n.t("download-json") }</button>
+                <button type="button" class="secondary" onclick={on_print}>{ i18n.t("print") }</button>
             </div>
             if !note.is_empty() {
                 <p class="detail" role="status">{ (*note).clone() }</p>

@@ -7,7 +7,7 @@ use doorway_core::report::browser_summary;
 use gloo::net::http::Request;
 use yew::prelude::*;
 
-use crate::view::{NatSummary, RelaySummary, Requirements, ResultJson, Summary};
+use crate::view::{use_i18n, NatSummary, RelaySummary, Requirements, ResultJson, Summary};
 
 #[derive(Clone, PartialEq)]
 enum Loading {
@@ -48,6 +48,7 @@ pub struct SharedProps {
 
 #[component]
 pub fn SharedView(props: &SharedProps) -> Html {
+    let i18n = use_i18n();
     let loading = use_state(|| Loading::Waiting);
     {
         let loading = loading.clone();
@@ -63,12 +64,12 @@ pub fn SharedView(props: &SharedProps) -> Html {
     }
     match &*loading {
         Loading::Waiting => {
-            html! { <p class="loading" role="status">{ "Loading the shared result…" }</p> }
+            html! { <p class="loading" role="status">{ i18n.t("shared-loading") }</p> }
         }
         Loading::Failed(message) => html! {
             <div class="notice error" role="alert">
-                <p><strong>{ "This result cannot be shown: " }</strong>{ message }{ "." }</p>
-                <p><a href="/">{ "Run a new check" }</a></p>
+                <p><strong>{ i18n.t("shared-failed") }</strong>{ " " }{ message }{ "." }</p>
+                <p><a href="/">{ i18n.t("shared-new-check") }</a></p>
             </div>
         },
         Loading::Found(shared) => {
@@ -80,16 +81,16 @@ pub fn SharedView(props: &SharedProps) -> Html {
             };
             html! {
                 <>
-                    <section class="meta" id="shared-meta" aria-label="About this result">
-                        <h2>{ "Shared result" }</h2>
+                    <section class="meta" id="shared-meta" aria-labelledby="shared-heading">
+                        <h2 id="shared-heading">{ i18n.t("shared-heading") }</h2>
                         <dl>
-                            <dt>{ "Device or app" }</dt><dd>{ profile }</dd>
-                            <dt>{ "Checked" }</dt><dd>{ date(shared.created_at) }</dd>
-                            <dt>{ "Browser" }</dt><dd>{ browser_summary(&result.client.user_agent) }</dd>
+                            <dt>{ i18n.t("shared-device") }</dt><dd>{ profile }</dd>
+                            <dt>{ i18n.t("shared-checked") }</dt><dd>{ date(shared.created_at) }</dd>
+                            <dt>{ i18n.t("shared-browser") }</dt><dd>{ browser_summary(&result.client.user_agent) }</dd>
                             if let Some(address) = &result.client.public_address {
-                                <dt>{ "Public address" }</dt><dd>{ address }</dd>
+                                <dt>{ i18n.t("shared-address") }</dt><dd>{ address }</dd>
                             }
-                            <dt>{ "Link valid until" }</dt><dd>{ date(shared.expires_at) }</dd>
+                            <dt>{ i18n.t("shared-valid-until") }</dt><dd>{ date(shared.expires_at) }</dd>
                         </dl>
                     </section>
                     <Summary result={result.clone()} />

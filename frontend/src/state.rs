@@ -8,6 +8,7 @@ use doorway_core::advice::advise;
 use doorway_core::api::{ConfigResponse, EchoResponse};
 use doorway_core::nat::NatResult;
 use doorway_core::plan::ProbeTarget;
+use doorway_core::profile::CustomProfileError;
 use doorway_core::result::{ClientInfo, ProfileRef, RelayResult, ServerRef};
 use doorway_core::{CheckPlan, CheckResult, ProbeOutcome, Profile, Verdict, RESULT_SCHEMA};
 use yew::Reducible;
@@ -89,6 +90,13 @@ impl Run {
     }
 }
 
+/// A problem with the page's address, shown instead of running.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    UnknownProfile(String),
+    BadPorts(CustomProfileError),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageState {
     pub phase: Phase,
@@ -96,7 +104,7 @@ pub struct PageState {
     /// The profile to check: a built-in one or one from the address.
     pub profile: Option<Rc<Profile>>,
     /// A problem with the address (unknown profile, bad port list).
-    pub notice: Option<String>,
+    pub notice: Option<Notice>,
     pub run: Option<Run>,
     next_run_id: u32,
 }
@@ -118,7 +126,7 @@ pub enum Action {
     ConfigLoaded {
         config: Box<ConfigResponse>,
         profile: Option<Box<Profile>>,
-        notice: Option<String>,
+        notice: Option<Notice>,
     },
     ConfigFailed(String),
     Choose(String),

@@ -1,14 +1,58 @@
 //! Presentational components: no state of their own beyond their props.
+//! Every word comes from the message catalogue (`crate::i18n`).
 
 use std::rc::Rc;
 
-use doorway_core::advice::provider_table;
+use doorway_core::advice::{provider_table, Advice};
 use doorway_core::browser::Untestable;
 use doorway_core::nat::{NatMapping, NatResult};
 use doorway_core::result::{RelayResult, RequirementResult, RequirementStatus, UntestedReason};
 use doorway_core::verdict::Finding;
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Profile};
 use yew::prelude::*;
+
+use crate::i18n::{I18n, Lang, Translator};
+
+/// Marks a message id chosen at run time, so the catalogue test sees it.
+pub const fn tr_id(id: &'static str) -> &'static str {
+    id
+}
+
+/// The page's translator; English outside a provider (tests).
+#[hook]
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| I18n(Rc::new(Translator::new(Lang::En))))
+}
+
+pub fn headline_id(overall: Overall) -> &'static str {
+    match overall {
+        Overall::Ready => tr_id("overall-ready"),
+        Overall::Partly => tr_id("overall-partly"),
+        Overall::NotReady => tr_id("overall-not-ready"),
+        Overall::RelayNeeded => tr_id("overall-relay-needed"),
+        Overall::CouldNotTell => tr_id("overall-could-not-tell"),
+    }
+}
+
+pub fn advice_id(advice: Advice) -> &'static str {
+    match advice {
+        Advice::OpenFirewall => tr_id("advice-open-firewall"),
+        Advice::AskProvider => tr_id("advice-ask-provider"),
+        Advice::AllowUdpForDirectMedia => tr_id("advice-allow-udp-for-direct-media"),
+        Advice::SingleNat => tr_id("advice-single-nat"),
+        Advice::DisableSipAlg => tr_id("advice-disable-sip-alg"),
+        Advice::RaiseUdpTimeout => tr_id("advice-raise-udp-timeout"),
+        Advice::Wpa2Personal => tr_id("advice-wpa2-personal"),
+    }
+}
+
+fn untestable_id(reason: Untestable) -> &'static str {
+    match reason {
+        Untestable::BrowserRefusedPort => tr_id("untestable-browser"),
+        Untestable::Inbound => tr_id("untestable-inbound"),
+        Untestable::NoWebRtc => tr_id("untestable-no-webrtc"),
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct PickerProps {
@@ -21,6 +65,7 @@ pub struct PickerProps {
 
 #[component]
 pub fn ProfilePicker(props: &PickerProps) -> Html {
+    let i18n = use_i18n();
     let onchange = {
         let on_choose = props.on_choose.clone();
         move |event: Event| {
@@ -34,8 +79,8 @@ pub fn ProfilePicker(props: &PickerProps) -> Html {
         .as_ref()
         .filter(|p| !props.profiles.iter().any(|b| b.id == p.id));
     html! {
-        <section class="setup" aria-label="What to check">
-            <label for="profile">{ "Device or app" }</label>
+        <section class="setup" aria-label={i18n.t("device")}>
+            <label for="profile">{ i18n.t("device") }</label>
             <select id="profile" {onchange} disabled={props.running}>
                 if let Some(custom) = custom {
                     <option value={custom.id.clone()} selected=true>{ &custom.name }</option>
@@ -49,7 +94,7 @@ pub fn ProfilePicker(props: &PickerProps) -> Html {
             }
             <button id="start" class="start" type="button" onclick={props.on_start.clone()}
                 disabled={props.running || props.selected.is_none()}>
-                { if props.running { "Checking…" } else { "Start check" } }
+                { if props.running { i18n.t("checking") } else { i18n.t("start") } }
             </button>
         </section>
     }
@@ -64,14 +109,19 @@ pub struct ProgressProps {
 
 #[component]
 pub fn Progress(props: &ProgressProps) -> Html {
+    let i18n = use_i18n();
+    let total = props.total.to_string();
     let label = if props.finished {
-        format!("Finished: {} port checks", props.total)
+        i18n.t_args("progress-finished", &[("total", total)])
     } else {
-        format!("Checking ports: {} of {} answered", props.done, props.total)
+        i18n.t_args(
+            "progress-running",
+            &[("done", props.done.to_string()), ("total", total)],
+        )
     };
     html! {
         <section class="progress" aria-live="polite">
-            <progress max={props.total.max(1).to_string()} value={props.done.to_string()} aria-label="Progress"></progress>
+            <progress max={props.total.max(1).to_string()} value={props.done.to_string()} aria-label={i18n.t("progress")}></progress>
             <p id="progress-text">{ label }</p>
         </section>
     }
@@ -80,29 +130,33 @@ pub fn Progress(props: &ProgressProps) -> Html {
 fn overall_class(overall: Overall) -> &'static str {
     match overall {
         Overall::Ready => "ready",
-        Overall::Partly => "partly",
+        Overall::Partly | Overall::RelayNeeded => "partly",
         Overall::NotReady => "not-ready",
         Overall::CouldNotTell => "unknown",
-        Overall::RelayNeeded => "partly",
     }
 }
 
-fn finding_line(finding: &Finding) -> Html {
+fn finding_line(i18n: &Translator, finding: &Finding) -> Html {
+    let ports = format!("{} {}", finding.protocol, finding.ports);
     let what = match finding.status {
-        RequirementStatus::Partial { reachable, probed } => format!(
-            "{} {}: only {reachable} of {probed} checked ports answer, so it may work at times and fail at others, depending on the port used",
-            finding.protocol, finding.ports
+        RequirementStatus::Partial { reachable, probed } => i18n.t_args(
+            "finding-partial",
+            &[
+                ("ports", ports),
+                ("reachable", reachable.to_string()),
+                ("probed", probed.to_string()),
+            ],
         ),
         RequirementStatus::Blocked { filtered: true } => {
-            format!("{} {} blocked (no answer)", finding.protocol, finding.ports)
+            i18n.t_args("finding-dropped", &[("ports", ports)])
         }
-        _ => format!("{} {} blocked", finding.protocol, finding.ports),
+        _ => i18n.t_args("finding-refused", &[("ports", ports)]),
     };
     html! {
         <li>
             <strong>{ &finding.breaks }</strong>
             <span class="why">{ format!(" — {what} ({}).", finding.purpose) }</span>
-            if !finding.required { <span class="optional">{ " Optional." }</span> }
+            if !finding.required { <span class="optional">{ " " }{ i18n.t("optional") }</span> }
         </li>
     }
 }
@@ -122,6 +176,7 @@ pub struct SummaryProps {
 
 #[component]
 pub fn Summary(props: &SummaryProps) -> Html {
+    let i18n = use_i18n();
     let verdict = &props.result.verdict;
     let table = provider_table(&props.result.requirements);
     // On a phone the answer is below the fold when it arrives: bring it up.
@@ -133,50 +188,42 @@ pub fn Summary(props: &SummaryProps) -> Html {
             element.scroll_into_view();
         }
     });
-    let copied_note = use_state(|| false);
+    let copied = use_state(|| false);
     let copy_table = {
-        let (table, copied_note) = (table.clone(), copied_note.clone());
+        let (table, copied) = (table.clone(), copied.clone());
         Callback::from(move |_: MouseEvent| {
-            let (table, copied_note) = (table.clone(), copied_note.clone());
+            let (table, copied) = (table.clone(), copied.clone());
             yew::platform::spawn_local(async move {
-                copied_note.set(crate::share::copy_text(&table).await);
+                copied.set(crate::share::copy_text(&table).await);
             });
         })
     };
     let class = classes!("verdict", overall_class(verdict.overall));
     html! {
         <section {class} id="verdict" role="status" aria-live="polite">
-            <h2>{ verdict.overall.headline() }</h2>
+            <h2>{ i18n.t(headline_id(verdict.overall)) }</h2>
             if !verdict.failures.is_empty() {
-                <ul class="failures">{ for verdict.failures.iter().map(finding_line) }</ul>
+                <ul class="failures">{ for verdict.failures.iter().map(|f| finding_line(&i18n, f)) }</ul>
             }
             if !props.result.advice.is_empty() {
-                <h3>{ "What to do" }</h3>
+                <h3>{ i18n.t("what-to-do") }</h3>
                 <ol class="advice" id="advice">
-                    { for props.result.advice.iter().map(|a| html! { <li>{ a.text() }</li> }) }
+                    { for props.result.advice.iter().map(|a| html! { <li>{ i18n.t(advice_id(*a)) }</li> }) }
                 </ol>
             }
             if !table.is_empty() {
-                <h3>{ "For your internet provider or IT" }</h3>
+                <h3>{ i18n.t("provider-heading") }</h3>
                 <pre class="provider-table" id="provider-table" tabindex="0">{ table.clone() }</pre>
-                <button type="button" class="secondary" onclick={copy_table}>{ "Copy table" }</button>
-                if !*copied_note {
-                    <></>
-                } else {
-                    <p class="detail" role="status">{ "Copied." }</p>
+                <button type="button" class="secondary" onclick={copy_table}>{ i18n.t("copy-table") }</button>
+                if *copied {
+                    <p class="detail" role="status">{ i18n.t("copied") }</p>
                 }
             }
             if !verdict.unchecked.is_empty() {
-                <p class="unchecked">{ format!(
-                    "Not checked here: {}. This Doorway server does not offer those ports, so this says nothing about your network.",
-                    port_list(&verdict.unchecked)
-                ) }</p>
+                <p class="unchecked">{ i18n.t_args("not-checked-here", &[("list", port_list(&verdict.unchecked))]) }</p>
             }
             if !verdict.untestable.is_empty() {
-                <p class="untestable">{ format!(
-                    "Not testable from a browser: {}. ",
-                    port_list(&verdict.untestable)
-                ) }{ "These are not counted as blocked." }</p>
+                <p class="untestable">{ i18n.t_args("not-testable-list", &[("list", port_list(&verdict.untestable))]) }</p>
             }
         </section>
     }
@@ -190,30 +237,42 @@ pub struct NatProps {
 /// The router's address translation, and what a browser cannot see of it.
 #[component]
 pub fn NatSummary(props: &NatProps) -> Html {
+    let i18n = use_i18n();
     let nat = &props.nat;
-    let (title, class) = match nat.mapping {
-        NatMapping::EndpointIndependent => ("Router (NAT): friendly to direct connections", "open"),
-        NatMapping::AddressDependent => ("Router (NAT): address-dependent", "partial"),
+    let (chip, text, class) = match nat.mapping {
+        NatMapping::EndpointIndependent => (
+            tr_id("nat-chip-endpoint-independent"),
+            tr_id("nat-endpoint-independent"),
+            "open",
+        ),
+        NatMapping::AddressDependent => (
+            tr_id("nat-chip-address-dependent"),
+            tr_id("nat-address-dependent"),
+            "partial",
+        ),
         NatMapping::AddressAndPortDependent => (
-            "Router (NAT): symmetric — video will need a relay",
+            tr_id("nat-chip-address-and-port-dependent"),
+            tr_id("nat-address-and-port-dependent"),
             "blocked",
         ),
-        NatMapping::SameTowardsOneAddress => {
-            ("Router (NAT): consistent towards one server", "open")
-        }
-        NatMapping::Unknown => ("Router (NAT): could not compare", "unchecked"),
+        NatMapping::SameTowardsOneAddress => (
+            tr_id("nat-chip-same-towards-one-address"),
+            tr_id("nat-same-towards-one-address"),
+            "open",
+        ),
+        NatMapping::Unknown => (tr_id("nat-chip-unknown"), tr_id("nat-unknown"), "unchecked"),
     };
     html! {
         <section class="nat" id="nat" aria-labelledby="nat-heading">
             <div class="req-head">
-                <h2 id="nat-heading">{ "Your router" }</h2>
-                <span class={classes!("chip", class)}>{ title.split(": ").nth(1).unwrap_or(title) }</span>
+                <h2 id="nat-heading">{ i18n.t("router-heading") }</h2>
+                <span class={classes!("chip", class)}>{ i18n.t(chip) }</span>
             </div>
-            <p>{ nat.mapping.explanation() }</p>
+            <p>{ i18n.t(text) }</p>
             if !nat.public_addresses.is_empty() {
-                <p class="detail">{ format!("Public address seen by STUN: {}", nat.public_addresses.join(", ")) }</p>
+                <p class="detail">{ i18n.t_args("nat-public-address", &[("addresses", nat.public_addresses.join(", "))]) }</p>
             }
-            <p class="detail">{ "A browser cannot measure how your router filters incoming packets, whether it lets devices reach your own public address from inside (hairpinning), or whether UPnP/PCP port forwarding is on. Check those in the router's settings if a device still fails." }</p>
+            <p class="detail">{ i18n.t("nat-cannot-measure") }</p>
         </section>
     }
 }
@@ -224,15 +283,19 @@ pub struct RelayProps {
     pub websocket: Option<ProbeOutcome>,
 }
 
-/// Whether a relay (TURN) works, per transport.
+/// Whether a relay (TURN) works, per transport, and the WebSocket check.
 #[component]
 pub fn RelaySummary(props: &RelayProps) -> Html {
+    let i18n = use_i18n();
     let relay = props.relay;
     let row = |label: &'static str, outcome: ProbeOutcome| {
         let (text, class) = match outcome {
-            ProbeOutcome::Reachable { ms } => (format!("Works ({ms} ms)"), "open"),
-            ProbeOutcome::NotServed => ("Not offered by this server".to_owned(), "unchecked"),
-            other => (outcome_label(other).0, "blocked"),
+            ProbeOutcome::Reachable { ms } => (
+                i18n.t_args("relay-works", &[("ms", ms.to_string())]),
+                "open",
+            ),
+            ProbeOutcome::NotServed => (i18n.t("outcome-not-served"), "unchecked"),
+            other => (outcome_label(&i18n, other).0, "blocked"),
         };
         html! {
             <li class={class}><span class="port">{ label }</span>{ " " }{ text }</li>
@@ -240,76 +303,89 @@ pub fn RelaySummary(props: &RelayProps) -> Html {
     };
     html! {
         <section class="relay" id="relay" aria-labelledby="relay-heading">
-            <h2 id="relay-heading">{ "Relay (TURN)" }</h2>
-            <p>{ "When direct connections fail, video and calls can go through a relay server instead, over UDP, TCP or TLS (which looks like ordinary secure web traffic)." }</p>
+            <h2 id="relay-heading">{ i18n.t("relay-heading") }</h2>
+            <p>{ i18n.t("relay-intro") }</p>
             <ul class="probes">
                 { row("UDP", relay.udp) }
                 { row("TCP", relay.tcp) }
                 { row("TLS", relay.tls) }
             </ul>
             if let Some(websocket) = props.websocket {
-                <h2>{ "WebSocket" }</h2>
+                <h2>{ i18n.t("websocket-heading") }</h2>
                 <p id="websocket" class="detail">{ match websocket {
-                    ProbeOutcome::Reachable { ms } => format!("Works ({ms} ms): long-lived connections get through."),
-                    ProbeOutcome::Refused { .. } => "Broken: something on the way (often a proxy or security filter) cuts upgraded connections. Apps that keep a live connection may not work.".to_owned(),
-                    _ => "No answer: upgraded connections time out on the way.".to_owned(),
+                    ProbeOutcome::Reachable { ms } => i18n.t_args("websocket-works", &[("ms", ms.to_string())]),
+                    ProbeOutcome::Refused { .. } => i18n.t("websocket-broken"),
+                    _ => i18n.t("websocket-silent"),
                 } }</p>
             }
         </section>
     }
 }
 
-fn outcome_label(outcome: ProbeOutcome) -> (String, &'static str) {
+fn outcome_label(i18n: &Translator, outcome: ProbeOutcome) -> (String, &'static str) {
     match outcome {
-        ProbeOutcome::Reachable { ms } => (format!("Open ({ms} ms)"), "open"),
-        ProbeOutcome::Refused { ms } => (format!("Refused ({ms} ms)"), "blocked"),
-        ProbeOutcome::Filtered { timeout_ms } => (
-            format!("No answer in {:.0} s", f64::from(timeout_ms) / 1000.0),
+        ProbeOutcome::Reachable { ms } => (
+            i18n.t_args("outcome-open", &[("ms", ms.to_string())]),
+            "open",
+        ),
+        ProbeOutcome::Refused { ms } => (
+            i18n.t_args("outcome-refused", &[("ms", ms.to_string())]),
             "blocked",
         ),
-        ProbeOutcome::NotTestable { reason } => (untestable_label(reason).into(), "untestable"),
-        ProbeOutcome::NotServed => ("Not offered by this server".into(), "unchecked"),
+        ProbeOutcome::Filtered { timeout_ms } => (
+            i18n.t_args(
+                "outcome-no-answer",
+                &[("seconds", format!("{:.0}", f64::from(timeout_ms) / 1000.0))],
+            ),
+            "blocked",
+        ),
+        ProbeOutcome::NotTestable { reason } => (i18n.t(untestable_id(reason)), "untestable"),
+        ProbeOutcome::NotServed => (i18n.t("outcome-not-served"), "unchecked"),
     }
 }
 
-fn untestable_label(reason: Untestable) -> &'static str {
-    match reason {
-        Untestable::BrowserRefusedPort => "Not testable in a browser",
-        Untestable::Inbound => "Incoming: not testable",
-        Untestable::NoWebRtc => "Not testable: WebRTC is off",
-    }
-}
-
-fn status_label(result: &RequirementResult, pending: usize) -> (String, &'static str) {
+fn status_label(
+    i18n: &Translator,
+    result: &RequirementResult,
+    pending: usize,
+) -> (String, &'static str) {
     if pending > 0 {
-        return ("Checking…".into(), "pending");
+        return (i18n.t("status-checking"), "pending");
     }
     // A large range is checked on the server's sample of it; say so.
     let sampled = result.ports.port_count() as usize > result.probes.len();
+    let counts = |reachable: u32, probed: u32| {
+        [
+            ("reachable", reachable.to_string()),
+            ("probed", probed.to_string()),
+        ]
+    };
     match result.status {
         RequirementStatus::Open if sampled => (
-            format!("Open: all {} sampled ports", result.probes.len()),
+            i18n.t_args(
+                "status-open-sampled",
+                &[("count", result.probes.len().to_string())],
+            ),
             "open",
         ),
-        RequirementStatus::Open => ("Open".into(), "open"),
+        RequirementStatus::Open => (i18n.t("status-open"), "open"),
         RequirementStatus::Partial { reachable, probed } if sampled => (
-            format!("{reachable} of {probed} sampled ports open"),
+            i18n.t_args("status-partial-sampled", &counts(reachable, probed)),
             "partial",
         ),
-        RequirementStatus::Partial { reachable, probed } => {
-            (format!("{reachable} of {probed} open"), "partial")
-        }
-        RequirementStatus::Blocked { .. } => ("Blocked".into(), "blocked"),
+        RequirementStatus::Partial { reachable, probed } => (
+            i18n.t_args("status-partial", &counts(reachable, probed)),
+            "partial",
+        ),
+        RequirementStatus::Blocked { .. } => (i18n.t("status-blocked"), "blocked"),
         RequirementStatus::Untested { reason } => match reason {
             UntestedReason::BrowserRefusedPort => (
-                untestable_label(Untestable::BrowserRefusedPort).into(),
+                i18n.t(untestable_id(Untestable::BrowserRefusedPort)),
                 "untestable",
             ),
-            UntestedReason::Inbound => (untestable_label(Untestable::Inbound).into(), "untestable"),
-            UntestedReason::NoWebRtc => {
-                (untestable_label(Untestable::NoWebRtc).into(), "untestable")
-            }
-            UntestedReason::NotServed => ("Not checked".into(), "unchecked"),
+            UntestedReason::Inbound => (i18n.t(untestable_id(Untestable::Inbound)), "untestable"),
+            UntestedReason::NoWebRtc => (i18n.t(untestable_id(Untestable::NoWebRtc)), "untestable"),
+            UntestedReason::NotServed => (i18n.t("status-not-checked"), "unchecked"),
         },
     }
 }
@@ -317,10 +393,10 @@ fn status_label(result: &RequirementResult, pending: usize) -> (String, &'static
 fn untested_explanation(result: &RequirementResult) -> Option<&'static str> {
     match result.status {
         RequirementStatus::Untested { reason } => Some(match reason {
-            UntestedReason::BrowserRefusedPort => Untestable::BrowserRefusedPort.explanation(),
-            UntestedReason::Inbound => Untestable::Inbound.explanation(),
-            UntestedReason::NoWebRtc => Untestable::NoWebRtc.explanation(),
-            UntestedReason::NotServed => "This Doorway server does not listen on this port, so it could not be checked. This says nothing about your network.",
+            UntestedReason::BrowserRefusedPort => tr_id("explain-browser"),
+            UntestedReason::Inbound => tr_id("explain-inbound"),
+            UntestedReason::NoWebRtc => tr_id("explain-no-webrtc"),
+            UntestedReason::NotServed => tr_id("explain-not-served"),
         }),
         _ => None,
     }
@@ -335,12 +411,13 @@ pub struct RequirementsProps {
 
 #[component]
 pub fn Requirements(props: &RequirementsProps) -> Html {
+    let i18n = use_i18n();
     html! {
         <section class="ports" aria-labelledby="ports-heading">
-            <h2 id="ports-heading">{ "Port by port" }</h2>
+            <h2 id="ports-heading">{ i18n.t("ports-heading") }</h2>
             <ul class="requirements">
                 { for props.results.iter().zip(props.pending.iter()).map(|(r, &pending)| {
-                    let (label, class) = status_label(r, pending);
+                    let (label, class) = status_label(&i18n, r, pending);
                     let many = r.probes.len() > 1;
                     html! {
                         <li class={classes!("requirement", class)}
@@ -351,22 +428,22 @@ pub fn Requirements(props: &RequirementsProps) -> Html {
                             </div>
                             <p class="purpose">
                                 { &r.purpose }
-                                if !r.required { <span class="optional">{ " (optional)" }</span> }
+                                if !r.required { <span class="optional">{ " " }{ i18n.t("optional-suffix") }</span> }
                             </p>
                             if many {
                                 <ul class="probes">
                                     { for r.probes.iter().map(|p| {
-                                        let (label, class) = outcome_label(p.outcome);
+                                        let (label, class) = outcome_label(&i18n, p.outcome);
                                         html! { <li class={class}><span class="port">{ p.port }</span>{ " " }{ label }</li> }
                                     }) }
                                 </ul>
                             } else if let Some(p) = r.probes.first() {
                                 if !matches!(p.outcome, ProbeOutcome::NotTestable { .. } | ProbeOutcome::NotServed) {
-                                    <p class="detail">{ outcome_label(p.outcome).0 }</p>
+                                    <p class="detail">{ outcome_label(&i18n, p.outcome).0 }</p>
                                 }
                             }
-                            if let (0, Some(text)) = (pending, untested_explanation(r)) {
-                                <p class="detail">{ text }</p>
+                            if let (0, Some(id)) = (pending, untested_explanation(r)) {
+                                <p class="detail">{ i18n.t(id) }</p>
                             }
                         </li>
                     }

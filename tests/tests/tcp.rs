@@ -409,3 +409,38 @@ async fn the_embed_view_delivers_its_result_to_the_host_page() -> Result<()> {
     browser.close().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_speaks_german_from_the_address_and_switches_to_italian() -> Result<()> {
+    let lab = ServerNamespace::create()?;
+    let worker = Worker::start(Some(&lab.name), &lab.address, &[]).await?;
+    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
+    browser.client.goto(&worker.url("/?profile=ring&autorun=1&lang=de")).await?;
+    let result = browser.wait_for_result(Duration::from_secs(20)).await?;
+    assert_eq!(browser.text("h1").await?, "Lässt dieses Netzwerk Ihr Gerät durch?");
+    let headline = browser.text("#verdict h2").await?;
+    assert_eq!(result.verdict.overall, Overall::Ready);
+    assert_eq!(headline, "Bereit: Dieses Netzwerk lässt den Datenverkehr durch");
+    assert_eq!(browser.text("#ports-heading").await?, "Port für Port");
+    let lang = browser
+        .client
+        .execute("return document.documentElement.lang", vec![])
+        .await?;
+    assert_eq!(lang, "de");
+
+    // Switching keeps the result and remembers the choice in the address.
+    browser
+        .client
+        .execute(
+            "const s = document.getElementById('lang'); s.value = 'it'; s.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(browser.text("h1").await?, "Questa rete lascia passare il tuo dispositivo?");
+    assert!(browser.text("#verdict h2").await?.starts_with("Pronta"));
+    let url = browser.client.current_url().await?;
+    assert!(url.as_str().contains("lang=it"), "{url}");
+    browser.close().await?;
+    Ok(())
+}

@@ -1,0 +1,134 @@
+## Seite
+brand = Doorway
+title = Lässt dieses Netzwerk Ihr Gerät durch?
+lede = Öffnen Sie diese Seite in dem Netzwerk, das Sie prüfen möchten. Sie testet aus Ihrem Browser die Ports, die Ihr Gerät oder Ihre App braucht.
+footer = Ein Browser kann ausgehendes TCP und UDP zu diesem Server testen. Eingehenden Datenverkehr und Ports, die Browser verweigern (etwa 53, 123, 554 und 5060), kann er nicht testen; diese werden als nicht testbar markiert, nie als blockiert.
+language = Sprache
+loading = Doorway wird geladen…
+config-failed = Doorway kann nicht starten: { $message }.
+config-failed-hint = Prüfen Sie, ob Sie online sind, und laden Sie die Seite neu.
+unknown-profile = Es gibt kein Profil namens „{ $id }“. Wählen Sie unten eines aus oder geben Sie die Ports in der Adresse an, z. B. ?tcp=443,8557&udp=16500-65000.
+bad-ports = Die Ports in der Adresse können nicht geprüft werden: { $reason }.
+
+## Portlisten
+ports-empty = die Portliste ist leer
+ports-empty-item = die Portliste hat einen leeren Eintrag (zwei Kommas hintereinander?)
+ports-not-a-number = „{ $item }“ ist keine Portnummer; schreiben Sie Ports wie 443 oder Bereiche wie 9998-9999
+ports-zero = Port 0 gibt es nicht; Ports reichen von 1 bis 65535
+ports-too-large = { $item } ist größer als 65535, die höchste Portnummer
+ports-backwards = der Bereich { $start }-{ $end } ist verkehrt herum; schreiben Sie { $end }-{ $start }
+ports-too-many = die Liste hat { $count } Einträge; höchstens { $max } sind erlaubt (für viele Ports einen Bereich wie 16500-65000 verwenden)
+ports-none = keine Ports angegeben: fügen Sie tcp=… und/oder udp=… zur Adresse hinzu
+ports-in-list = die { $protocol }-Portliste: { $reason }
+
+## Auswahl und Prüfung
+device = Gerät oder App
+start = Prüfung starten
+checking = Wird geprüft…
+progress = Fortschritt
+progress-running = Ports werden geprüft: { $done } von { $total } beantwortet
+progress-finished = Fertig: { $total } Portprüfungen
+
+## Ergebnis
+overall-ready = Bereit: Dieses Netzwerk lässt den Datenverkehr durch
+overall-partly = Teilweise bereit: Ein Teil des Datenverkehrs wird blockiert
+overall-not-ready = Nicht bereit: Dieses Netzwerk blockiert benötigten Datenverkehr
+overall-relay-needed = Relay nötig: Direktes UDP ist blockiert, Video und Anrufe müssen über einen Relay-Server laufen
+overall-could-not-tell = Nicht feststellbar: Einige benötigte Prüfungen konnten nicht laufen
+finding-partial = { $ports }: Nur { $reachable } von { $probed } geprüften Ports antworten, es kann also manchmal funktionieren und manchmal nicht
+finding-dropped = { $ports } blockiert (keine Antwort)
+finding-refused = { $ports } blockiert
+optional = Optional.
+not-checked-here = Hier nicht geprüft: { $list }. Dieser Doorway-Server bietet diese Ports nicht an; das sagt nichts über Ihr Netzwerk.
+not-testable-list = Aus dem Browser nicht testbar: { $list }. Diese zählen nicht als blockiert.
+what-to-do = Was Sie tun können
+provider-heading = Für Ihren Internetanbieter oder Ihre IT
+copy-table = Tabelle kopieren
+copied = Kopiert.
+
+## Ratschläge
+advice-open-firewall = Geben Sie die blockierten Ports in der Firewall Ihres Routers frei oder lockern Sie die Firewall-Einstellungen. Die Tabelle unten listet sie auf.
+advice-ask-provider = Wenn nicht der Router die Ursache ist, blockiert vielleicht Ihr Internetanbieter diese Ports. Rufen Sie ihn an, schildern Sie das Problem und teilen Sie ihm die Tabelle unten mit.
+advice-allow-udp-for-direct-media = Direktes UDP ist blockiert, daher können Video und Anrufe nur über ein Relay laufen, das langsamer ist und nicht von jedem Dienst angeboten wird. Erlauben Sie ausgehendes UDP im Router, um das zu beheben.
+advice-single-nat = Sorgen Sie dafür, dass nur ein Router zwischen Gerät und Internet NAT macht: Zwei hintereinander geschaltete Router (doppeltes NAT) sind oft die Ursache.
+advice-disable-sip-alg = Schalten Sie SIP ALG im Router aus (auch SIP Transformations oder SIP Application Layer Gateway genannt): Die meisten Umsetzungen stören Anrufe.
+advice-raise-udp-timeout = Wenn der Router es erlaubt, erhöhen Sie sein UDP-Timeout auf 120 Sekunden, damit Telefone weiter eingehende Anrufe erhalten.
+advice-wpa2-personal = Ring Alarm braucht WLAN mit WPA2 Personal (TKIP, AES oder TKIP + AES); mit WPA2 Enterprise funktioniert es nicht.
+
+## Port für Port
+ports-heading = Port für Port
+optional-suffix = (optional)
+outcome-open = Offen ({ $ms } ms)
+outcome-refused = Abgewiesen ({ $ms } ms)
+outcome-no-answer = Keine Antwort in { $seconds } s
+outcome-not-served = Von diesem Server nicht angeboten
+untestable-browser = Im Browser nicht testbar
+untestable-inbound = Eingehend: nicht testbar
+untestable-no-webrtc = Nicht testbar: WebRTC ist aus
+status-checking = Wird geprüft…
+status-open = Offen
+status-open-sampled = Offen: alle { $count } Stichproben-Ports
+status-partial = { $reachable } von { $probed } offen
+status-partial-sampled = { $reachable } von { $probed } Stichproben-Ports offen
+status-blocked = Blockiert
+status-not-checked = Nicht geprüft
+explain-browser = Browser verweigern diesen Port aus Sicherheitsgründen, daher kann ihn keine Webseite testen. Das Gerät selbst oder ein Netzwerkwerkzeug auf einem Computer kann es.
+explain-inbound = Das ist Datenverkehr, der aus dem Internet hereinkommt. Eine Webseite kann nur Verbindungen nach außen öffnen und dies daher nicht testen; prüfen Sie stattdessen die Portweiterleitung oder Firewall des Routers.
+explain-no-webrtc = Dieser Browser erlaubt kein WebRTC, den einzigen Weg, auf dem eine Seite UDP senden kann. Öffnen Sie die Seite in einem anderen Browser (Chrome, Firefox, Safari), um UDP zu testen.
+explain-not-served = Dieser Doorway-Server lauscht nicht auf diesem Port, daher konnte er nicht geprüft werden. Das sagt nichts über Ihr Netzwerk.
+
+## Router (NAT)
+router-heading = Ihr Router
+nat-chip-endpoint-independent = gut für direkte Verbindungen
+nat-chip-address-dependent = adressabhängig
+nat-chip-address-and-port-dependent = symmetrisch – Video braucht ein Relay
+nat-chip-same-towards-one-address = gleichbleibend zu einem Server
+nat-chip-unknown = kein Vergleich möglich
+nat-endpoint-independent = Ihr Router behält für ein Gerät dieselbe öffentliche Adresse und denselben Port, egal mit wem es spricht. Direkte (Peer-to-Peer-)Verbindungen funktionieren gut.
+nat-address-dependent = Ihr Router vergibt für jede Serveradresse einen neuen öffentlichen Port. Direkte Verbindungen funktionieren oft noch; manche brauchen ein Relay.
+nat-address-and-port-dependent = Ihr Router vergibt für jedes Ziel einen neuen öffentlichen Port („symmetrisches NAT“). Direktes Peer-to-Peer-Video kommt nicht zustande; Apps müssen einen Relay-Server nutzen, was langsamer sein kann.
+nat-same-towards-one-address = Ihr Router behielt denselben öffentlichen Port zu zwei Ports eines Servers. Dieser Server hat keine zweite Adresse zum Vergleich und kann daher endpunktunabhängiges nicht von adressabhängigem Verhalten unterscheiden.
+nat-unknown = Einer der Testserver hat über UDP nicht geantwortet, daher ließ sich das Verhalten des Routers nicht vergleichen.
+nat-public-address = Öffentliche Adresse laut STUN: { $addresses }
+nat-cannot-measure = Ein Browser kann nicht messen, wie Ihr Router eingehende Pakete filtert, ob Geräte von innen Ihre eigene öffentliche Adresse erreichen (Hairpinning) oder ob UPnP/PCP-Portweiterleitung an ist. Prüfen Sie das in den Router-Einstellungen, wenn ein Gerät weiter Probleme hat.
+
+## Relay und WebSocket
+relay-heading = Relay (TURN)
+relay-intro = Wenn direkte Verbindungen scheitern, können Video und Anrufe stattdessen über einen Relay-Server laufen, per UDP, TCP oder TLS (das wie gewöhnlicher verschlüsselter Webverkehr aussieht).
+relay-works = Funktioniert ({ $ms } ms)
+websocket-heading = WebSocket
+websocket-works = Funktioniert ({ $ms } ms): Dauerverbindungen kommen durch.
+websocket-broken = Gestört: Etwas auf dem Weg (oft ein Proxy oder Sicherheitsfilter) trennt umgewandelte Verbindungen. Apps mit Dauerverbindung funktionieren dann eventuell nicht.
+websocket-silent = Keine Antwort: Umgewandelte Verbindungen laufen unterwegs ins Leere.
+
+## Teilen
+share-heading = An den Support senden
+include-ip = Meine öffentliche IP-Adresse mitsenden
+share = Ergebnis teilen
+saving = Wird gespeichert…
+share-failed = Teilen nicht möglich: { $message }.
+share-link = Link zu diesem Ergebnis (30 Tage gültig)
+copy-link = Link kopieren
+copied-link = Link kopiert.
+copy-text = Als Text kopieren
+copied-text = Ergebnis als Text kopiert.
+download-json = JSON herunterladen
+print = Drucken
+copy-refused = Dieser Browser erlaubt hier kein Kopieren; markieren Sie den Text und kopieren Sie ihn von Hand.
+qr-label = QR-Code des Links
+run-on-phone = Diese Prüfung auf dem Handy ausführen: Code scannen.
+
+## Geteiltes Ergebnis
+shared-loading = Das geteilte Ergebnis wird geladen…
+shared-failed = Dieses Ergebnis kann nicht angezeigt werden:
+shared-new-check = Neue Prüfung starten
+shared-heading = Geteiltes Ergebnis
+shared-device = Gerät oder App
+shared-checked = Geprüft
+shared-browser = Browser
+shared-address = Öffentliche Adresse
+shared-valid-until = Link gültig bis
+
+## Einbetten
+embed-summary = Diese Prüfung in Ihren Support-Artikel einbauen
+embed-detail = Fügen Sie dies dort ein, wo die Prüfung erscheinen soll. Der Rahmen passt seine Größe an, und Ihre Seite erhält das Ergebnis als doorway:result-Nachricht. Eine Demo:

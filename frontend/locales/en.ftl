@@ -1,0 +1,134 @@
+## Page
+brand = Doorway
+title = Does this network let your device through?
+lede = Open this page on the network you want to check. It tests, from your browser, the ports your device or app needs.
+footer = A browser can test outgoing TCP and UDP to this server. It cannot test incoming traffic, or ports browsers refuse to use (such as 53, 123, 554 and 5060); those are marked as not testable, never as blocked.
+language = Language
+loading = Loading Doorway…
+config-failed = Doorway cannot start: { $message }.
+config-failed-hint = Check that you are online, then reload this page.
+unknown-profile = There is no profile called “{ $id }”. Choose one below, or list the ports in the address, e.g. ?tcp=443,8557&udp=16500-65000.
+bad-ports = The ports in the address cannot be checked: { $reason }.
+
+## Port lists (the reason in bad-ports)
+ports-empty = the port list is empty
+ports-empty-item = the port list has an empty item (two commas in a row?)
+ports-not-a-number = "{ $item }" is not a port number; write ports like 443 or ranges like 9998-9999
+ports-zero = port 0 does not exist; ports run from 1 to 65535
+ports-too-large = { $item } is above 65535, the highest port number
+ports-backwards = the range { $start }-{ $end } runs backwards; write { $end }-{ $start }
+ports-too-many = the list has { $count } items; at most { $max } are allowed (use a range such as 16500-65000 for many ports)
+ports-none = no ports given: add tcp=… and/or udp=… to the address
+ports-in-list = the { $protocol } port list: { $reason }
+
+## Choosing and running
+device = Device or app
+start = Start check
+checking = Checking…
+progress = Progress
+progress-running = Checking ports: { $done } of { $total } answered
+progress-finished = Finished: { $total } port checks
+
+## Verdict
+overall-ready = Ready: this network lets the traffic through
+overall-partly = Partly ready: some traffic is blocked
+overall-not-ready = Not ready: this network blocks required traffic
+overall-relay-needed = Relay needed: direct UDP is blocked, so video and calls must go through a relay server
+overall-could-not-tell = Could not tell: some required checks could not run
+finding-partial = { $ports }: only { $reachable } of { $probed } checked ports answer, so it may work at times and fail at others
+finding-dropped = { $ports } blocked (no answer)
+finding-refused = { $ports } blocked
+optional = Optional.
+not-checked-here = Not checked here: { $list }. This Doorway server does not offer those ports, so this says nothing about your network.
+not-testable-list = Not testable from a browser: { $list }. These are not counted as blocked.
+what-to-do = What to do
+provider-heading = For your internet provider or IT
+copy-table = Copy table
+copied = Copied.
+
+## Advice
+advice-open-firewall = Allow the blocked ports in your router's firewall, or make its firewall settings less strict. The table below lists them.
+advice-ask-provider = If your router is not the cause, your internet provider may be blocking these ports. Call them, explain the problem and give them the table below.
+advice-allow-udp-for-direct-media = Direct UDP is blocked, so video and calls can only go through a relay, which is slower and not offered by every service. Allow outgoing UDP in the router to fix this.
+advice-single-nat = Make sure there is only one router doing NAT between the device and the internet: two routers chained behind each other (double NAT) often cause this.
+advice-disable-sip-alg = Turn off SIP ALG in the router (also called SIP Transformations or SIP Application Layer Gateway): most implementations break calls.
+advice-raise-udp-timeout = If the router allows it, raise its UDP timeout to 120 seconds, so phones keep receiving incoming calls.
+advice-wpa2-personal = Ring Alarm needs Wi-Fi with WPA2 Personal (TKIP, AES or TKIP + AES); it does not work with WPA2 Enterprise.
+
+## Port by port
+ports-heading = Port by port
+optional-suffix = (optional)
+outcome-open = Open ({ $ms } ms)
+outcome-refused = Refused ({ $ms } ms)
+outcome-no-answer = No answer in { $seconds } s
+outcome-not-served = Not offered by this server
+untestable-browser = Not testable in a browser
+untestable-inbound = Incoming: not testable
+untestable-no-webrtc = Not testable: WebRTC is off
+status-checking = Checking…
+status-open = Open
+status-open-sampled = Open: all { $count } sampled ports
+status-partial = { $reachable } of { $probed } open
+status-partial-sampled = { $reachable } of { $probed } sampled ports open
+status-blocked = Blocked
+status-not-checked = Not checked
+explain-browser = Browsers refuse to use this port for safety, so no web page can test it. The device itself, or a network tool on a computer, can.
+explain-inbound = This is traffic coming in from the internet. A web page can only open connections outwards, so it cannot test this; check the router's port-forwarding or firewall settings instead.
+explain-no-webrtc = This browser does not allow WebRTC, the only way a page can send UDP. Open this page in another browser (Chrome, Firefox, Safari) to test UDP.
+explain-not-served = This Doorway server does not listen on this port, so it could not be checked. This says nothing about your network.
+
+## Router (NAT)
+router-heading = Your router
+nat-chip-endpoint-independent = friendly to direct connections
+nat-chip-address-dependent = address-dependent
+nat-chip-address-and-port-dependent = symmetric — video will need a relay
+nat-chip-same-towards-one-address = consistent towards one server
+nat-chip-unknown = could not compare
+nat-endpoint-independent = Your router keeps the same public address and port for a device whatever it talks to. Direct (peer-to-peer) connections work well.
+nat-address-dependent = Your router gives a new public port for each server address. Direct connections often still work; some need a relay.
+nat-address-and-port-dependent = Your router gives a new public port for every destination (“symmetric NAT”). Direct peer-to-peer video will not connect; apps must use a relay server, which may be slower.
+nat-same-towards-one-address = Your router kept the same public port towards two ports of one server. This server has no second address to compare, so it cannot tell endpoint-independent from address-dependent mapping.
+nat-unknown = One of the test servers did not answer over UDP, so the router's behaviour could not be compared.
+nat-public-address = Public address seen by STUN: { $addresses }
+nat-cannot-measure = A browser cannot measure how your router filters incoming packets, whether it lets devices reach your own public address from inside (hairpinning), or whether UPnP/PCP port forwarding is on. Check those in the router's settings if a device still fails.
+
+## Relay and WebSocket
+relay-heading = Relay (TURN)
+relay-intro = When direct connections fail, video and calls can go through a relay server instead, over UDP, TCP or TLS (which looks like ordinary secure web traffic).
+relay-works = Works ({ $ms } ms)
+websocket-heading = WebSocket
+websocket-works = Works ({ $ms } ms): long-lived connections get through.
+websocket-broken = Broken: something on the way (often a proxy or security filter) cuts upgraded connections. Apps that keep a live connection may not work.
+websocket-silent = No answer: upgraded connections time out on the way.
+
+## Sharing
+share-heading = Send this to support
+include-ip = Include my public IP address
+share = Share result
+saving = Saving…
+share-failed = Could not share: { $message }.
+share-link = Link to this result (kept for 30 days)
+copy-link = Copy link
+copied-link = Copied the link.
+copy-text = Copy as text
+copied-text = Copied the result as text.
+download-json = Download JSON
+print = Print
+copy-refused = This browser does not allow copying here; select the text and copy it by hand.
+qr-label = QR code of the link
+run-on-phone = Run this check on your phone: scan the code.
+
+## Shared result
+shared-loading = Loading the shared result…
+shared-failed = This result cannot be shown:
+shared-new-check = Run a new check
+shared-heading = Shared result
+shared-device = Device or app
+shared-checked = Checked
+shared-browser = Browser
+shared-address = Public address
+shared-valid-until = Link valid until
+
+## Embedding
+embed-summary = Put this check in your support article
+embed-detail = Paste this where the check should appear. The frame sizes itself, and your page receives the result as a doorway:result message. A demo:

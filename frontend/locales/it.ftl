@@ -1,0 +1,134 @@
+## Pagina
+brand = Doorway
+title = Questa rete lascia passare il tuo dispositivo?
+lede = Apri questa pagina sulla rete che vuoi verificare. Dal tuo browser prova le porte di cui il dispositivo o l'app ha bisogno.
+footer = Un browser può provare il traffico TCP e UDP in uscita verso questo server. Non può provare il traffico in entrata né le porte che i browser rifiutano (come 53, 123, 554 e 5060); queste sono indicate come non verificabili, mai come bloccate.
+language = Lingua
+loading = Caricamento di Doorway…
+config-failed = Doorway non può avviarsi: { $message }.
+config-failed-hint = Controlla di essere online, poi ricarica la pagina.
+unknown-profile = Non esiste un profilo chiamato “{ $id }”. Scegline uno qui sotto, oppure indica le porte nell'indirizzo, ad es. ?tcp=443,8557&udp=16500-65000.
+bad-ports = Le porte nell'indirizzo non possono essere verificate: { $reason }.
+
+## Elenchi di porte
+ports-empty = l'elenco delle porte è vuoto
+ports-empty-item = l'elenco delle porte ha una voce vuota (due virgole di seguito?)
+ports-not-a-number = “{ $item }” non è un numero di porta; scrivi porte come 443 o intervalli come 9998-9999
+ports-zero = la porta 0 non esiste; le porte vanno da 1 a 65535
+ports-too-large = { $item } supera 65535, il numero di porta più alto
+ports-backwards = l'intervallo { $start }-{ $end } è al contrario; scrivi { $end }-{ $start }
+ports-too-many = l'elenco ha { $count } voci; al massimo { $max } sono ammesse (per molte porte usa un intervallo come 16500-65000)
+ports-none = nessuna porta indicata: aggiungi tcp=… e/o udp=… all'indirizzo
+ports-in-list = l'elenco delle porte { $protocol }: { $reason }
+
+## Scelta e verifica
+device = Dispositivo o app
+start = Avvia la verifica
+checking = Verifica in corso…
+progress = Avanzamento
+progress-running = Verifica delle porte: { $done } di { $total } con risposta
+progress-finished = Completato: { $total } porte verificate
+
+## Esito
+overall-ready = Pronta: questa rete lascia passare il traffico
+overall-partly = Pronta in parte: una parte del traffico è bloccata
+overall-not-ready = Non pronta: questa rete blocca traffico necessario
+overall-relay-needed = Serve un relay: l'UDP diretto è bloccato, quindi video e chiamate devono passare da un server relay
+overall-could-not-tell = Impossibile dirlo: alcune verifiche necessarie non sono state eseguite
+finding-partial = { $ports }: rispondono solo { $reachable } delle { $probed } porte verificate, quindi a volte può funzionare e a volte no
+finding-dropped = { $ports } bloccate (nessuna risposta)
+finding-refused = { $ports } bloccate
+optional = Facoltativo.
+not-checked-here = Non verificato qui: { $list }. Questo server Doorway non offre queste porte, quindi non dice nulla sulla tua rete.
+not-testable-list = Non verificabile da un browser: { $list }. Non sono considerate bloccate.
+what-to-do = Cosa fare
+provider-heading = Per il tuo provider Internet o l'IT
+copy-table = Copia la tabella
+copied = Copiato.
+
+## Consigli
+advice-open-firewall = Consenti le porte bloccate nel firewall del router, oppure rendi meno rigide le sue impostazioni. La tabella qui sotto le elenca.
+advice-ask-provider = Se il router non è la causa, il provider Internet potrebbe bloccare queste porte. Contattalo, spiega il problema e comunicagli la tabella qui sotto.
+advice-allow-udp-for-direct-media = L'UDP diretto è bloccato, quindi video e chiamate possono passare solo da un relay, più lento e non offerto da tutti i servizi. Consenti l'UDP in uscita nel router per risolvere.
+advice-single-nat = Assicurati che un solo router faccia NAT tra il dispositivo e Internet: due router collegati in serie (doppio NAT) ne sono spesso la causa.
+advice-disable-sip-alg = Disattiva il SIP ALG nel router (chiamato anche SIP Transformations o SIP Application Layer Gateway): la maggior parte delle implementazioni disturba le chiamate.
+advice-raise-udp-timeout = Se il router lo consente, porta il suo timeout UDP a 120 secondi, così i telefoni continuano a ricevere le chiamate in arrivo.
+advice-wpa2-personal = Ring Alarm richiede una rete Wi-Fi con WPA2 Personal (TKIP, AES o TKIP + AES); non funziona con WPA2 Enterprise.
+
+## Porta per porta
+ports-heading = Porta per porta
+optional-suffix = (facoltativo)
+outcome-open = Aperta ({ $ms } ms)
+outcome-refused = Rifiutata ({ $ms } ms)
+outcome-no-answer = Nessuna risposta in { $seconds } s
+outcome-not-served = Non offerta da questo server
+untestable-browser = Non verificabile in un browser
+untestable-inbound = In entrata: non verificabile
+untestable-no-webrtc = Non verificabile: WebRTC è disattivato
+status-checking = Verifica in corso…
+status-open = Aperta
+status-open-sampled = Aperte: tutte le { $count } porte campione
+status-partial = { $reachable } di { $probed } aperte
+status-partial-sampled = { $reachable } di { $probed } porte campione aperte
+status-blocked = Bloccata
+status-not-checked = Non verificata
+explain-browser = I browser rifiutano questa porta per sicurezza, quindi nessuna pagina web può verificarla. Può farlo il dispositivo stesso o uno strumento di rete su un computer.
+explain-inbound = È traffico in arrivo da Internet. Una pagina web può aprire solo connessioni verso l'esterno, quindi non può verificarlo; controlla invece il port forwarding o il firewall del router.
+explain-no-webrtc = Questo browser non consente WebRTC, l'unico modo in cui una pagina può inviare UDP. Apri la pagina in un altro browser (Chrome, Firefox, Safari) per verificare l'UDP.
+explain-not-served = Questo server Doorway non è in ascolto su questa porta, quindi non è stato possibile verificarla. Non dice nulla sulla tua rete.
+
+## Router (NAT)
+router-heading = Il tuo router
+nat-chip-endpoint-independent = adatto alle connessioni dirette
+nat-chip-address-dependent = dipendente dall'indirizzo
+nat-chip-address-and-port-dependent = simmetrico – il video richiederà un relay
+nat-chip-same-towards-one-address = coerente verso un server
+nat-chip-unknown = confronto impossibile
+nat-endpoint-independent = Il router mantiene lo stesso indirizzo e la stessa porta pubblici per un dispositivo, con chiunque comunichi. Le connessioni dirette (peer-to-peer) funzionano bene.
+nat-address-dependent = Il router assegna una nuova porta pubblica per ogni indirizzo di server. Le connessioni dirette spesso funzionano ancora; alcune richiedono un relay.
+nat-address-and-port-dependent = Il router assegna una nuova porta pubblica per ogni destinazione (“NAT simmetrico”). Il video peer-to-peer diretto non si collega; le app devono usare un server relay, che può essere più lento.
+nat-same-towards-one-address = Il router ha mantenuto la stessa porta pubblica verso due porte di un server. Questo server non ha un secondo indirizzo per il confronto, quindi non distingue il comportamento indipendente dall'endpoint da quello dipendente dall'indirizzo.
+nat-unknown = Uno dei server di prova non ha risposto via UDP, quindi non è stato possibile confrontare il comportamento del router.
+nat-public-address = Indirizzo pubblico visto da STUN: { $addresses }
+nat-cannot-measure = Un browser non può misurare come il router filtra i pacchetti in entrata, se i dispositivi raggiungono dall'interno il tuo indirizzo pubblico (hairpinning) o se il port forwarding UPnP/PCP è attivo. Controllali nelle impostazioni del router se un dispositivo continua a non funzionare.
+
+## Relay e WebSocket
+relay-heading = Relay (TURN)
+relay-intro = Quando le connessioni dirette non riescono, video e chiamate possono passare da un server relay, via UDP, TCP o TLS (che appare come normale traffico web sicuro).
+relay-works = Funziona ({ $ms } ms)
+websocket-heading = WebSocket
+websocket-works = Funziona ({ $ms } ms): le connessioni durature passano.
+websocket-broken = Interrotto: qualcosa lungo il percorso (spesso un proxy o un filtro di sicurezza) interrompe le connessioni aggiornate. Le app con una connessione sempre attiva potrebbero non funzionare.
+websocket-silent = Nessuna risposta: le connessioni aggiornate scadono lungo il percorso.
+
+## Condivisione
+share-heading = Invia all'assistenza
+include-ip = Includi il mio indirizzo IP pubblico
+share = Condividi il risultato
+saving = Salvataggio…
+share-failed = Impossibile condividere: { $message }.
+share-link = Link a questo risultato (valido 30 giorni)
+copy-link = Copia il link
+copied-link = Link copiato.
+copy-text = Copia come testo
+copied-text = Risultato copiato come testo.
+download-json = Scarica il JSON
+print = Stampa
+copy-refused = Questo browser non consente di copiare qui; seleziona il testo e copialo a mano.
+qr-label = Codice QR del link
+run-on-phone = Esegui questa verifica sul telefono: scansiona il codice.
+
+## Risultato condiviso
+shared-loading = Caricamento del risultato condiviso…
+shared-failed = Questo risultato non può essere mostrato:
+shared-new-check = Avvia una nuova verifica
+shared-heading = Risultato condiviso
+shared-device = Dispositivo o app
+shared-checked = Verificato
+shared-browser = Browser
+shared-address = Indirizzo pubblico
+shared-valid-until = Link valido fino al
+
+## Incorporamento
+embed-summary = Inserisci questa verifica nel tuo articolo di assistenza
+embed-detail = Incolla questo codice dove deve comparire la verifica. Il riquadro si ridimensiona da solo e la tua pagina riceve il risultato come messaggio doorway:result. Una demo:
