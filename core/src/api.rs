@@ -29,6 +29,9 @@ pub struct ProbeConfig {
     pub nat: NatServers,
     /// Whether `GET /api/turn` hands out TURN credentials.
     pub turn: bool,
+    /// Whether the server stores shared results; without a store the page
+    /// puts the result in the link itself.
+    pub store: bool,
 }
 
 /// Two STUN ports on the main address, and one on a second address when the

@@ -5,6 +5,7 @@
 pub mod advice;
 pub mod api;
 pub mod browser;
+pub mod fragment;
 pub mod ice;
 pub mod nat;
 pub mod plan;

@@ -108,6 +108,7 @@ share = Ergebnis teilen
 saving = Wird gespeichert…
 share-failed = Teilen nicht möglich: { $message }.
 share-link = Link zu diesem Ergebnis (30 Tage gültig)
+share-link-fragment = Link zu diesem Ergebnis (das Ergebnis steckt im Link selbst)
 copy-link = Link kopieren
 copied-link = Link kopiert.
 copy-text = Als Text kopieren

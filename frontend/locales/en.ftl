@@ -108,6 +108,7 @@ share = Share result
 saving = Saving…
 share-failed = Could not share: { $message }.
 share-link = Link to this result (kept for 30 days)
+share-link-fragment = Link to this result (the result travels in the link itself)
 copy-link = Copy link
 copied-link = Copied the link.
 copy-text = Copy as text

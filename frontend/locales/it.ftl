@@ -108,6 +108,7 @@ share = Condividi il risultato
 saving = Salvataggio…
 share-failed = Impossibile condividere: { $message }.
 share-link = Link a questo risultato (valido 30 giorni)
+share-link-fragment = Link a questo risultato (il risultato viaggia nel link stesso)
 copy-link = Copia il link
 copied-link = Link copiato.
 copy-text = Copia come testo

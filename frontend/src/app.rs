@@ -458,7 +458,7 @@ fn Checker() -> Html {
                         }
                         <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))} />
                         if let Some(result) = &run.result {
-                            <ResultActions result={result.clone()} />
+                            <ResultActions result={result.clone()} store={state.config.as_ref().is_some_and(|c| c.probe.store)} />
                             <ResultJson result={result.clone()} />
                         }
                     }
@@ -489,11 +489,32 @@ fn Checker() -> Html {
         <>
             { body }
             if !embedded {
+                <PhoneCode />
                 if let Some(profile) = &state.profile {
                     <EmbedSnippet profile={profile.id.clone()} custom={page_query().custom_spec()} />
                 }
             }
         </>
+    }
+}
+
+/// On a desktop: a QR code of this check, to run it on the phone instead
+/// (the phone is usually on the network that matters). Hidden on phones.
+#[component]
+fn PhoneCode() -> Html {
+    let i18n = use_i18n();
+    let href = location().and_then(|l| l.href().ok()).unwrap_or_default();
+    let Ok(url) = web_sys::Url::new(&href) else {
+        return html! {};
+    };
+    url.search_params().set("autorun", "1");
+    url.search_params().set("lang", i18n.lang().code());
+    let link = String::from(url.href());
+    html! {
+        <section class="phone-code" aria-label={i18n.t("run-on-phone")}>
+            <p>{ i18n.t("run-on-phone") }</p>
+            <div class="qr" role="img" aria-label={i18n.t("qr-label")}>{ crate::share::qr_svg(&link).unwrap_or_default() }</div>
+        </section>
     }
 }
 

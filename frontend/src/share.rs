@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use doorway_core::api::ShareResponse;
+use doorway_core::fragment;
 use doorway_core::report::report_text;
 use doorway_core::CheckResult;
 use gloo::net::http::Request;
@@ -59,7 +60,26 @@ pub fn qr_svg(text: &str) -> Option<Html> {
     Some(Html::from_html_unchecked(AttrValue::from(svg)))
 }
 
-async fn share(result: &CheckResult, include_ip: bool) -> Result<String, String> {
+fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// A link that carries the result itself, for servers without a store.
+fn fragment_link(result: &CheckResult, include_ip: bool) -> String {
+    let result = if include_ip {
+        result.clone()
+    } else {
+        result.clone().without_addresses()
+    };
+    format!("{}/r/#{}", origin(), fragment::encode(&result))
+}
+
+async fn share(result: &CheckResult, include_ip: bool, store: bool) -> Result<String, String> {
+    if !store {
+        return Ok(fragment_link(result, include_ip));
+    }
     let path = if include_ip {
         "/api/results?include_ip=1"
     } else {
@@ -75,26 +95,25 @@ async fn share(result: &CheckResult, include_ip: bool) -> Result<String, String>
                 .to_owned()
         })?;
     if response.status() != 201 {
-        let message = response
-            .json::<doorway_core::api::ErrorResponse>()
-            .await
-            .map(|e| e.error.message)
-            .unwrap_or_else(|_| format!("the server answered {}", response.status()));
-        return Err(message);
+        let error = response.json::<doorway_core::api::ErrorResponse>().await;
+        return match error {
+            Ok(error) if error.error.code == "no_store" => Ok(fragment_link(result, include_ip)),
+            Ok(error) => Err(error.error.message),
+            Err(_) => Err(format!("the server answered {}", response.status())),
+        };
     }
     let shared: ShareResponse = response
         .json()
         .await
         .map_err(|e| format!("the server's answer could not be read ({e})"))?;
-    let origin = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default();
-    Ok(format!("{origin}{}", shared.path))
+    Ok(format!("{}{}", origin(), shared.path))
 }
 
 #[derive(Properties, PartialEq)]
 pub struct ActionsProps {
     pub result: Rc<CheckResult>,
+    /// Whether the server stores results (else the link carries the result).
+    pub store: bool,
 }
 
 #[component]
@@ -105,13 +124,17 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
     let note = use_state(String::new);
 
     let on_share = {
-        let (result, include_ip, sharing) =
-            (props.result.clone(), include_ip.clone(), sharing.clone());
+        let (result, include_ip, sharing, store) = (
+            props.result.clone(),
+            include_ip.clone(),
+            sharing.clone(),
+            props.store,
+        );
         Callback::from(move |_: MouseEvent| {
             let (result, include_ip, sharing) = (result.clone(), *include_ip, sharing.clone());
             sharing.set(Sharing::Busy);
             yew::platform::spawn_local(async move {
-                sharing.set(match share(&result, include_ip).await {
+                sharing.set(match share(&result, include_ip, store).await {
                     Ok(url) => Sharing::Shared(url),
                     Err(message) => Sharing::Failed(message),
                 });
@@ -171,7 +194,11 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
                 },
                 Sharing::Shared(url) => html! {
                     <div class="shared" role="status">
-                        <label for="share-link">{ i18n.t("share-link") }</label>
+                        <label for="share-link">{ if url.contains("/r/#") {
+                            i18n.t("share-link-fragment")
+                        } else {
+                            i18n.t("share-link")
+                        } }</label>
                         <input id="share-link" type="text" readonly=true value={url.clone()} />
                         <button type="button" class="secondary" onclick={copy(url.clone(), i18n.t("copied-link"))}>{ i18n.t("copy-link") }</button>
                         <div class="qr" role="img" aria-label={i18n.t("qr-label")}>{ qr_svg(url).unwrap_or_default() }</div>

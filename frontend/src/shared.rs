@@ -3,7 +3,9 @@
 use std::rc::Rc;
 
 use doorway_core::api::{ErrorResponse, SharedResult};
+use doorway_core::fragment;
 use doorway_core::report::browser_summary;
+use doorway_core::CheckResult;
 use gloo::net::http::Request;
 use yew::prelude::*;
 
@@ -12,11 +14,27 @@ use crate::view::{use_i18n, NatSummary, RelaySummary, Requirements, ResultJson, 
 #[derive(Clone, PartialEq)]
 enum Loading {
     Waiting,
-    Found(Rc<SharedResult>),
+    /// The result, and when it was stored and until when (not for links
+    /// that carry the result themselves).
+    Found(Rc<CheckResult>, Option<(u64, u64)>),
     Failed(String),
 }
 
-async fn load(id: &str) -> Result<SharedResult, String> {
+/// `/r/<id>` asks the server; `/r/#…` carries the result in the link.
+async fn load(id: &str) -> Result<(CheckResult, Option<(u64, u64)>), String> {
+    if id.is_empty() {
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        return fragment::decode(&hash)
+            .map(|result| (result, None))
+            .map_err(|e| e.to_string());
+    }
+    let shared = load_stored(id).await?;
+    Ok((shared.result, Some((shared.created_at, shared.expires_at))))
+}
+
+async fn load_stored(id: &str) -> Result<SharedResult, String> {
     let response = Request::get(&format!("/api/results/{id}"))
         .send()
         .await
@@ -56,7 +74,7 @@ pub fn SharedView(props: &SharedProps) -> Html {
             let id = id.clone();
             yew::platform::spawn_local(async move {
                 loading.set(match load(&id).await {
-                    Ok(shared) => Loading::Found(Rc::new(shared)),
+                    Ok((result, stored)) => Loading::Found(Rc::new(result), stored),
                     Err(message) => Loading::Failed(message),
                 });
             });
@@ -72,8 +90,8 @@ pub fn SharedView(props: &SharedProps) -> Html {
                 <p><a href="/">{ i18n.t("shared-new-check") }</a></p>
             </div>
         },
-        Loading::Found(shared) => {
-            let result = Rc::new(shared.result.clone());
+        Loading::Found(result, stored) => {
+            let result = result.clone();
             let pending = Rc::new(vec![0; result.requirements.len()]);
             let profile = match &result.profile.custom {
                 Some(custom) => format!("{} ({custom})", result.profile.name),
@@ -85,12 +103,17 @@ pub fn SharedView(props: &SharedProps) -> Html {
                         <h2 id="shared-heading">{ i18n.t("shared-heading") }</h2>
                         <dl>
                             <dt>{ i18n.t("shared-device") }</dt><dd>{ profile }</dd>
-                            <dt>{ i18n.t("shared-checked") }</dt><dd>{ date(shared.created_at) }</dd>
+                            <dt>{ i18n.t("shared-checked") }</dt><dd>{ match stored {
+                                Some((created, _)) => date(*created),
+                                None => result.started_at.clone(),
+                            } }</dd>
                             <dt>{ i18n.t("shared-browser") }</dt><dd>{ browser_summary(&result.client.user_agent) }</dd>
                             if let Some(address) = &result.client.public_address {
                                 <dt>{ i18n.t("shared-address") }</dt><dd>{ address }</dd>
                             }
-                            <dt>{ i18n.t("shared-valid-until") }</dt><dd>{ date(shared.expires_at) }</dd>
+                            if let Some((_, expires)) = stored {
+                                <dt>{ i18n.t("shared-valid-until") }</dt><dd>{ date(*expires) }</dd>
+                            }
                         </dl>
                     </section>
                     <Summary result={result.clone()} />

@@ -415,12 +415,21 @@ async fn the_page_speaks_german_from_the_address_and_switches_to_italian() -> Re
     let lab = ServerNamespace::create()?;
     let worker = Worker::start(Some(&lab.name), &lab.address, &[]).await?;
     let browser = Browser::start_with_hosts(&[&lab.address]).await?;
-    browser.client.goto(&worker.url("/?profile=ring&autorun=1&lang=de")).await?;
+    browser
+        .client
+        .goto(&worker.url("/?profile=ring&autorun=1&lang=de"))
+        .await?;
     let result = browser.wait_for_result(Duration::from_secs(20)).await?;
-    assert_eq!(browser.text("h1").await?, "Lässt dieses Netzwerk Ihr Gerät durch?");
+    assert_eq!(
+        browser.text("h1").await?,
+        "Lässt dieses Netzwerk Ihr Gerät durch?"
+    );
     let headline = browser.text("#verdict h2").await?;
     assert_eq!(result.verdict.overall, Overall::Ready);
-    assert_eq!(headline, "Bereit: Dieses Netzwerk lässt den Datenverkehr durch");
+    assert_eq!(
+        headline,
+        "Bereit: Dieses Netzwerk lässt den Datenverkehr durch"
+    );
     assert_eq!(browser.text("#ports-heading").await?, "Port für Port");
     let lang = browser
         .client
@@ -437,10 +446,56 @@ async fn the_page_speaks_german_from_the_address_and_switches_to_italian() -> Re
         )
         .await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(browser.text("h1").await?, "Questa rete lascia passare il tuo dispositivo?");
+    assert_eq!(
+        browser.text("h1").await?,
+        "Questa rete lascia passare il tuo dispositivo?"
+    );
     assert!(browser.text("#verdict h2").await?.starts_with("Pronta"));
     let url = browser.client.current_url().await?;
     assert!(url.as_str().contains("lang=it"), "{url}");
     browser.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_store_the_link_carries_the_result() -> Result<()> {
+    let lab = ServerNamespace::create()?;
+    let worker = Worker::start(Some(&lab.name), &lab.address, &["--no-store"]).await?;
+    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
+    browser
+        .client
+        .goto(&worker.url("/?tcp=443,8557&autorun=1"))
+        .await?;
+    let original = browser.wait_for_result(Duration::from_secs(20)).await?;
+    browser
+        .client
+        .find(fantoccini::Locator::Css("#share"))
+        .await?
+        .click()
+        .await?;
+    let link = browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(fantoccini::Locator::Css("#share-link"))
+        .await?
+        .prop("value")
+        .await?
+        .expect("the share link has a value");
+    assert!(link.starts_with(&worker.url("/r/#")), "{link}");
+    browser.close().await?;
+
+    let support = Browser::start_with_hosts(&[&lab.address]).await?;
+    support.client.goto(&link).await?;
+    let shared = support.wait_for_result(Duration::from_secs(10)).await?;
+    assert_eq!(shared, original.without_addresses());
+    // A damaged link explains itself.
+    support.client.goto(&worker.url("/r/#damaged")).await?;
+    support.client.refresh().await?;
+    let notice = support
+        .wait_text(".notice.error", Duration::from_secs(10))
+        .await?;
+    assert!(notice.contains("cut off or altered"), "{notice}");
+    support.close().await?;
     Ok(())
 }

@@ -31,6 +31,8 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error("the result store failed; the result was not saved, please try again")]
     Store,
+    #[error("this server keeps no results (started with --no-store); the page puts the result in the link instead")]
+    NoStore,
     #[error(
         "this Doorway server has no TURN relay (coturn is not running), so relays cannot be tested"
     )]
@@ -50,7 +52,9 @@ impl ApiError {
             ApiError::BadResult(_) => StatusCode::BAD_REQUEST,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::AppNotBuilt | ApiError::TurnUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::AppNotBuilt | ApiError::TurnUnavailable | ApiError::NoStore => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
@@ -63,6 +67,7 @@ impl ApiError {
             ApiError::BadResult(_) => "bad_result",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Store => "store_failed",
+            ApiError::NoStore => "no_store",
             ApiError::AppNotBuilt => "app_not_built",
             ApiError::TurnUnavailable => "turn_unavailable",
         }

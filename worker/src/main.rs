@@ -81,6 +81,9 @@ struct Args {
     /// sources, e.g. "https://support.example.com". Other pages are never framed.
     #[arg(long, default_value = "*")]
     embed_ancestors: String,
+    /// Keep no shared results: the page puts results in the link instead.
+    #[arg(long)]
+    no_store: bool,
     /// How many days shared results are kept.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
     result_days: u64,
@@ -197,8 +200,14 @@ async fn main() -> anyhow::Result<()> {
     };
 
     let store_path = args.data_dir.join("results.sqlite");
-    let store = Store::open(&store_path, args.result_days * 86_400)
-        .context("opening the store for shared results (see --data-dir)")?;
+    let store = if args.no_store {
+        None
+    } else {
+        Some(
+            Store::open(&store_path, args.result_days * 86_400)
+                .context("opening the store for shared results (see --data-dir)")?,
+        )
+    };
 
     let dist = args
         .dist
@@ -224,6 +233,7 @@ async fn main() -> anyhow::Result<()> {
                 served: served.clone(),
                 unavailable: unavailable.clone(),
                 turn: turn_service.is_some(),
+                store: store.is_some(),
                 nat: NatServers {
                     ports: [STUN_PORT, SECOND_STUN_PORT],
                     second_host,

@@ -21,7 +21,7 @@ use crate::error::ApiError;
 use crate::limit::RateLimit;
 use crate::security::{security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
-use crate::store::{is_valid_id, Store};
+use crate::store::{is_valid_id, Store, StoreError};
 
 /// What the routes need, built once at start-up.
 pub struct AppState {
@@ -31,7 +31,7 @@ pub struct AppState {
     /// Set when coturn runs: the shared secret and its ports.
     pub turn: Option<TurnService>,
     /// Shared results, and how often one address may share.
-    pub store: Store,
+    pub store: Option<Store>,
     pub share_limit: RateLimit,
 }
 
@@ -121,6 +121,9 @@ async fn share_result(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let now = unix_now();
+    if state.store.is_none() {
+        return Err(ApiError::NoStore);
+    }
     state
         .share_limit
         .check(connection.peer.ip().to_canonical(), now)
@@ -147,13 +150,16 @@ async fn share_result(
     };
     let json = serde_json::to_string(&result).map_err(|_| ApiError::Store)?;
     let store_state = state.clone();
-    let (id, stored) = tokio::task::spawn_blocking(move || store_state.store.insert(&json, now))
-        .await
-        .map_err(|_| ApiError::Store)?
-        .map_err(|error| {
-            tracing::error!(%error, "storing a result");
-            ApiError::Store
-        })?;
+    let (id, stored) = tokio::task::spawn_blocking(move || match &store_state.store {
+        Some(store) => store.insert(&json, now),
+        None => Err(StoreError::Missing),
+    })
+    .await
+    .map_err(|_| ApiError::Store)?
+    .map_err(|error| {
+        tracing::error!(%error, "storing a result");
+        ApiError::Store
+    })?;
     let path = format!("/r/{id}");
     let body = ShareResponse {
         id,
@@ -167,21 +173,26 @@ async fn shared_result(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let days = state.store.ttl_secs() / 86_400;
+    let Some(store) = &state.store else {
+        return Err(ApiError::NoStore);
+    };
+    let days = store.ttl_secs() / 86_400;
     if !is_valid_id(&id) {
         return Err(ApiError::NoSuchResult { days });
     }
     let lookup_state = state.clone();
     let lookup_id = id.clone();
-    let stored =
-        tokio::task::spawn_blocking(move || lookup_state.store.get(&lookup_id, unix_now()))
-            .await
-            .map_err(|_| ApiError::Store)?
-            .map_err(|error| {
-                tracing::error!(%error, "reading a result");
-                ApiError::Store
-            })?
-            .ok_or(ApiError::NoSuchResult { days })?;
+    let stored = tokio::task::spawn_blocking(move || match &lookup_state.store {
+        Some(store) => store.get(&lookup_id, unix_now()),
+        None => Err(StoreError::Missing),
+    })
+    .await
+    .map_err(|_| ApiError::Store)?
+    .map_err(|error| {
+        tracing::error!(%error, "reading a result");
+        ApiError::Store
+    })?
+    .ok_or(ApiError::NoSuchResult { days })?;
     let result = CheckResult::from_json(&stored.json).map_err(|error| {
         tracing::error!(%error, %id, "a stored result no longer parses");
         ApiError::Store

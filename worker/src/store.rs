@@ -21,6 +21,8 @@ pub enum StoreError {
     Random,
     #[error("the result store's lock was poisoned by an earlier panic")]
     Poisoned,
+    #[error("this server has no result store")]
+    Missing,
 }
 
 pub struct Store {

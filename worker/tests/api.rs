@@ -46,6 +46,14 @@ async fn start(dist: Option<std::path::PathBuf>) -> Running {
 }
 
 async fn start_with_limit(dist: Option<std::path::PathBuf>, share_limit: u32) -> Running {
+    start_with(dist, share_limit, true).await
+}
+
+async fn start_with(
+    dist: Option<std::path::PathBuf>,
+    share_limit: u32,
+    keep_results: bool,
+) -> Running {
     let app = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let probe = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app_addr = app.local_addr().unwrap().to_string();
@@ -65,6 +73,7 @@ async fn start_with_limit(dist: Option<std::path::PathBuf>, share_limit: u32) ->
                 served,
                 unavailable: Vec::new(),
                 turn: false,
+                store: keep_results,
                 nat: NatServers {
                     ports: [3478, 3479],
                     second_host: None,
@@ -73,7 +82,8 @@ async fn start_with_limit(dist: Option<std::path::PathBuf>, share_limit: u32) ->
         },
         dist,
         turn: None,
-        store: Store::open(&data_dir().join("results.sqlite"), 30 * 86_400).unwrap(),
+        store: keep_results
+            .then(|| Store::open(&data_dir().join("results.sqlite"), 30 * 86_400).unwrap()),
         share_limit: RateLimit::new(share_limit, 600),
     });
     let endpoints = vec![
@@ -467,4 +477,17 @@ async fn pages_carry_a_strict_policy_and_only_the_embed_view_may_be_framed() {
     let api = request(&server.app, "GET", "/api/config").await;
     assert!(api.head.contains("x-content-type-options: nosniff"));
     std::fs::remove_dir_all(dist).ok();
+}
+
+#[tokio::test]
+async fn without_a_store_sharing_says_why_and_the_config_tells_the_page() {
+    let server = start_with(None, 10, false).await;
+    let config: ConfigResponse =
+        serde_json::from_str(&request(&server.app, "GET", "/api/config").await.body).unwrap();
+    assert!(!config.probe.store);
+    let reply = post(&server.app, "/api/results", sample_result().as_bytes()).await;
+    assert_eq!(reply.status, 503);
+    assert_eq!(error_of(&reply).error.code, "no_store");
+    let reply = request(&server.app, "GET", "/api/results/AAAAAAAAAAAAAAAA").await;
+    assert_eq!(reply.status, 503);
 }
