@@ -509,7 +509,7 @@ fn PhoneCode() -> Html {
     };
     url.search_params().set("autorun", "1");
     url.search_params().set("lang", i18n.lang().code());
-    let link = String::from(url.href());
+    let link = url.href();
     html! {
         <section class="phone-code" aria-label={i18n.t("run-on-phone")}>
             <p>{ i18n.t("run-on-phone") }</p>
