@@ -1,6 +1,6 @@
 //! Device profiles: the port tables of vendors' support articles, as data.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -64,6 +64,23 @@ pub struct Requirement {
     /// Where the sources disagree or need reading with care.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// `purpose` and `breaks` in other languages, by language code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub l10n: BTreeMap<String, RequirementText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementText {
+    pub purpose: String,
+    pub breaks: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileText {
+    pub name: String,
+    pub summary: String,
 }
 
 fn required_by_default() -> bool {
@@ -81,6 +98,9 @@ pub struct Profile {
     pub sources: Vec<Source>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// `name` and `summary` in other languages, by language code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub l10n: BTreeMap<String, ProfileText>,
     /// The vendor's own advice for this device, beyond opening ports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub advice: Vec<Advice>,
@@ -106,6 +126,23 @@ pub enum ProfileError {
 }
 
 impl Profile {
+    /// The profile with its texts in `lang` where it has them (English stays
+    /// where it does not).
+    pub fn localized(&self, lang: &str) -> Profile {
+        let mut profile = self.clone();
+        if let Some(text) = self.l10n.get(lang) {
+            profile.name = text.name.clone();
+            profile.summary = text.summary.clone();
+        }
+        for requirement in &mut profile.requirements {
+            if let Some(text) = requirement.l10n.get(lang) {
+                requirement.purpose = text.purpose.clone();
+                requirement.breaks = text.breaks.clone();
+            }
+        }
+        profile
+    }
+
     /// Checks what serde cannot: ids, and that every cited source exists.
     pub fn validate(&self) -> Result<(), ProfileError> {
         let id_ok = !self.id.is_empty()
@@ -167,6 +204,7 @@ impl Profile {
                     required: true,
                     sources: Vec::new(),
                     note: None,
+                    l10n: BTreeMap::new(),
                 })
             })
             .collect();
@@ -184,6 +222,7 @@ impl Profile {
             summary,
             sources: Vec::new(),
             notes: Vec::new(),
+            l10n: BTreeMap::new(),
             advice: Vec::new(),
             requirements,
         })
@@ -407,6 +446,41 @@ mod tests {
                     );
                 }
             }
+        }
+
+        #[test]
+        fn every_profile_text_exists_in_german_and_italian() {
+            for profile in builtin_profiles().unwrap() {
+                for lang in ["de", "it"] {
+                    assert!(
+                        profile.l10n.contains_key(lang),
+                        "{} has no {lang} name",
+                        profile.id
+                    );
+                    for r in &profile.requirements {
+                        let text = r.l10n.get(lang).unwrap_or_else(|| {
+                            panic!("{}: \"{}\" has no {lang} text", profile.id, r.purpose)
+                        });
+                        assert!(!text.purpose.is_empty() && !text.breaks.is_empty());
+                    }
+                }
+            }
+            let ring = profile("ring").localized("de");
+            assert_eq!(ring.name, "Ring-Videotürklingeln und -Kameras");
+            let media = ring
+                .requirements
+                .iter()
+                .find(|r| r.ports.contains(16500))
+                .unwrap();
+            assert_eq!(
+                media.breaks,
+                "Live-Video verbindet sich nicht; Bewegungsbenachrichtigungen kommen weiterhin an"
+            );
+            assert_eq!(
+                profile("ring").localized("fr"),
+                profile("ring"),
+                "English where no translation"
+            );
         }
 
         #[test]

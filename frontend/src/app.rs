@@ -111,7 +111,7 @@ fn notice_text(i18n: &Translator, notice: &Notice) -> String {
 }
 
 /// Starts a run: probes every target at once and the echo alongside.
-fn start_run(state: &UseReducerHandle<PageState>) {
+fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
     let (Some(config), Some(profile)) = (state.config.clone(), state.profile.clone()) else {
         return;
     };
@@ -127,6 +127,8 @@ fn start_run(state: &UseReducerHandle<PageState>) {
             .and_then(|l| l.hostname().ok())
             .unwrap_or_else(|| "localhost".into())
     });
+    // The run's texts (purposes, what breaks) in the page's language.
+    let profile = Rc::new(profile.localized(lang.code()));
     let plan = Rc::new(CheckPlan::new(&profile, &config.probe.served));
     let targets = plan.targets();
     let run = Run {
@@ -378,6 +380,7 @@ pub fn Page(props: &PageProps) -> Html {
 #[component]
 fn Checker() -> Html {
     let i18n = use_i18n();
+    let lang = i18n.lang();
     let embedded = page_query().embed;
     let state = use_reducer(PageState::default);
 
@@ -407,14 +410,14 @@ fn Checker() -> Html {
         use_effect_with(ready, move |ready| {
             let query = page_query();
             if *ready && query.autorun && state.notice.is_none() && state.run.is_none() {
-                start_run(&state);
+                start_run(&state, lang);
             }
         });
     }
 
     let on_start = {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| start_run(&state))
+        Callback::from(move |_: MouseEvent| start_run(&state, lang))
     };
     let on_choose = {
         let state = state.clone();
@@ -439,8 +442,8 @@ fn Checker() -> Html {
                         <div class="notice error" role="alert"><p>{ notice_text(&i18n, notice) }</p></div>
                     }
                     <ProfilePicker
-                        profiles={state.config.as_ref().map(|c| c.profiles.clone()).unwrap_or_default()}
-                        selected={state.profile.clone()}
+                        profiles={state.config.as_ref().map(|c| c.profiles.iter().map(|p| p.localized(lang.code())).collect::<Vec<_>>()).unwrap_or_default()}
+                        selected={state.profile.as_ref().map(|p| Rc::new(p.localized(lang.code())))}
                         {running}
                         on_choose={on_choose}
                         on_start={on_start}

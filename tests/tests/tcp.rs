@@ -431,6 +431,16 @@ async fn the_page_speaks_german_from_the_address_and_switches_to_italian() -> Re
         "Bereit: Dieses Netzwerk lässt den Datenverkehr durch"
     );
     assert_eq!(browser.text("#ports-heading").await?, "Port für Port");
+    // The profile's own texts too, from the German article.
+    let media = browser
+        .text("li[data-protocol='udp'][data-ports='16500–65000']")
+        .await?;
+    assert!(media.contains("Live-Video: Ton und Bild (RTP)"), "{media}");
+    let picker = browser.text("#profile").await?;
+    assert!(
+        picker.contains("Ring-Videotürklingeln und -Kameras"),
+        "{picker}"
+    );
     let lang = browser
         .client
         .execute("return document.documentElement.lang", vec![])
