@@ -156,6 +156,23 @@ impl Browser {
         }
     }
 
+    /// Presses "Share result" on a finished check and returns the link.
+    pub async fn share_link(&self) -> Result<String> {
+        self.client
+            .find(fantoccini::Locator::Css("#share"))
+            .await?
+            .click()
+            .await?;
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(fantoccini::Locator::Css("#share-link"))
+            .await?
+            .prop("value")
+            .await?
+            .context("the share link has no value")
+    }
+
     /// Waits until an element matching `css` has non-empty text.
     pub async fn wait_until_text(&self, css: &str, within: Duration) -> Result<String> {
         let deadline = Instant::now() + within;

@@ -96,48 +96,18 @@ impl ServerNamespace {
         ])?;
         namespace.exec(&["ip", "link", "set", &ns_link, "up"])?;
         namespace.exec(&["ip", "link", "set", "lo", "up"])?;
-        namespace.nft(
-            "table inet lab_guard {
-               chain output {
-                 type filter hook output priority 0; policy accept;
-                 oif lo accept
-                 ip daddr 198.18.0.0/15 accept
-                 drop
-               }
-             }",
-        )?;
+        namespace.nft(GUARD)?;
         Ok(namespace)
     }
 
     /// Runs a command inside the namespace.
     pub fn exec(&self, args: &[&str]) -> Result<()> {
-        let mut full = vec!["ip", "netns", "exec", &self.name];
-        full.extend_from_slice(args);
-        run(&full)
+        ns_exec(&self.name, args)
     }
 
     /// Loads an nftables ruleset into the namespace.
     pub fn nft(&self, ruleset: &str) -> Result<()> {
-        use std::io::Write;
-        let mut child = Command::new("ip")
-            .args(["netns", "exec", &self.name, "nft", "-f", "-"])
-            .stdin(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .context("cannot run nft (cargo xtask test installs nftables)")?;
-        child
-            .stdin
-            .take()
-            .context("nft has no stdin")?
-            .write_all(ruleset.as_bytes())?;
-        let output = child.wait_with_output()?;
-        if !output.status.success() {
-            bail!(
-                "nft rejected the rules: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
-            );
-        }
-        Ok(())
+        nft_in(&self.name, ruleset)
     }
 
     /// Drops incoming TCP to `port`, as a silent firewall does.

@@ -276,21 +276,7 @@ async fn a_shared_result_opens_the_same_in_a_fresh_browser() -> Result<()> {
         .goto(&worker.url("/?tcp=443,8557,9999&autorun=1"))
         .await?;
     let original = browser.wait_for_result(Duration::from_secs(20)).await?;
-    browser
-        .client
-        .find(fantoccini::Locator::Css("#share"))
-        .await?
-        .click()
-        .await?;
-    let link = browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(fantoccini::Locator::Css("#share-link"))
-        .await?
-        .prop("value")
-        .await?
-        .expect("the share link has a value");
+    let link = browser.share_link().await?;
     assert!(link.starts_with(&worker.url("/r/")), "{link}");
     assert!(
         browser.text(".qr").await.is_ok(),
@@ -477,21 +463,7 @@ async fn without_a_store_the_link_carries_the_result() -> Result<()> {
         .goto(&worker.url("/?tcp=443,8557&autorun=1"))
         .await?;
     let original = browser.wait_for_result(Duration::from_secs(20)).await?;
-    browser
-        .client
-        .find(fantoccini::Locator::Css("#share"))
-        .await?
-        .click()
-        .await?;
-    let link = browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(fantoccini::Locator::Css("#share-link"))
-        .await?
-        .prop("value")
-        .await?
-        .expect("the share link has a value");
+    let link = browser.share_link().await?;
     assert!(link.starts_with(&worker.url("/r/#")), "{link}");
     browser.close().await?;
 
