@@ -27,34 +27,6 @@ pub enum Advice {
     Wpa2Personal,
 }
 
-impl Advice {
-    pub fn text(self) -> &'static str {
-        match self {
-            Advice::OpenFirewall => {
-                "Allow the blocked ports in your router's firewall, or make its firewall settings less strict. The table below lists them."
-            }
-            Advice::AskProvider => {
-                "If your router is not the cause, your internet provider may be blocking these ports. Call them, explain the problem and give them the table below."
-            }
-            Advice::AllowUdpForDirectMedia => {
-                "Direct UDP is blocked, so video and calls can only go through a relay, which is slower and not offered by every service. Allow outgoing UDP in the router to fix this."
-            }
-            Advice::SingleNat => {
-                "Make sure there is only one router doing NAT between the device and the internet: two routers chained behind each other (double NAT) often cause this."
-            }
-            Advice::DisableSipAlg => {
-                "Turn off SIP ALG in the router (also called SIP Transformations or SIP Application Layer Gateway): most implementations break calls."
-            }
-            Advice::RaiseUdpTimeout => {
-                "If the router allows it, raise its UDP timeout to 120 seconds, so phones keep receiving incoming calls."
-            }
-            Advice::Wpa2Personal => {
-                "Ring Alarm needs Wi-Fi with WPA2 Personal (TKIP, AES or TKIP + AES); it does not work with WPA2 Enterprise."
-            }
-        }
-    }
-}
-
 /// Advice for a finished check: generic advice from what failed, then the
 /// profile's own. No advice twice, and none for a network that passed.
 pub fn advise(
@@ -90,9 +62,47 @@ pub fn advise(
     advice
 }
 
+/// The words reports are written in, by message id (the page's catalogue):
+/// core knows what to say, the page knows the language.
+pub trait Words {
+    fn word(&self, id: &str, args: &[(&str, String)]) -> String;
+}
+
+/// Marks a message id chosen at run time, so the catalogue test sees it.
+pub const fn msg(id: &'static str) -> &'static str {
+    id
+}
+
+pub fn advice_id(advice: Advice) -> &'static str {
+    match advice {
+        Advice::OpenFirewall => msg("advice-open-firewall"),
+        Advice::AskProvider => msg("advice-ask-provider"),
+        Advice::AllowUdpForDirectMedia => msg("advice-allow-udp-for-direct-media"),
+        Advice::SingleNat => msg("advice-single-nat"),
+        Advice::DisableSipAlg => msg("advice-disable-sip-alg"),
+        Advice::RaiseUdpTimeout => msg("advice-raise-udp-timeout"),
+        Advice::Wpa2Personal => msg("advice-wpa2-personal"),
+    }
+}
+
+/// How a failed requirement reads in the table and the report.
+pub fn failure_text(words: &dyn Words, status: RequirementStatus) -> String {
+    match status {
+        RequirementStatus::Partial { reachable, probed } => words.word(
+            "report-partial",
+            &[
+                ("reachable", reachable.to_string()),
+                ("probed", probed.to_string()),
+            ],
+        ),
+        RequirementStatus::Blocked { filtered: true } => words.word("report-blocked-dropped", &[]),
+        _ => words.word("report-blocked-refused", &[]),
+    }
+}
+
 /// The table for the internet provider or IT: every requirement that did not
 /// pass, as plain text that can be pasted into an e-mail or ticket.
-pub fn provider_table(requirements: &[RequirementResult]) -> String {
+pub fn provider_table(words: &dyn Words, requirements: &[RequirementResult]) -> String {
     let rows: Vec<[String; 4]> = requirements
         .iter()
         .filter(|r| {
@@ -102,18 +112,11 @@ pub fn provider_table(requirements: &[RequirementResult]) -> String {
             )
         })
         .map(|r| {
-            let result = match r.status {
-                RequirementStatus::Partial { reachable, probed } => {
-                    format!("{reachable} of {probed} checked ports open")
-                }
-                RequirementStatus::Blocked { filtered: true } => "blocked (no answer)".into(),
-                _ => "blocked (refused)".into(),
-            };
             [
                 r.ports.to_string(),
                 r.protocol.to_string(),
                 r.purpose.clone(),
-                result,
+                failure_text(words, r.status),
             ]
         })
         .collect();
@@ -121,15 +124,20 @@ pub fn provider_table(requirements: &[RequirementResult]) -> String {
         return String::new();
     }
     let header = [
-        "Ports".to_owned(),
-        "Protocol".to_owned(),
-        "Traffic".to_owned(),
-        "Result".to_owned(),
+        words.word("report-col-ports", &[]),
+        words.word("report-col-protocol", &[]),
+        words.word("report-col-traffic", &[]),
+        words.word("report-col-result", &[]),
     ];
+    align(&header, &rows)
+}
+
+/// Columns padded to equal width in characters, joined by " | ".
+fn align(header: &[String; 4], rows: &[[String; 4]]) -> String {
     let widths: Vec<usize> = (0..4)
         .map(|c| {
-            std::iter::once(&header)
-                .chain(&rows)
+            std::iter::once(header)
+                .chain(rows)
                 .map(|row| row[c].chars().count())
                 .max()
                 .unwrap_or(0)
@@ -144,13 +152,29 @@ pub fn provider_table(requirements: &[RequirementResult]) -> String {
             .trim_end()
             .to_owned()
     };
-    let mut text = line(&header);
+    let mut text = line(header);
     text.push('\n');
-    for row in &rows {
+    for row in rows {
         text.push_str(&line(row));
         text.push('\n');
     }
     text
+}
+
+/// Words that are their own ids, for tests of the structure.
+#[cfg(test)]
+pub(crate) struct Ids;
+
+#[cfg(test)]
+impl Words for Ids {
+    fn word(&self, id: &str, args: &[(&str, String)]) -> String {
+        let args: Vec<String> = args.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if args.is_empty() {
+            id.to_owned()
+        } else {
+            format!("{id}({})", args.join(","))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -243,21 +267,23 @@ mod tests {
                 },
             ),
         ];
-        let table = provider_table(&results);
+        let table = provider_table(&Ids, &results);
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 3, "{table}");
-        assert!(lines[0].starts_with("Ports"));
-        assert!(lines[1].contains("9998–9999") && lines[1].contains("blocked (no answer)"));
-        assert!(lines[2].contains("UDP") && lines[2].contains("3 of 8 checked ports open"));
+        assert!(lines[0].starts_with("report-col-ports"));
+        assert!(lines[1].contains("9998–9999") && lines[1].contains("report-blocked-dropped"));
+        assert!(
+            lines[2].contains("UDP") && lines[2].contains("report-partial(reachable=3,probed=8)")
+        );
         assert!(!table.contains("443"), "passing ports are not in the table");
         // Columns line up in characters (the en dash is one character).
         let column = |line: &str, cell: &str| line[..line.find(cell).unwrap()].chars().count();
         assert_eq!(
             column(lines[1], "| TCP"),
-            column(lines[0], "| Protocol"),
+            column(lines[0], "| report-col-protocol"),
             "aligned columns"
         );
-        assert_eq!(provider_table(&results[..1]), "");
+        assert_eq!(provider_table(&Ids, &results[..1]), "");
         let _ = PortRange::single(1);
     }
 }

@@ -42,27 +42,6 @@ pub enum Untestable {
     NoWebRtc,
 }
 
-impl Untestable {
-    /// Plain words for the person at home, including what would test it instead.
-    pub fn explanation(self) -> &'static str {
-        match self {
-            Untestable::BrowserRefusedPort => {
-                "Browsers refuse to use this port for safety, so no web page can test it. \
-                 The device itself, or a network tool on a computer, can."
-            }
-            Untestable::NoWebRtc => {
-                "This browser does not allow WebRTC, the only way a page can send UDP. \
-                 Open this page in another browser (Chrome, Firefox, Safari) to test UDP."
-            }
-            Untestable::Inbound => {
-                "This is traffic coming in from the internet. A web page can only open \
-                 connections outwards, so it cannot test this; check the router's \
-                 port-forwarding or firewall settings instead."
-            }
-        }
-    }
-}
-
 /// Whether a port of a profile can be checked from a page, and if not, why.
 pub fn testability(protocol: Protocol, port: u16, direction: Direction) -> Result<(), Untestable> {
     // Same list for TCP (fetch, WebSocket) and UDP (STUN): the protocol does

@@ -25,28 +25,6 @@ pub enum NatMapping {
     Unknown,
 }
 
-impl NatMapping {
-    pub fn explanation(self) -> &'static str {
-        match self {
-            NatMapping::EndpointIndependent => {
-                "Your router keeps the same public address and port for a device whatever it talks to. Direct (peer-to-peer) connections work well."
-            }
-            NatMapping::AddressDependent => {
-                "Your router gives a new public port for each server address. Direct connections often still work; some need a relay."
-            }
-            NatMapping::AddressAndPortDependent => {
-                "Your router gives a new public port for every destination (\"symmetric NAT\"). Direct peer-to-peer video will not connect; apps must use a relay server, which may be slower."
-            }
-            NatMapping::SameTowardsOneAddress => {
-                "Your router kept the same public port towards two ports of one server. This server has no second address to compare, so it cannot tell endpoint-independent from address-dependent mapping."
-            }
-            NatMapping::Unknown => {
-                "One of the test servers did not answer over UDP, so the router's behaviour could not be compared."
-            }
-        }
-    }
-}
-
 /// What the NAT check found; part of the result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,8 +3,11 @@
 
 use std::fmt::Write;
 
-use crate::advice::provider_table;
+use crate::advice::{advice_id, failure_text, msg, provider_table, Words};
+use crate::browser::Untestable;
+use crate::nat::NatMapping;
 use crate::result::{CheckResult, RequirementStatus, UntestedReason};
+use crate::verdict::Overall;
 use crate::ProbeOutcome;
 
 /// "Chrome 156 on Android", from a user-agent string; "Unknown browser" parts
@@ -45,99 +48,159 @@ pub fn browser_summary(user_agent: &str) -> String {
     format!("{browser} on {system}")
 }
 
-fn outcome_text(outcome: ProbeOutcome) -> String {
+pub fn headline_id(overall: Overall) -> &'static str {
+    match overall {
+        Overall::Ready => msg("overall-ready"),
+        Overall::Partly => msg("overall-partly"),
+        Overall::NotReady => msg("overall-not-ready"),
+        Overall::RelayNeeded => msg("overall-relay-needed"),
+        Overall::CouldNotTell => msg("overall-could-not-tell"),
+    }
+}
+
+pub fn nat_id(mapping: NatMapping) -> &'static str {
+    match mapping {
+        NatMapping::EndpointIndependent => msg("nat-endpoint-independent"),
+        NatMapping::AddressDependent => msg("nat-address-dependent"),
+        NatMapping::AddressAndPortDependent => msg("nat-address-and-port-dependent"),
+        NatMapping::SameTowardsOneAddress => msg("nat-same-towards-one-address"),
+        NatMapping::Unknown => msg("nat-unknown"),
+    }
+}
+
+pub fn untestable_id(reason: Untestable) -> &'static str {
+    match reason {
+        Untestable::BrowserRefusedPort => msg("untestable-browser"),
+        Untestable::Inbound => msg("untestable-inbound"),
+        Untestable::NoWebRtc => msg("untestable-no-webrtc"),
+    }
+}
+
+fn outcome_text(words: &dyn Words, outcome: ProbeOutcome) -> String {
     match outcome {
-        ProbeOutcome::Reachable { ms } => format!("open ({ms} ms)"),
-        ProbeOutcome::Refused { ms } => format!("refused ({ms} ms)"),
-        ProbeOutcome::Filtered { timeout_ms } => format!("no answer in {} s", timeout_ms / 1000),
-        ProbeOutcome::NotTestable { .. } => "not testable in a browser".into(),
-        ProbeOutcome::NotServed => "not offered by the server".into(),
+        ProbeOutcome::Reachable { ms } => words.word("outcome-open", &[("ms", ms.to_string())]),
+        ProbeOutcome::Refused { ms } => words.word("outcome-refused", &[("ms", ms.to_string())]),
+        ProbeOutcome::Filtered { timeout_ms } => words.word(
+            "outcome-no-answer",
+            &[("seconds", (timeout_ms / 1000).to_string())],
+        ),
+        ProbeOutcome::NotTestable { reason } => words.word(untestable_id(reason), &[]),
+        ProbeOutcome::NotServed => words.word("outcome-not-served", &[]),
     }
 }
 
-fn status_text(status: RequirementStatus) -> String {
+fn status_text(words: &dyn Words, status: RequirementStatus) -> String {
     match status {
-        RequirementStatus::Open => "open".into(),
-        RequirementStatus::Partial { reachable, probed } => {
-            format!("{reachable} of {probed} checked ports open")
-        }
-        RequirementStatus::Blocked { filtered: true } => "blocked (no answer)".into(),
-        RequirementStatus::Blocked { filtered: false } => "blocked (refused)".into(),
-        RequirementStatus::Untested { reason } => match reason {
-            UntestedReason::BrowserRefusedPort => "not testable in a browser".into(),
-            UntestedReason::Inbound => "incoming: not testable".into(),
-            UntestedReason::NoWebRtc => "not testable: WebRTC is off".into(),
-            UntestedReason::NotServed => "not checked".into(),
-        },
+        RequirementStatus::Open => words.word("status-open", &[]),
+        RequirementStatus::Untested { reason } => words.word(
+            match reason {
+                UntestedReason::BrowserRefusedPort => untestable_id(Untestable::BrowserRefusedPort),
+                UntestedReason::Inbound => untestable_id(Untestable::Inbound),
+                UntestedReason::NoWebRtc => untestable_id(Untestable::NoWebRtc),
+                UntestedReason::NotServed => msg("status-not-checked"),
+            },
+            &[],
+        ),
+        failed => failure_text(words, failed),
     }
 }
 
-/// Everything a support agent needs, in plain text.
-pub fn report_text(result: &CheckResult) -> String {
+/// Everything a support agent needs, in plain text, in the words given.
+pub fn report_text(words: &dyn Words, result: &CheckResult) -> String {
     let mut text = String::new();
+    let w = |id: &str, args: &[(&str, String)]| words.word(id, args);
     // Writing to a String cannot fail.
-    let _ = writeln!(text, "Doorway check: {}", result.verdict.overall.headline());
+    let _ = writeln!(
+        text,
+        "{}",
+        w(
+            "report-title",
+            &[("headline", w(headline_id(result.verdict.overall), &[]))]
+        )
+    );
     let profile = match &result.profile.custom {
         Some(custom) => format!("{} ({custom})", result.profile.name),
         None => result.profile.name.clone(),
     };
-    let _ = writeln!(text, "Device or app: {profile}");
+    let _ = writeln!(text, "{}", w("report-device", &[("profile", profile)]));
     let _ = writeln!(
         text,
-        "Run: {} ({:.1} s), {}",
-        result.started_at,
-        result.duration_ms as f64 / 1000.0,
-        browser_summary(&result.client.user_agent)
+        "{}",
+        w(
+            "report-run",
+            &[
+                ("when", result.started_at.clone()),
+                (
+                    "seconds",
+                    format!("{:.1}", result.duration_ms as f64 / 1000.0)
+                ),
+                ("browser", browser_summary(&result.client.user_agent)),
+            ],
+        )
     );
     if let Some(address) = &result.client.public_address {
-        let _ = writeln!(text, "Public address: {address}");
-    }
-    let _ = writeln!(text, "\nPort by port:");
-    for r in &result.requirements {
         let _ = writeln!(
             text,
-            "- {} {}: {} — {}{}",
+            "{}",
+            w("report-address", &[("address", address.clone())])
+        );
+    }
+    let _ = writeln!(text, "\n{}:", w("ports-heading", &[]));
+    for r in &result.requirements {
+        let optional = if r.required {
+            String::new()
+        } else {
+            format!(" {}", w("optional-suffix", &[]))
+        };
+        let _ = writeln!(
+            text,
+            "- {} {}: {} — {}{optional}",
             r.protocol,
             r.ports,
-            status_text(r.status),
+            status_text(words, r.status),
             r.purpose,
-            if r.required { "" } else { " (optional)" }
         );
         if r.probes.len() > 1 {
             for p in &r.probes {
-                let _ = writeln!(text, "    {}: {}", p.port, outcome_text(p.outcome));
+                let _ = writeln!(text, "    {}: {}", p.port, outcome_text(words, p.outcome));
             }
         }
     }
     if let Some(nat) = &result.nat {
         let _ = writeln!(
             text,
-            "\nRouter (NAT): {:?}. {}",
-            nat.mapping,
-            nat.mapping.explanation()
+            "\n{}: {}",
+            w("router-heading", &[]),
+            w(nat_id(nat.mapping), &[])
         );
     }
     if let Some(relay) = &result.relay {
         let _ = writeln!(
             text,
-            "Relay (TURN): UDP {}, TCP {}, TLS {}",
-            outcome_text(relay.udp),
-            outcome_text(relay.tcp),
-            outcome_text(relay.tls)
+            "{}: UDP {}, TCP {}, TLS {}",
+            w("relay-heading", &[]),
+            outcome_text(words, relay.udp),
+            outcome_text(words, relay.tcp),
+            outcome_text(words, relay.tls)
         );
     }
     if let Some(websocket) = result.websocket {
-        let _ = writeln!(text, "WebSocket: {}", outcome_text(websocket));
+        let _ = writeln!(
+            text,
+            "{}: {}",
+            w("websocket-heading", &[]),
+            outcome_text(words, websocket)
+        );
     }
     if !result.advice.is_empty() {
-        let _ = writeln!(text, "\nWhat to do:");
+        let _ = writeln!(text, "\n{}:", w("what-to-do", &[]));
         for advice in &result.advice {
-            let _ = writeln!(text, "- {}", advice.text());
+            let _ = writeln!(text, "- {}", w(advice_id(*advice), &[]));
         }
     }
-    let table = provider_table(&result.requirements);
+    let table = provider_table(words, &result.requirements);
     if !table.is_empty() {
-        let _ = writeln!(text, "\nFor your internet provider or IT:\n{table}");
+        let _ = writeln!(text, "\n{}:\n{table}", w("provider-heading", &[]));
     }
     text
 }
@@ -209,22 +272,31 @@ mod tests {
             websocket: None,
             advice: vec![Advice::OpenFirewall],
         };
-        let text = report_text(&result);
-        assert!(text.starts_with("Doorway check: Not ready"), "{text}");
+        let text = report_text(&crate::advice::Ids, &result);
         assert!(
-            text.contains("TCP 9998–9999: blocked (no answer) — Ring Socket Service"),
+            text.starts_with("report-title(headline=overall-not-ready)"),
             "{text}"
         );
-        assert!(text.contains("    9998: refused (4 ms)"), "{text}");
-        assert!(text.contains("    9999: no answer in 3 s"), "{text}");
-        assert!(text.contains(Advice::OpenFirewall.text()));
         assert!(
-            text.contains("For your internet provider or IT:\nPorts"),
+            text.contains("TCP 9998–9999: report-blocked-dropped — Ring Socket Service"),
             "{text}"
         );
-        assert!(text.contains("Firefox 140 on Windows"));
+        assert!(text.contains("    9998: outcome-refused(ms=4)"), "{text}");
         assert!(
-            !text.contains("Public address"),
+            text.contains("    9999: outcome-no-answer(seconds=3)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nwhat-to-do:\n- advice-open-firewall\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("provider-heading:\nreport-col-ports"),
+            "{text}"
+        );
+        assert!(text.contains("browser=Firefox 140 on Windows"), "{text}");
+        assert!(
+            !text.contains("report-address"),
             "no address when it was not included"
         );
     }

@@ -22,20 +22,6 @@ pub enum Overall {
     CouldNotTell,
 }
 
-impl Overall {
-    pub fn headline(self) -> &'static str {
-        match self {
-            Overall::Ready => "Ready: this network lets the traffic through",
-            Overall::Partly => "Partly ready: some traffic is blocked",
-            Overall::NotReady => "Not ready: this network blocks required traffic",
-            Overall::RelayNeeded => {
-                "Relay needed: direct UDP is blocked, so video and calls must go through a relay server"
-            }
-            Overall::CouldNotTell => "Could not tell: some required checks could not run",
-        }
-    }
-}
-
 /// A requirement that did not pass, with what that means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -133,3 +133,16 @@ shared-valid-until = Link gültig bis
 ## Einbetten
 embed-summary = Diese Prüfung in Ihren Support-Artikel einbauen
 embed-detail = Fügen Sie dies dort ein, wo die Prüfung erscheinen soll. Der Rahmen passt seine Größe an, und Ihre Seite erhält das Ergebnis als doorway:result-Nachricht. Eine Demo:
+
+## Bericht (als Text kopieren) und Tabelle für den Anbieter
+report-title = Doorway-Prüfung: { $headline }
+report-device = Gerät oder App: { $profile }
+report-run = Durchgeführt: { $when } ({ $seconds } s), { $browser }
+report-address = Öffentliche Adresse: { $address }
+report-partial = { $reachable } von { $probed } geprüften Ports offen
+report-blocked-dropped = blockiert (keine Antwort)
+report-blocked-refused = blockiert (abgewiesen)
+report-col-ports = Ports
+report-col-protocol = Protokoll
+report-col-traffic = Datenverkehr
+report-col-result = Ergebnis

@@ -133,3 +133,16 @@ shared-valid-until = Link valid until
 ## Embedding
 embed-summary = Put this check in your support article
 embed-detail = Paste this where the check should appear. The frame sizes itself, and your page receives the result as a doorway:result message. A demo:
+
+## Report (copy as text) and the provider table
+report-title = Doorway check: { $headline }
+report-device = Device or app: { $profile }
+report-run = Run: { $when } ({ $seconds } s), { $browser }
+report-address = Public address: { $address }
+report-partial = { $reachable } of { $probed } checked ports open
+report-blocked-dropped = blocked (no answer)
+report-blocked-refused = blocked (refused)
+report-col-ports = Ports
+report-col-protocol = Protocol
+report-col-traffic = Traffic
+report-col-result = Result

@@ -133,3 +133,16 @@ shared-valid-until = Link valido fino al
 ## Incorporamento
 embed-summary = Inserisci questa verifica nel tuo articolo di assistenza
 embed-detail = Incolla questo codice dove deve comparire la verifica. Il riquadro si ridimensiona da solo e la tua pagina riceve il risultato come messaggio doorway:result. Una demo:
+
+## Rapporto (copia come testo) e tabella per il provider
+report-title = Verifica Doorway: { $headline }
+report-device = Dispositivo o app: { $profile }
+report-run = Eseguita: { $when } ({ $seconds } s), { $browser }
+report-address = Indirizzo pubblico: { $address }
+report-partial = { $reachable } di { $probed } porte verificate aperte
+report-blocked-dropped = bloccate (nessuna risposta)
+report-blocked-refused = bloccate (rifiutate)
+report-col-ports = Porte
+report-col-protocol = Protocollo
+report-col-traffic = Tipo di traffico
+report-col-result = Esito

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use doorway_core::advice::Words;
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
@@ -99,6 +100,13 @@ impl Translator {
     }
 }
 
+/// Core writes reports (copy as text, the provider table) in these words.
+impl Words for Translator {
+    fn word(&self, id: &str, args: &[(&str, String)]) -> String {
+        self.t_args(id, args)
+    }
+}
+
 /// The translator as a Yew context; equal when the language is.
 #[derive(Clone)]
 pub struct I18n(pub Rc<Translator>);
@@ -183,11 +191,22 @@ mod tests {
     #[test]
     fn every_message_the_code_asks_for_exists() {
         let english = catalogue(Lang::En);
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        // The page's code, and core's report writing (which asks by id).
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut asked = BTreeSet::new();
-        for entry in std::fs::read_dir(dir).unwrap() {
+        let files = std::fs::read_dir(root.join("src"))
+            .unwrap()
+            .chain(std::fs::read_dir(root.join("../core/src")).unwrap());
+        for entry in files {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            for call in [".t(\"", ".t_args(\"", "tr_id(\""] {
+            for call in [
+                ".t(\"",
+                ".t_args(\"",
+                "tr_id(\"",
+                "msg(\"",
+                ".word(\"",
+                " w(\"",
+            ] {
                 for piece in text.split(call).skip(1) {
                     if let Some(id) = piece.split('"').next() {
                         asked.insert(id.to_owned());
@@ -226,5 +245,53 @@ mod tests {
             "Ports werden geprüft: 3 von 9 beantwortet"
         );
         assert_eq!(Translator::new(Lang::It).t("start"), "Avvia la verifica");
+    }
+
+    #[test]
+    fn reports_for_support_come_out_in_the_page_language() {
+        use doorway_core::result::{ClientInfo, ProfileRef, ServerRef};
+        use doorway_core::{CheckPlan, CheckResult, Profile, Verdict, RESULT_SCHEMA};
+        let profile = Profile::custom(Some("9998-9999"), None).unwrap();
+        let plan = CheckPlan::new(&profile, &Default::default());
+        let mut requirements = plan.results(&Default::default());
+        requirements[0].status =
+            doorway_core::result::RequirementStatus::Blocked { filtered: true };
+        let result = CheckResult {
+            schema: RESULT_SCHEMA.into(),
+            started_at: "2026-11-21T12:00:00Z".into(),
+            duration_ms: 3000,
+            profile: ProfileRef {
+                id: "custom".into(),
+                name: profile.name,
+                custom: None,
+            },
+            server: ServerRef {
+                probe_host: "h".into(),
+                scheme: "https".into(),
+            },
+            client: ClientInfo::default(),
+            verdict: Verdict::from_results(&requirements, false),
+            requirements,
+            nat: None,
+            relay: None,
+            websocket: None,
+            advice: vec![doorway_core::advice::Advice::OpenFirewall],
+        };
+        let german = doorway_core::report::report_text(&Translator::new(Lang::De), &result);
+        assert!(
+            german.starts_with("Doorway-Prüfung: Nicht bereit"),
+            "{german}"
+        );
+        assert!(german.contains("blockiert (keine Antwort)"), "{german}");
+        assert!(
+            german.contains("Für Ihren Internetanbieter oder Ihre IT:\nPorts"),
+            "{german}"
+        );
+        assert!(
+            german.contains("Geben Sie die blockierten Ports"),
+            "{german}"
+        );
+        let italian = doorway_core::report::report_text(&Translator::new(Lang::It), &result);
+        assert!(italian.contains("Porte"), "{italian}");
     }
 }

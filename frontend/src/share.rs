@@ -163,7 +163,7 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
             });
         })
     };
-    let on_copy_text = copy(report_text(&props.result), i18n.t("copied-text"));
+    let on_copy_text = copy(report_text(&*i18n, &props.result), i18n.t("copied-text"));
     let on_download = {
         let result = props.result.clone();
         Callback::from(move |_: MouseEvent| {

@@ -3,9 +3,10 @@
 
 use std::rc::Rc;
 
-use doorway_core::advice::{provider_table, Advice};
+use doorway_core::advice::{advice_id, provider_table};
 use doorway_core::browser::Untestable;
 use doorway_core::nat::{NatMapping, NatResult};
+use doorway_core::report::{headline_id, untestable_id};
 use doorway_core::result::{RelayResult, RequirementResult, RequirementStatus, UntestedReason};
 use doorway_core::verdict::Finding;
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Profile};
@@ -22,36 +23,6 @@ pub const fn tr_id(id: &'static str) -> &'static str {
 #[hook]
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| I18n(Rc::new(Translator::new(Lang::En))))
-}
-
-pub fn headline_id(overall: Overall) -> &'static str {
-    match overall {
-        Overall::Ready => tr_id("overall-ready"),
-        Overall::Partly => tr_id("overall-partly"),
-        Overall::NotReady => tr_id("overall-not-ready"),
-        Overall::RelayNeeded => tr_id("overall-relay-needed"),
-        Overall::CouldNotTell => tr_id("overall-could-not-tell"),
-    }
-}
-
-pub fn advice_id(advice: Advice) -> &'static str {
-    match advice {
-        Advice::OpenFirewall => tr_id("advice-open-firewall"),
-        Advice::AskProvider => tr_id("advice-ask-provider"),
-        Advice::AllowUdpForDirectMedia => tr_id("advice-allow-udp-for-direct-media"),
-        Advice::SingleNat => tr_id("advice-single-nat"),
-        Advice::DisableSipAlg => tr_id("advice-disable-sip-alg"),
-        Advice::RaiseUdpTimeout => tr_id("advice-raise-udp-timeout"),
-        Advice::Wpa2Personal => tr_id("advice-wpa2-personal"),
-    }
-}
-
-fn untestable_id(reason: Untestable) -> &'static str {
-    match reason {
-        Untestable::BrowserRefusedPort => tr_id("untestable-browser"),
-        Untestable::Inbound => tr_id("untestable-inbound"),
-        Untestable::NoWebRtc => tr_id("untestable-no-webrtc"),
-    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -178,7 +149,7 @@ pub struct SummaryProps {
 pub fn Summary(props: &SummaryProps) -> Html {
     let i18n = use_i18n();
     let verdict = &props.result.verdict;
-    let table = provider_table(&props.result.requirements);
+    let table = provider_table(&*i18n, &props.result.requirements);
     // On a phone the answer is below the fold when it arrives: bring it up.
     use_effect_with(props.result.clone(), |_| {
         if let Some(element) = web_sys::window()
