@@ -195,6 +195,7 @@ mod tests {
             purpose: format!("purpose {ports}"),
             breaks: "breaks".into(),
             required: true,
+            note: None,
             probes: Vec::new(),
             status,
         }

@@ -128,6 +128,7 @@ impl CheckPlan {
                     purpose: r.purpose.clone(),
                     breaks: r.breaks.clone(),
                     required: r.required,
+                    note: r.note.clone(),
                     probes,
                     status,
                 }

@@ -74,6 +74,8 @@ pub struct Requirement {
 pub struct RequirementText {
     pub purpose: String,
     pub breaks: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +140,9 @@ impl Profile {
             if let Some(text) = requirement.l10n.get(lang) {
                 requirement.purpose = text.purpose.clone();
                 requirement.breaks = text.breaks.clone();
+                if text.note.is_some() {
+                    requirement.note = text.note.clone();
+                }
             }
         }
         profile
@@ -462,6 +467,13 @@ mod tests {
                             panic!("{}: \"{}\" has no {lang} text", profile.id, r.purpose)
                         });
                         assert!(!text.purpose.is_empty() && !text.breaks.is_empty());
+                        assert_eq!(
+                            text.note.is_some(),
+                            r.note.is_some(),
+                            "{}: \"{}\" note in {lang}",
+                            profile.id,
+                            r.purpose
+                        );
                     }
                 }
             }

@@ -236,6 +236,7 @@ mod tests {
             purpose: "Ring Socket Service".into(),
             breaks: "The app cannot reach the device".into(),
             required: true,
+            note: None,
             probes: vec![
                 PortProbe {
                     port: 9998,

@@ -138,6 +138,9 @@ pub struct RequirementResult {
     pub purpose: String,
     pub breaks: String,
     pub required: bool,
+    /// Where the vendor's articles disagree or need care.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Ports of the requirement that were (or would have been) probed; for a
     /// large range, the server's sample of it.
     pub probes: Vec<PortProbe>,

@@ -122,6 +122,7 @@ mod tests {
             purpose: format!("purpose {port}"),
             breaks: format!("breaks {port}"),
             required,
+            note: None,
             probes: Vec::new(),
             status,
         }

@@ -401,6 +401,9 @@ pub fn Requirements(props: &RequirementsProps) -> Html {
                                 { &r.purpose }
                                 if !r.required { <span class="optional">{ " " }{ i18n.t("optional-suffix") }</span> }
                             </p>
+                            if let Some(note) = &r.note {
+                                <p class="note">{ note }</p>
+                            }
                             if many {
                                 <ul class="probes">
                                     { for r.probes.iter().map(|p| {

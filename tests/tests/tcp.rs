@@ -422,6 +422,13 @@ async fn the_page_speaks_german_from_the_address_and_switches_to_italian() -> Re
         .text("li[data-protocol='udp'][data-ports='16500–65000']")
         .await?;
     assert!(media.contains("Live-Video: Ton und Bild (RTP)"), "{media}");
+    let live_view = browser
+        .text("li[data-protocol='tcp'][data-ports='9002']")
+        .await?;
+    assert!(
+        live_view.contains("Nur der italienische Artikel nennt 9002"),
+        "{live_view}"
+    );
     let picker = browser.text("#profile").await?;
     assert!(
         picker.contains("Ring-Videotürklingeln und -Kameras"),
