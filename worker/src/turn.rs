@@ -47,6 +47,8 @@ pub enum TurnError {
     Start { program: String, reason: String },
     #[error("coturn stopped right after starting: {0}")]
     Exited(String),
+    #[error("TURN needs the host's own address to relay to (it relays to this worker only); start with --listen <address> instead of {0}")]
+    UnspecifiedAddress(std::net::IpAddr),
 }
 
 /// Where and how coturn listens.
@@ -110,6 +112,9 @@ impl TurnSetup {
 
     /// Starts coturn and checks it is still running a moment later.
     pub async fn start(&self) -> Result<Turn, TurnError> {
+        if self.address.is_unspecified() {
+            return Err(TurnError::UnspecifiedAddress(self.address));
+        }
         std::fs::create_dir_all(&self.state_dir).map_err(|e| TurnError::Start {
             program: self.program.display().to_string(),
             reason: format!("cannot create {}: {e}", self.state_dir.display()),
@@ -184,5 +189,21 @@ mod tests {
         assert!(args.contains(&"--allowed-peer-ip=198.18.0.2".to_owned()));
         assert!(args.contains(&"--static-auth-secret=abababab".to_owned()));
         assert!(!args.iter().any(|a| a == "--allow-loopback-peers"));
+    }
+
+    #[tokio::test]
+    async fn an_unspecified_address_is_refused_with_the_reason() {
+        let setup = TurnSetup {
+            program: "turnserver".into(),
+            address: "0.0.0.0".parse().unwrap(),
+            port: 3480,
+            tls_port: 5349,
+            cert: "c.pem".into(),
+            key: "k.pem".into(),
+            secret: "s".into(),
+            state_dir: std::env::temp_dir(),
+        };
+        let error = setup.start().await.err().expect("refused");
+        assert!(error.to_string().contains("--listen <address>"), "{error}");
     }
 }
