@@ -89,18 +89,20 @@ fn outcome_text(words: &dyn Words, outcome: ProbeOutcome) -> String {
     }
 }
 
+/// The short label of a requirement nothing could be learnt about.
+pub fn untested_id(reason: UntestedReason) -> &'static str {
+    match reason {
+        UntestedReason::BrowserRefusedPort => untestable_id(Untestable::BrowserRefusedPort),
+        UntestedReason::Inbound => untestable_id(Untestable::Inbound),
+        UntestedReason::NoWebRtc => untestable_id(Untestable::NoWebRtc),
+        UntestedReason::NotServed => msg("status-not-checked"),
+    }
+}
+
 fn status_text(words: &dyn Words, status: RequirementStatus) -> String {
     match status {
         RequirementStatus::Open => words.word("status-open", &[]),
-        RequirementStatus::Untested { reason } => words.word(
-            match reason {
-                UntestedReason::BrowserRefusedPort => untestable_id(Untestable::BrowserRefusedPort),
-                UntestedReason::Inbound => untestable_id(Untestable::Inbound),
-                UntestedReason::NoWebRtc => untestable_id(Untestable::NoWebRtc),
-                UntestedReason::NotServed => msg("status-not-checked"),
-            },
-            &[],
-        ),
+        RequirementStatus::Untested { reason } => words.word(untested_id(reason), &[]),
         failed => failure_text(words, failed),
     }
 }

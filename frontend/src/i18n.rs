@@ -199,14 +199,7 @@ mod tests {
             .chain(std::fs::read_dir(root.join("../core/src")).unwrap());
         for entry in files {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            for call in [
-                ".t(\"",
-                ".t_args(\"",
-                "tr_id(\"",
-                "msg(\"",
-                ".word(\"",
-                " w(\"",
-            ] {
+            for call in [".t(\"", ".t_args(\"", "msg(\"", ".word(\"", " w(\""] {
                 for piece in text.split(call).skip(1) {
                     if let Some(id) = piece.split('"').next() {
                         asked.insert(id.to_owned());

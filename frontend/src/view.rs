@@ -3,21 +3,15 @@
 
 use std::rc::Rc;
 
-use doorway_core::advice::{advice_id, provider_table};
-use doorway_core::browser::Untestable;
+use doorway_core::advice::{advice_id, msg, provider_table};
 use doorway_core::nat::{NatMapping, NatResult};
-use doorway_core::report::{headline_id, untestable_id};
+use doorway_core::report::{headline_id, nat_id, untestable_id, untested_id};
 use doorway_core::result::{RelayResult, RequirementResult, RequirementStatus, UntestedReason};
 use doorway_core::verdict::Finding;
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Profile};
 use yew::prelude::*;
 
 use crate::i18n::{I18n, Lang, Translator};
-
-/// Marks a message id chosen at run time, so the catalogue test sees it.
-pub const fn tr_id(id: &'static str) -> &'static str {
-    id
-}
 
 /// The page's translator; English outside a provider (tests).
 #[hook]
@@ -210,29 +204,16 @@ pub struct NatProps {
 pub fn NatSummary(props: &NatProps) -> Html {
     let i18n = use_i18n();
     let nat = &props.nat;
-    let (chip, text, class) = match nat.mapping {
-        NatMapping::EndpointIndependent => (
-            tr_id("nat-chip-endpoint-independent"),
-            tr_id("nat-endpoint-independent"),
-            "open",
-        ),
-        NatMapping::AddressDependent => (
-            tr_id("nat-chip-address-dependent"),
-            tr_id("nat-address-dependent"),
-            "partial",
-        ),
-        NatMapping::AddressAndPortDependent => (
-            tr_id("nat-chip-address-and-port-dependent"),
-            tr_id("nat-address-and-port-dependent"),
-            "blocked",
-        ),
-        NatMapping::SameTowardsOneAddress => (
-            tr_id("nat-chip-same-towards-one-address"),
-            tr_id("nat-same-towards-one-address"),
-            "open",
-        ),
-        NatMapping::Unknown => (tr_id("nat-chip-unknown"), tr_id("nat-unknown"), "unchecked"),
+    let (chip, class) = match nat.mapping {
+        NatMapping::EndpointIndependent => (msg("nat-chip-endpoint-independent"), "open"),
+        NatMapping::AddressDependent => (msg("nat-chip-address-dependent"), "partial"),
+        NatMapping::AddressAndPortDependent => {
+            (msg("nat-chip-address-and-port-dependent"), "blocked")
+        }
+        NatMapping::SameTowardsOneAddress => (msg("nat-chip-same-towards-one-address"), "open"),
+        NatMapping::Unknown => (msg("nat-chip-unknown"), "unchecked"),
     };
+    let text = nat_id(nat.mapping);
     html! {
         <section class="nat" id="nat" aria-labelledby="nat-heading">
             <div class="req-head">
@@ -349,25 +330,24 @@ fn status_label(
             "partial",
         ),
         RequirementStatus::Blocked { .. } => (i18n.t("status-blocked"), "blocked"),
-        RequirementStatus::Untested { reason } => match reason {
-            UntestedReason::BrowserRefusedPort => (
-                i18n.t(untestable_id(Untestable::BrowserRefusedPort)),
-                "untestable",
-            ),
-            UntestedReason::Inbound => (i18n.t(untestable_id(Untestable::Inbound)), "untestable"),
-            UntestedReason::NoWebRtc => (i18n.t(untestable_id(Untestable::NoWebRtc)), "untestable"),
-            UntestedReason::NotServed => (i18n.t("status-not-checked"), "unchecked"),
-        },
+        RequirementStatus::Untested { reason } => (
+            i18n.t(untested_id(reason)),
+            if reason == UntestedReason::NotServed {
+                "unchecked"
+            } else {
+                "untestable"
+            },
+        ),
     }
 }
 
 fn untested_explanation(result: &RequirementResult) -> Option<&'static str> {
     match result.status {
         RequirementStatus::Untested { reason } => Some(match reason {
-            UntestedReason::BrowserRefusedPort => tr_id("explain-browser"),
-            UntestedReason::Inbound => tr_id("explain-inbound"),
-            UntestedReason::NoWebRtc => tr_id("explain-no-webrtc"),
-            UntestedReason::NotServed => tr_id("explain-not-served"),
+            UntestedReason::BrowserRefusedPort => msg("explain-browser"),
+            UntestedReason::Inbound => msg("explain-inbound"),
+            UntestedReason::NoWebRtc => msg("explain-no-webrtc"),
+            UntestedReason::NotServed => msg("explain-not-served"),
         }),
         _ => None,
     }
