@@ -43,19 +43,7 @@ pub async fn bind_tcp(
     address: IpAddr,
     ports: impl IntoIterator<Item = u16>,
 ) -> (Vec<TcpListener>, Vec<UnavailablePort>) {
-    let mut bound = Vec::new();
-    let mut unavailable = Vec::new();
-    for port in ports {
-        match TcpListener::bind(SocketAddr::new(address, port)).await {
-            Ok(listener) => bound.push(listener),
-            Err(error) => unavailable.push(UnavailablePort {
-                protocol: Protocol::Tcp,
-                port,
-                reason: error.to_string(),
-            }),
-        }
-    }
-    (bound, unavailable)
+    bind_each(address, ports, Protocol::Tcp, TcpListener::bind).await
 }
 
 /// Like [`bind_tcp`], for the STUN sockets.
@@ -63,13 +51,26 @@ pub async fn bind_udp(
     address: IpAddr,
     ports: impl IntoIterator<Item = u16>,
 ) -> (Vec<UdpSocket>, Vec<UnavailablePort>) {
+    bind_each(address, ports, Protocol::Udp, UdpSocket::bind).await
+}
+
+async fn bind_each<S, F, Fut>(
+    address: IpAddr,
+    ports: impl IntoIterator<Item = u16>,
+    protocol: Protocol,
+    bind: F,
+) -> (Vec<S>, Vec<UnavailablePort>)
+where
+    F: Fn(SocketAddr) -> Fut,
+    Fut: std::future::Future<Output = std::io::Result<S>>,
+{
     let mut bound = Vec::new();
     let mut unavailable = Vec::new();
     for port in ports {
-        match UdpSocket::bind(SocketAddr::new(address, port)).await {
+        match bind(SocketAddr::new(address, port)).await {
             Ok(socket) => bound.push(socket),
             Err(error) => unavailable.push(UnavailablePort {
-                protocol: Protocol::Udp,
+                protocol,
                 port,
                 reason: error.to_string(),
             }),

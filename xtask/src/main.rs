@@ -209,6 +209,15 @@ impl Xtask {
         )
     }
 
+    /// cargo, with what the end-to-end crate needs to find the built app.
+    fn e2e_cargo(&self) -> Command {
+        let mut command = self.cmd("cargo");
+        command
+            .env("DOORWAY_BIN", self.worker_bin())
+            .env("DOORWAY_DIST", self.root.join("dist"));
+        command
+    }
+
     fn worker_bin(&self) -> PathBuf {
         self.target_dir().join("release/doorway")
     }
@@ -266,40 +275,31 @@ impl Xtask {
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
         )?;
         self.run(
-            self.cmd("cargo")
-                .args(["test", "-p", "doorway-e2e", "--", "--test-threads=1"])
-                .env("DOORWAY_BIN", self.worker_bin())
-                .env("DOORWAY_DIST", self.root.join("dist")),
+            self.e2e_cargo()
+                .args(["test", "-p", "doorway-e2e", "--", "--test-threads=1"]),
         )
     }
 
     fn lab(&self) -> Result<()> {
         self.build_app()?;
         self.setup_test_tools()?;
-        self.run(
-            self.cmd("cargo")
-                .args([
-                    "test",
-                    "-p",
-                    "doorway-e2e",
-                    "--test",
-                    "lab",
-                    "--",
-                    "--test-threads=1",
-                ])
-                .env("DOORWAY_BIN", self.worker_bin())
-                .env("DOORWAY_DIST", self.root.join("dist")),
-        )
+        self.run(self.e2e_cargo().args([
+            "test",
+            "-p",
+            "doorway-e2e",
+            "--test",
+            "lab",
+            "--",
+            "--test-threads=1",
+        ]))
     }
 
     fn bench(&self) -> Result<()> {
         self.build_app()?;
         self.setup_test_tools()?;
         self.run(
-            self.cmd("cargo")
-                .args(["run", "-p", "doorway-e2e", "--bin", "bench"])
-                .env("DOORWAY_BIN", self.worker_bin())
-                .env("DOORWAY_DIST", self.root.join("dist")),
+            self.e2e_cargo()
+                .args(["run", "-p", "doorway-e2e", "--bin", "bench"]),
         )
     }
 }
