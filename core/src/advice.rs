@@ -180,7 +180,6 @@ impl Words for Ids {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ports::PortRange;
     use crate::profile::Direction;
 
     fn requirement(
@@ -285,6 +284,5 @@ mod tests {
             "aligned columns"
         );
         assert_eq!(provider_table(&Ids, &results[..1]), "");
-        let _ = PortRange::single(1);
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use doorway_core::plan::{classify, Attempt, ProbeTarget};
+use doorway_core::plan::{classify, Attempt};
 use doorway_core::result::{ClientInfo, ProfileRef, ServerRef};
 use doorway_core::{
     CheckPlan, CheckResult, Overall, ProbeOutcome, Profile, Protocol, ServedPorts, Verdict,
@@ -68,8 +68,4 @@ fn a_run_folds_into_a_verdict_and_round_trips_as_json() {
         back.probe(Protocol::Tcp, 9999),
         Some(&ProbeOutcome::Filtered { timeout_ms: 3000 })
     );
-    let _ = ProbeTarget {
-        protocol: Protocol::Tcp,
-        port: 1,
-    };
 }

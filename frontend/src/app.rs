@@ -264,15 +264,12 @@ fn browser_languages() -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Puts `lang=xx` into the address (so a shared or reloaded page keeps it)
-/// and tells assistive technology the page's language.
+/// Puts `lang=xx` into the address, so a shared or reloaded page keeps it.
+/// (The App's effect sets `<html lang>` for assistive technology.)
 fn remember_language(lang: Lang) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    if let Some(root) = window.document().and_then(|d| d.document_element()) {
-        let _ = root.set_attribute("lang", lang.code());
-    }
     let location = window.location();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default())
     else {
