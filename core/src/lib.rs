@@ -6,6 +6,8 @@ pub mod advice;
 pub mod api;
 pub mod browser;
 pub mod fragment;
+#[cfg(feature = "i18n")]
+pub mod i18n;
 pub mod ice;
 pub mod nat;
 pub mod plan;

@@ -106,7 +106,8 @@ pub async fn check_nat(host: &str, servers: &NatServers, timeout_ms: u32) -> Nat
 }
 
 /// STUN answers to one connection arrive within a few hundred ms of each
-/// other; waiting longer after the first only slows the check down.
+/// other; waiting longer after the first only slows the check down. On a
+/// fast path the wait is shorter (it follows the first answer's time).
 const NAT_SETTLE_MS: u32 = 800;
 
 fn distinct_mappings(found: &[Gathered]) -> Vec<String> {

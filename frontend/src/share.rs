@@ -49,15 +49,20 @@ fn download(name: &str, text: &str, mime: &str) -> Option<()> {
     web_sys::Url::revoke_object_url(&url).ok()
 }
 
-/// An SVG QR code of `text`, or nothing if it does not fit in one.
-pub fn qr_svg(text: &str) -> Option<Html> {
-    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(180, 180)
-        .quiet_zone(true)
-        .build();
-    Some(Html::from_html_unchecked(AttrValue::from(svg)))
+/// A QR code of `link`, drawn by the server (`/api/qr.svg`), for a phone's
+/// camera. Hidden if the server cannot draw it.
+pub fn qr_image(link: &str, label: String) -> Html {
+    let src = format!(
+        "/api/qr.svg?text={}",
+        String::from(js_sys::encode_uri_component(link))
+    );
+    let onerror = Callback::from(|event: Event| {
+        let image: web_sys::HtmlElement = event.target_unchecked_into();
+        let _ = image.style().set_property("display", "none");
+    });
+    html! {
+        <img class="qr" {src} alt={label} width="180" height="180" loading="lazy" {onerror} />
+    }
 }
 
 fn origin() -> String {
@@ -201,7 +206,7 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
                         } }</label>
                         <input id="share-link" type="text" readonly=true value={url.clone()} />
                         <button type="button" class="secondary" onclick={copy(url.clone(), i18n.t("copied-link"))}>{ i18n.t("copy-link") }</button>
-                        <div class="qr" role="img" aria-label={i18n.t("qr-label")}>{ qr_svg(url).unwrap_or_default() }</div>
+                        { qr_image(url, i18n.t("qr-label")) }
                     </div>
                 },
             } }

@@ -60,9 +60,16 @@ fn configuration(servers: &[IceServer]) -> RtcConfiguration {
     config
 }
 
+/// After the first server-reflexive candidate, answers from the other
+/// servers of the same connection come within about as long again as the
+/// first took; never waits less than this for them.
+const MIN_SETTLE_MS: u32 = 200;
+
 /// Gathers candidates for `servers` until `done` says the list is enough,
-/// `settle_ms` after the first server-reflexive candidate (when given), or
-/// `timeout_ms`, whichever comes first; then closes the connection.
+/// a while after the first server-reflexive candidate (when `settle_ms` is
+/// given: as long again as that candidate took, between 200 ms and
+/// `settle_ms`), or `timeout_ms`, whichever comes first; then closes the
+/// connection.
 pub async fn gather(
     servers: &[IceServer],
     timeout_ms: u32,
@@ -94,15 +101,16 @@ pub async fn gather(
                 let Some(candidate) = Candidate::parse(&candidate.candidate()) else {
                     return;
                 };
+                let ms = (now_ms() - started).max(0.0) as u32;
                 let first_srflx =
                     candidate.is_server_reflexive() && settle_timer.borrow().is_none();
                 if let (Some(settle_ms), true) = (settle_ms, first_srflx) {
                     let settle = settle.clone();
-                    *settle_timer.borrow_mut() = Some(Timeout::new(settle_ms, move || {
+                    let wait = ms.clamp(MIN_SETTLE_MS, settle_ms.max(MIN_SETTLE_MS));
+                    *settle_timer.borrow_mut() = Some(Timeout::new(wait, move || {
                         let _ = settle.call0(&JsValue::NULL);
                     }));
                 }
-                let ms = (now_ms() - started).max(0.0) as u32;
                 found.borrow_mut().push(Gathered { candidate, ms });
                 if done(&found.borrow()) {
                     let _ = settle.call0(&JsValue::NULL);

@@ -10,7 +10,7 @@ use doorway_core::api::{ErrorBody, ErrorResponse};
 pub enum ApiError {
     #[error(
         "there is no API route {method} {path}; the API has GET /api/config, GET /api/echo, \
-         GET /api/turn, POST /api/results and GET /api/results/<id>"
+         GET /api/turn, GET /api/qr.svg, POST /api/results and GET /api/results/<id>"
     )]
     NoSuchRoute { method: String, path: String },
     #[error("{method} is not allowed on {path}")]
@@ -37,6 +37,8 @@ pub enum ApiError {
         "this Doorway server has no TURN relay (coturn is not running), so relays cannot be tested"
     )]
     TurnUnavailable,
+    #[error("no QR code for this: {0}")]
+    BadQr(String),
     #[error("the app is not built: run `cargo xtask serve`, or start the worker with --dist pointing at a built app")]
     AppNotBuilt,
 }
@@ -49,7 +51,7 @@ impl ApiError {
             | ApiError::NoSuchResult { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::BadResult(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadResult(_) | ApiError::BadQr(_) => StatusCode::BAD_REQUEST,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::AppNotBuilt | ApiError::TurnUnavailable | ApiError::NoStore => {
@@ -65,6 +67,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::TooLarge { .. } => "too_large",
             ApiError::BadResult(_) => "bad_result",
+            ApiError::BadQr(_) => "bad_qr",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Store => "store_failed",
             ApiError::NoStore => "no_store",

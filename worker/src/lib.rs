@@ -1,12 +1,14 @@
 //! Doorway's worker: serves the app and its API, and answers the browser's
 //! probes on every port the profiles need.
 
+pub mod assets;
 pub mod error;
 pub mod limit;
 pub mod ports;
 pub mod routes;
 pub mod security;
 pub mod server;
+pub mod shell;
 pub mod sniff;
 pub mod store;
 pub mod stun;

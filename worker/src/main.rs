@@ -32,6 +32,8 @@ const MAX_EXTRA_PORTS: u32 = 256;
     about = "Doorway's worker: the app, its API and the probe ports."
 )]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on (every port uses it).
     #[arg(long, default_value = "127.0.0.1")]
     listen: IpAddr,
@@ -98,6 +100,16 @@ struct Args {
     probe_timeout_ms: u32,
 }
 
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Write brotli and gzip copies (`file.br`, `file.gz`) next to every
+    /// text file of a built app, so the worker never compresses per request.
+    Precompress {
+        /// The built app's folder.
+        dist: PathBuf,
+    },
+}
+
 fn parse_sample(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if (2..=64).contains(&n) => Ok(n),
@@ -125,6 +137,12 @@ async fn main() -> anyhow::Result<()> {
         .with_target(false)
         .init();
     let args = Args::parse();
+    if let Some(Command::Precompress { dist }) = &args.command {
+        let count = doorway_worker::assets::precompress_dir(dist)
+            .with_context(|| format!("compressing the files in {}", dist.display()))?;
+        println!("compressed {count} files in {}", dist.display());
+        return Ok(());
+    }
     let profiles = builtin_profiles().context("the built-in profiles are broken")?;
 
     let tls = match (&args.tls_cert, &args.tls_key) {
@@ -209,11 +227,7 @@ async fn main() -> anyhow::Result<()> {
         )
     };
 
-    let dist = args
-        .dist
-        .join("index.html")
-        .is_file()
-        .then(|| args.dist.clone());
+    let dist = args.dist.join("index.html").is_file().then_some(&args.dist);
     if dist.is_none() {
         tracing::warn!(dist = %args.dist.display(), "no built app there: the API and probes work, the page does not");
     }
@@ -224,8 +238,8 @@ async fn main() -> anyhow::Result<()> {
         )
         .context("invalid --embed-ancestors")?,
     );
-    let state = Arc::new(AppState {
-        config: ConfigResponse {
+    let state = AppState::new(
+        ConfigResponse {
             profiles,
             probe: ProbeConfig {
                 host: args.public_host.clone(),
@@ -240,11 +254,13 @@ async fn main() -> anyhow::Result<()> {
                 },
             },
         },
-        dist,
-        turn: turn_service,
+        dist.map(PathBuf::as_path),
+        turn_service,
         store,
-        share_limit: RateLimit::new(args.share_limit, 600),
-    });
+        RateLimit::new(args.share_limit, 600),
+    )
+    .context("loading the built app (see --dist)")?;
+    let state = Arc::new(state);
 
     let mut endpoints = vec![Endpoint {
         listener: app_listener,

@@ -2,7 +2,7 @@
 //! surface on every probe port.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path as FsPath;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -15,24 +15,90 @@ use axum::routing::{any, get, post};
 use axum::{Extension, Json, Router};
 use doorway_core::api::{ConfigResponse, EchoResponse, ProbeResponse, ShareResponse, SharedResult};
 use doorway_core::CheckResult;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::assets::{Asset, AssetError, CacheRule, Files};
 use crate::error::ApiError;
 use crate::limit::RateLimit;
 use crate::security::{security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
+use crate::shell::{ShellError, Shells};
 use crate::store::{is_valid_id, Store, StoreError};
 
 /// What the routes need, built once at start-up.
 pub struct AppState {
     pub config: ConfigResponse,
-    /// The built frontend (Trunk's dist folder), if there is one.
-    pub dist: Option<PathBuf>,
+    /// `/api/config` as served: compressed once, validated by its ETag.
+    config_answer: Asset,
+    /// The built frontend, if there is one.
+    app: Option<BuiltApp>,
     /// Set when coturn runs: the shared secret and its ports.
     pub turn: Option<TurnService>,
     /// Shared results, and how often one address may share.
     pub store: Option<Store>,
     pub share_limit: RateLimit,
+}
+
+/// The built app (Trunk's dist folder), held in memory.
+struct BuiltApp {
+    files: Files,
+    shells: Shells,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Files(#[from] AssetError),
+    #[error("reading {path}: {source}")]
+    Index {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the page shell (index.html): {0}")]
+    Shell(#[from] ShellError),
+}
+
+impl AppState {
+    /// `dist` is the built app's folder, if there is one: its files are read
+    /// into memory now (with the `.br`/`.gz` copies the build wrote).
+    pub fn new(
+        config: ConfigResponse,
+        dist: Option<&FsPath>,
+        turn: Option<TurnService>,
+        store: Option<Store>,
+        share_limit: RateLimit,
+    ) -> Result<AppState, AppError> {
+        let app = match dist {
+            Some(dist) => {
+                let index = dist.join("index.html");
+                let template =
+                    std::fs::read_to_string(&index).map_err(|source| AppError::Index {
+                        path: index.display().to_string(),
+                        source,
+                    })?;
+                let files = Files::load(dist)?;
+                if !files.uncompressed.is_empty() {
+                    tracing::warn!(
+                        files = ?files.uncompressed,
+                        "no precompressed copies: run `doorway precompress {}` after building",
+                        dist.display()
+                    );
+                }
+                let shells = Shells::new(&template, &config.profiles)?;
+                Some(BuiltApp { files, shells })
+            }
+            None => None,
+        };
+        let json = serde_json::to_vec(&config).unwrap_or_default();
+        Ok(AppState {
+            config_answer: Asset::compress("application/json", CacheRule::Revalidate, json),
+            config,
+            app,
+            turn,
+            store,
+            share_limit,
+        })
+    }
 }
 
 /// A result is a few kilobytes; this leaves room for large profiles.
@@ -65,17 +131,18 @@ pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
             post(share_result).layer(DefaultBodyLimit::max(MAX_RESULT_BYTES)),
         )
         .route("/api/results/{id}", get(shared_result))
+        .route("/api/qr.svg", get(qr_code))
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
+        // API answers are personal or live unless a route says otherwise.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .route("/probe", get(probe).options(probe_preflight))
         .route("/ws", get(websocket_echo));
-    let app = match &state.dist {
-        Some(dist) => api.fallback_service(
-            ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))),
-        ),
-        None => api.fallback(|| async { ApiError::AppNotBuilt }),
-    };
-    app.method_not_allowed_fallback(method_not_allowed)
+    api.fallback(app_page)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             policy,
             security_headers,
@@ -96,12 +163,30 @@ pub fn probe_router() -> Router {
         .method_not_allowed_fallback(method_not_allowed)
 }
 
-async fn config(State(state): State<Arc<AppState>>) -> Response {
-    (
-        [(header::CACHE_CONTROL, "no-store")],
-        Json(state.config.clone()),
-    )
-        .into_response()
+async fn config(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    state.config_answer.respond(&headers)
+}
+
+/// The built app's files by path; any other address is the page (the
+/// checker at `/`, a shared result at `/r/<id>`).
+async fn app_page(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let Some(app) = &state.app else {
+        return ApiError::AppNotBuilt.into_response();
+    };
+    let (method, uri, headers) = (request.method(), request.uri(), request.headers());
+    if method != Method::GET && method != Method::HEAD {
+        return ApiError::MethodNotAllowed {
+            method: method.to_string(),
+            path: uri.path().into(),
+        }
+        .into_response();
+    }
+    if let Some(file) = app.files.get(uri.path()) {
+        return file.respond(headers);
+    }
+    app.shells
+        .respond(uri.query(), headers)
+        .unwrap_or_else(|| ApiError::AppNotBuilt.into_response())
 }
 
 fn unix_now() -> u64 {
@@ -204,6 +289,61 @@ async fn shared_result(
         result,
     })
     .into_response())
+}
+
+/// The longest link a QR code is drawn for (a result packed into the link
+/// by `--no-store` is about 1 KB).
+const MAX_QR_TEXT: usize = 2048;
+
+#[derive(serde::Deserialize)]
+struct QrQuery {
+    text: String,
+}
+
+/// A QR code (SVG) of a link to this server, so a phone can open it: the
+/// share link, or the check itself. Only links to the host the request was
+/// sent to are drawn, so the server is no QR code maker for other sites.
+async fn qr_code(
+    headers: HeaderMap,
+    query: Result<axum::extract::Query<QrQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let axum::extract::Query(QrQuery { text }) =
+        query.map_err(|_| ApiError::BadQr("give the link as ?text=…".into()))?;
+    if text.len() > MAX_QR_TEXT {
+        return Err(ApiError::BadQr(format!(
+            "the link is longer than {MAX_QR_TEXT} bytes"
+        )));
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let own = ["http://", "https://"].iter().any(|scheme| {
+        text.strip_prefix(scheme)
+            .and_then(|rest| rest.strip_prefix(host))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
+    });
+    if host.is_empty() || !own {
+        return Err(ApiError::BadQr(format!(
+            "only links to this server ({host}) are drawn"
+        )));
+    }
+    let code = qrcode::QrCode::new(text.as_bytes())
+        .map_err(|e| ApiError::BadQr(format!("the link does not fit in a QR code ({e})")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(180, 180)
+        .quiet_zone(true)
+        .build();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            // The same link always draws the same code.
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        svg,
+    )
+        .into_response())
 }
 
 async fn turn_credentials(State(state): State<Arc<AppState>>) -> Response {

@@ -64,8 +64,8 @@ async fn start_with(
     let index = dist.as_ref().map(|d| d.join("index.html"));
     let policy =
         Arc::new(SecurityPolicy::new(index.as_deref(), "https://support.example.com").unwrap());
-    let state = Arc::new(AppState {
-        config: ConfigResponse {
+    let state = AppState::new(
+        ConfigResponse {
             profiles: builtin_profiles().unwrap(),
             probe: ProbeConfig {
                 host: None,
@@ -80,12 +80,13 @@ async fn start_with(
                 },
             },
         },
-        dist,
-        turn: None,
-        store: keep_results
-            .then(|| Store::open(&data_dir().join("results.sqlite"), 30 * 86_400).unwrap()),
-        share_limit: RateLimit::new(share_limit, 600),
-    });
+        dist.as_deref(),
+        None,
+        keep_results.then(|| Store::open(&data_dir().join("results.sqlite"), 30 * 86_400).unwrap()),
+        RateLimit::new(share_limit, 600),
+    )
+    .unwrap();
+    let state = Arc::new(state);
     let endpoints = vec![
         Endpoint {
             listener: app,
@@ -152,7 +153,12 @@ async fn config_lists_profiles_and_served_ports() {
     let server = start(None).await;
     let reply = request(&server.app, "GET", "/api/config").await;
     assert_eq!(reply.status, 200);
-    assert!(reply.head.contains("cache-control: no-store"));
+    assert!(
+        reply.head.contains("cache-control: no-cache"),
+        "{}",
+        reply.head
+    );
+    assert!(reply.head.contains("etag: \""), "{}", reply.head);
     let config: ConfigResponse = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(config.profiles.len(), 6);
     let probe_port: u16 = server.probe.rsplit(':').next().unwrap().parse().unwrap();
@@ -237,6 +243,194 @@ async fn serves_the_built_app_and_its_routes() {
         assert!(reply.body.contains("doorway"), "{path}");
     }
     std::fs::remove_dir_all(dist).unwrap();
+}
+
+/// The head (lower-cased) and the raw body of one exchange.
+async fn exchange_raw(addr: &str, path: &str, extra_headers: &str) -> (String, Vec<u8>) {
+    let raw = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{extra_headers}\r\n");
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(raw.as_bytes()).await.unwrap();
+    let mut bytes = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut bytes))
+        .await
+        .expect("the server answers and closes within 5 s")
+        .unwrap();
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("an HTTP head");
+    let head = String::from_utf8_lossy(&bytes[..split]).to_lowercase();
+    (head, bytes[split + 4..].to_vec())
+}
+
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines()
+        .find_map(|line| line.strip_prefix(&format!("{name}: ")))
+}
+
+fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    brotli::BrotliDecompress(&mut &bytes[..], &mut out).expect("a brotli body");
+    out
+}
+
+fn ungzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("a gzip body");
+    out
+}
+
+/// A built app as Trunk lays it out, precompressed as the build does.
+fn built_app(label: &str) -> std::path::PathBuf {
+    let dist = std::env::temp_dir().join(format!("doorway-{label}-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<html lang=\"{{lang}}\"><body><h1>{{title}}</h1><p>{{status}}</p></body></html>",
+    )
+    .unwrap();
+    let script = "console.log('doorway');\n".repeat(100);
+    std::fs::write(dist.join("doorway-frontend-0123456789abcdef.js"), &script).unwrap();
+    std::fs::write(dist.join("embed-demo.html"), "<p>demo</p>".repeat(50)).unwrap();
+    doorway_worker::assets::precompress_dir(&dist).unwrap();
+    dist
+}
+
+#[tokio::test]
+async fn files_are_sent_compressed_as_the_browser_asks() {
+    let dist = built_app("encoding");
+    let server = start(Some(dist.clone())).await;
+    let script = std::fs::read(dist.join("doorway-frontend-0123456789abcdef.js")).unwrap();
+    let path = "/doorway-frontend-0123456789abcdef.js";
+
+    let (head, body) =
+        exchange_raw(&server.app, path, "Accept-Encoding: gzip, deflate, br\r\n").await;
+    assert_eq!(header(&head, "content-encoding"), Some("br"), "{head}");
+    assert_eq!(header(&head, "vary"), Some("accept-encoding"), "{head}");
+    assert!(body.len() < script.len() / 4);
+    assert_eq!(unbrotli(&body), script);
+
+    let (head, body) = exchange_raw(&server.app, path, "Accept-Encoding: gzip\r\n").await;
+    assert_eq!(header(&head, "content-encoding"), Some("gzip"), "{head}");
+    assert_eq!(header(&head, "vary"), Some("accept-encoding"), "{head}");
+    assert_eq!(ungzip(&body), script);
+
+    let (head, body) = exchange_raw(&server.app, path, "").await;
+    assert_eq!(header(&head, "content-encoding"), None, "{head}");
+    assert_eq!(header(&head, "vary"), Some("accept-encoding"), "{head}");
+    assert_eq!(body, script);
+
+    // The page shell and the configuration are compressed too.
+    let (head, body) = exchange_raw(&server.app, "/?profile=ring", "Accept-Encoding: br\r\n").await;
+    assert_eq!(header(&head, "content-encoding"), Some("br"), "{head}");
+    assert!(String::from_utf8(unbrotli(&body))
+        .unwrap()
+        .contains("<h1>Does this network"));
+    let (head, body) = exchange_raw(&server.app, "/api/config", "Accept-Encoding: br\r\n").await;
+    assert_eq!(header(&head, "content-encoding"), Some("br"), "{head}");
+    let config: ConfigResponse = serde_json::from_slice(&unbrotli(&body)).unwrap();
+    assert_eq!(config.profiles.len(), 6);
+    std::fs::remove_dir_all(dist).ok();
+}
+
+#[tokio::test]
+async fn hashed_files_are_kept_forever_everything_else_is_revalidated() {
+    let dist = built_app("cache");
+    let server = start(Some(dist.clone())).await;
+    let (head, _) = exchange_raw(&server.app, "/doorway-frontend-0123456789abcdef.js", "").await;
+    assert_eq!(
+        header(&head, "cache-control"),
+        Some("public, max-age=31536000, immutable"),
+        "{head}"
+    );
+    for path in [
+        "/",
+        "/?profile=ring",
+        "/r/abcdefgh23456789",
+        "/embed-demo.html",
+        "/api/config",
+    ] {
+        let (head, _) = exchange_raw(&server.app, path, "Accept-Encoding: br\r\n").await;
+        assert_eq!(
+            header(&head, "cache-control"),
+            Some("no-cache"),
+            "{path}: {head}"
+        );
+        let etag = header(&head, "etag")
+            .unwrap_or_else(|| panic!("{path}: no etag"))
+            .to_owned();
+        // Revalidation with the tag costs no body.
+        let (again, body) = exchange_raw(
+            &server.app,
+            path,
+            &format!("Accept-Encoding: br\r\nIf-None-Match: {etag}\r\n"),
+        )
+        .await;
+        assert!(again.starts_with("http/1.1 304"), "{path}: {again}");
+        assert!(body.is_empty());
+    }
+    // Personal or live answers are never stored.
+    for path in [
+        "/api/echo",
+        "/api/turn",
+        "/api/results/abcdefgh23456789",
+        "/api/nope",
+    ] {
+        let (head, _) = exchange_raw(&server.app, path, "").await;
+        assert_eq!(
+            header(&head, "cache-control"),
+            Some("no-store"),
+            "{path}: {head}"
+        );
+    }
+    std::fs::remove_dir_all(dist).ok();
+}
+
+#[tokio::test]
+async fn qr_codes_are_drawn_for_links_to_this_server_only() {
+    let server = start(None).await;
+    let own = "http://x/r/abcdefgh23456789";
+    let (head, body) = exchange_raw(
+        &server.app,
+        &format!(
+            "/api/qr.svg?text={}",
+            own.replace(':', "%3A").replace('/', "%2F")
+        ),
+        "",
+    )
+    .await;
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert_eq!(header(&head, "content-type"), Some("image/svg+xml"));
+    assert!(String::from_utf8_lossy(&body).contains("<svg"));
+
+    for (query, why) in [
+        (
+            "?text=https%3A%2F%2Fevil.example%2Fx",
+            "only links to this server",
+        ),
+        (
+            "?text=https%3A%2F%2Fx.evil.example%2F",
+            "only links to this server",
+        ),
+        ("", "give the link"),
+        (
+            &format!("?text=http%3A%2F%2Fx%2F{}", "a".repeat(3000)),
+            "longer than",
+        ),
+    ] {
+        let reply = request(&server.app, "GET", &format!("/api/qr.svg{query}")).await;
+        assert_eq!(reply.status, 400, "{query}");
+        let error = error_of(&reply);
+        assert_eq!(error.error.code, "bad_qr");
+        assert!(
+            error.error.message.contains(why),
+            "{query}: {}",
+            error.error.message
+        );
+    }
 }
 
 #[tokio::test]

@@ -206,6 +206,17 @@ impl Xtask {
         self.run(
             self.cmd("cargo")
                 .args(["build", "--release", "-p", "doorway-worker"]),
+        )?;
+        // Brotli and gzip copies of every file, so the worker sends
+        // compressed bytes without compressing per request.
+        self.run(
+            self.cmd(
+                self.worker_bin()
+                    .to_str()
+                    .context("target path is not UTF-8")?,
+            )
+            .arg("precompress")
+            .arg(self.root.join("dist")),
         )
     }
 

@@ -5,6 +5,8 @@ lede = Open this page on the network you want to check. It tests, from your brow
 footer = A browser can test outgoing TCP and UDP to this server. It cannot test incoming traffic, or ports browsers refuse to use (such as 53, 123, 554 and 5060); those are marked as not testable, never as blocked.
 language = Language
 loading = Loading Doorway…
+loading-profile = Loading the check for { $profile }…
+needs-javascript = This check needs JavaScript: it tests your network from inside the browser. Turn JavaScript on for this site, or open the link in another browser.
 config-failed = Doorway cannot start: { $message }.
 config-failed-hint = Check that you are online, then reload this page.
 unknown-profile = There is no profile called “{ $id }”. Choose one below, or list the ports in the address, e.g. ?tcp=443,8557&udp=16500-65000.

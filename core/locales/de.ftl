@@ -5,6 +5,8 @@ lede = Öffnen Sie diese Seite in dem Netzwerk, das Sie prüfen möchten. Sie te
 footer = Ein Browser kann ausgehendes TCP und UDP zu diesem Server testen. Eingehenden Datenverkehr und Ports, die Browser verweigern (etwa 53, 123, 554 und 5060), kann er nicht testen; diese werden als nicht testbar markiert, nie als blockiert.
 language = Sprache
 loading = Doorway wird geladen…
+loading-profile = Die Prüfung für { $profile } wird geladen…
+needs-javascript = Diese Prüfung braucht JavaScript: Sie testet Ihr Netzwerk aus dem Browser heraus. Schalten Sie JavaScript für diese Seite ein oder öffnen Sie den Link in einem anderen Browser.
 config-failed = Doorway kann nicht starten: { $message }.
 config-failed-hint = Prüfen Sie, ob Sie online sind, und laden Sie die Seite neu.
 unknown-profile = Es gibt kein Profil namens „{ $id }“. Wählen Sie unten eines aus oder geben Sie die Ports in der Adresse an, z. B. ?tcp=443,8557&udp=16500-65000.

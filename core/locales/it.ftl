@@ -5,6 +5,8 @@ lede = Apri questa pagina sulla rete che vuoi verificare. Dal tuo browser prova 
 footer = Un browser può provare il traffico TCP e UDP in uscita verso questo server. Non può provare il traffico in entrata né le porte che i browser rifiutano (come 53, 123, 554 e 5060); queste sono indicate come non verificabili, mai come bloccate.
 language = Lingua
 loading = Caricamento di Doorway…
+loading-profile = Caricamento della verifica per { $profile }…
+needs-javascript = Questa verifica richiede JavaScript: prova la rete dall'interno del browser. Attiva JavaScript per questo sito o apri il link in un altro browser.
 config-failed = Doorway non può avviarsi: { $message }.
 config-failed-hint = Controlla di essere online, poi ricarica la pagina.
 unknown-profile = Non esiste un profilo chiamato “{ $id }”. Scegline uno qui sotto, oppure indica le porte nell'indirizzo, ad es. ?tcp=443,8557&udp=16500-65000.

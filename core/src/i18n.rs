@@ -1,0 +1,272 @@
+//! Doorway in English, German and Italian (the seed articles' languages),
+//! with Fluent. Messages live in `core/locales/*.ftl`; the page and the
+//! worker (which writes the page shell) both read them through `Translator`.
+//! The tests below fail when any message is missing in any language.
+
+use crate::advice::Words;
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    De,
+    It,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::De, Lang::It];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+            Lang::It => "it",
+        }
+    }
+
+    /// The language's name in itself, for the switcher.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::De => "Deutsch",
+            Lang::It => "Italiano",
+        }
+    }
+
+    /// From a BCP 47 tag such as "de-CH": its primary language.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::En => include_str!("../locales/en.ftl"),
+            Lang::De => include_str!("../locales/de.ftl"),
+            Lang::It => include_str!("../locales/it.ftl"),
+        }
+    }
+}
+
+/// `?lang=` wins, then the browser's languages in order, then English.
+pub fn choose(query: Option<&str>, browser: &[String]) -> Lang {
+    query
+        .and_then(Lang::from_tag)
+        .or_else(|| browser.iter().find_map(|tag| Lang::from_tag(tag)))
+        .unwrap_or(Lang::En)
+}
+
+pub struct Translator {
+    lang: Lang,
+    bundle: FluentBundle<FluentResource>,
+}
+
+impl Translator {
+    pub fn new(lang: Lang) -> Translator {
+        let id: LanguageIdentifier = lang.code().parse().unwrap_or_default();
+        let mut bundle = FluentBundle::new(vec![id]);
+        // No Unicode isolation marks around values: they show up in copied text.
+        bundle.set_use_isolating(false);
+        // The catalogues are tested to parse; a broken one degrades to ids.
+        let resource = FluentResource::try_new(lang.source().to_owned())
+            .unwrap_or_else(|(partial, _)| partial);
+        let _ = bundle.add_resource(resource);
+        Translator { lang, bundle }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The message, or its id when missing (the tests keep that from happening).
+    pub fn t(&self, id: &str) -> String {
+        self.t_args(id, &[])
+    }
+
+    pub fn t_args(&self, id: &str, args: &[(&str, String)]) -> String {
+        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
+            return id.to_owned();
+        };
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, FluentValue::from(value.clone()));
+        }
+        let mut errors = Vec::new();
+        self.bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors)
+            .into_owned()
+    }
+}
+
+/// Core writes reports (copy as text, the provider table) in these words.
+impl Words for Translator {
+    fn word(&self, id: &str, args: &[(&str, String)]) -> String {
+        self.t_args(id, args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use fluent_bundle::FluentResource;
+    use fluent_syntax::ast;
+
+    use super::*;
+
+    /// Message ids and the variables each one uses.
+    fn catalogue(lang: Lang) -> BTreeMap<String, BTreeSet<String>> {
+        let resource = FluentResource::try_new(lang.source().to_owned())
+            .unwrap_or_else(|(_, errors)| panic!("{} does not parse: {errors:?}", lang.code()));
+        resource
+            .entries()
+            .filter_map(|entry| match entry {
+                ast::Entry::Message(message) => {
+                    let mut variables = BTreeSet::new();
+                    if let Some(value) = &message.value {
+                        for element in &value.elements {
+                            if let ast::PatternElement::Placeable {
+                                expression:
+                                    ast::Expression::Inline(ast::InlineExpression::VariableReference {
+                                        id,
+                                    }),
+                            } = element
+                            {
+                                variables.insert(id.name.to_owned());
+                            }
+                        }
+                    }
+                    Some((message.id.name.to_owned(), variables))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_message_exists_in_every_language_with_the_same_variables() {
+        let english = catalogue(Lang::En);
+        assert!(english.len() > 100);
+        for lang in [Lang::De, Lang::It] {
+            let other = catalogue(lang);
+            let missing: Vec<&String> =
+                english.keys().filter(|k| !other.contains_key(*k)).collect();
+            let extra: Vec<&String> = other.keys().filter(|k| !english.contains_key(*k)).collect();
+            assert!(
+                missing.is_empty(),
+                "missing in {}: {missing:?}",
+                lang.code()
+            );
+            assert!(extra.is_empty(), "only in {}: {extra:?}", lang.code());
+            for (id, variables) in &english {
+                assert_eq!(
+                    &other[id],
+                    variables,
+                    "variables of {id} in {}",
+                    lang.code()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_message_the_code_asks_for_exists() {
+        let english = catalogue(Lang::En);
+        // Core's report writing (which asks by id), the page's code, and the
+        // worker's page shell.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut asked = BTreeSet::new();
+        let files = ["src", "../frontend/src", "../worker/src"]
+            .into_iter()
+            .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap());
+        for entry in files {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for call in [".t(\"", ".t_args(\"", "msg(\"", ".word(\"", " w(\""] {
+                for piece in text.split(call).skip(1) {
+                    if let Some(id) = piece.split('"').next() {
+                        asked.insert(id.to_owned());
+                    }
+                }
+            }
+        }
+        assert!(asked.len() > 50, "found only {} lookups", asked.len());
+        let missing: Vec<&String> = asked
+            .iter()
+            .filter(|id| !english.contains_key(*id))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "the code asks for messages no catalogue has: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn language_comes_from_the_address_then_the_browser() {
+        let browser = vec!["it-IT".to_owned(), "en".to_owned()];
+        assert_eq!(choose(Some("de"), &browser), Lang::De);
+        assert_eq!(choose(None, &browser), Lang::It);
+        assert_eq!(choose(Some("fr"), &["fr".to_owned()]), Lang::En);
+        assert_eq!(Lang::from_tag("de-CH"), Some(Lang::De));
+    }
+
+    #[test]
+    fn messages_format_with_their_values() {
+        let german = Translator::new(Lang::De);
+        assert_eq!(
+            german.t_args(
+                "progress-running",
+                &[("done", "3".into()), ("total", "9".into())]
+            ),
+            "Ports werden geprüft: 3 von 9 beantwortet"
+        );
+        assert_eq!(Translator::new(Lang::It).t("start"), "Avvia la verifica");
+    }
+
+    #[test]
+    fn reports_for_support_come_out_in_the_page_language() {
+        use crate::result::{ClientInfo, ProfileRef, ServerRef};
+        use crate::{CheckPlan, CheckResult, Profile, Verdict, RESULT_SCHEMA};
+        let profile = Profile::custom(Some("9998-9999"), None).unwrap();
+        let plan = CheckPlan::new(&profile, &Default::default());
+        let mut requirements = plan.results(&Default::default());
+        requirements[0].status = crate::result::RequirementStatus::Blocked { filtered: true };
+        let result = CheckResult {
+            schema: RESULT_SCHEMA.into(),
+            started_at: "2026-11-21T12:00:00Z".into(),
+            duration_ms: 3000,
+            profile: ProfileRef {
+                id: "custom".into(),
+                name: profile.name,
+                custom: None,
+            },
+            server: ServerRef {
+                probe_host: "h".into(),
+                scheme: "https".into(),
+            },
+            client: ClientInfo::default(),
+            verdict: Verdict::from_results(&requirements, false),
+            requirements,
+            nat: None,
+            relay: None,
+            websocket: None,
+            advice: vec![crate::advice::Advice::OpenFirewall],
+        };
+        let german = crate::report::report_text(&Translator::new(Lang::De), &result);
+        assert!(
+            german.starts_with("Doorway-Prüfung: Nicht bereit"),
+            "{german}"
+        );
+        assert!(german.contains("blockiert (keine Antwort)"), "{german}");
+        assert!(
+            german.contains("Für Ihren Internetanbieter oder Ihre IT:\nPorts"),
+            "{german}"
+        );
+        assert!(
+            german.contains("Geben Sie die blockierten Ports"),
+            "{german}"
+        );
+        let italian = crate::report::report_text(&Translator::new(Lang::It), &result);
+        assert!(italian.contains("Porte"), "{italian}");
+    }
+}

@@ -1,0 +1,417 @@
+//! What the app port serves from memory: the built app's files, the page
+//! shell, and `/api/config`. Each is held once per content coding (identity,
+//! gzip, brotli), compressed at build time or at start-up, never per request,
+//! and answered with the coding the browser asks for, an `ETag`, and a cache
+//! rule: Trunk's hashed files forever, everything else revalidated.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// A content coding the worker can answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Coding {
+    fn token(self) -> &'static str {
+        match self {
+            Coding::Identity => "identity",
+            Coding::Gzip => "gzip",
+            Coding::Brotli => "br",
+        }
+    }
+
+    /// The file suffix of a precompressed copy (`app.wasm.br`).
+    fn suffix(self) -> Option<&'static str> {
+        match self {
+            Coding::Identity => None,
+            Coding::Gzip => Some("gz"),
+            Coding::Brotli => Some("br"),
+        }
+    }
+}
+
+/// The codings an `Accept-Encoding` header allows, best first: brotli, then
+/// gzip, then identity. A coding with `q=0` is refused; `*` stands for any
+/// coding not named. Identity is always the last resort (RFC 9110 §12.5.3).
+pub fn acceptable(accept_encoding: Option<&str>) -> Vec<Coding> {
+    let Some(header) = accept_encoding else {
+        return vec![Coding::Identity];
+    };
+    let mut named: HashMap<String, bool> = HashMap::new();
+    for item in header.split(',') {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        if coding.is_empty() {
+            continue;
+        }
+        let allowed = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
+            .map(|q| q.trim().parse::<f32>().is_ok_and(|q| q > 0.0))
+            .next()
+            .unwrap_or(true);
+        named.insert(coding, allowed);
+    }
+    let star = named.get("*").copied();
+    let allows = |token: &str| named.get(token).copied().or(star).unwrap_or(false);
+    let mut codings: Vec<Coding> = [Coding::Brotli, Coding::Gzip]
+        .into_iter()
+        .filter(|c| allows(c.token()) || (c.token() == "gzip" && allows("x-gzip")))
+        .collect();
+    codings.push(Coding::Identity);
+    codings
+}
+
+/// How long a browser may keep an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheRule {
+    /// A file whose name carries its content hash: it never changes.
+    Immutable,
+    /// Keep, but ask (with the ETag) before every use.
+    Revalidate,
+}
+
+impl CacheRule {
+    fn header(self) -> &'static str {
+        match self {
+            CacheRule::Immutable => "public, max-age=31536000, immutable",
+            CacheRule::Revalidate => "no-cache",
+        }
+    }
+}
+
+/// One answer, held in every coding it has.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    content_type: HeaderValue,
+    cache: CacheRule,
+    /// A validator of the content, shared by its codings (each coding's ETag
+    /// adds its own suffix, as the representations differ).
+    tag: String,
+    bodies: Vec<(Coding, Bytes)>,
+}
+
+impl Asset {
+    /// An answer from bytes in hand; gzip and brotli are made now.
+    pub fn compress(content_type: &str, cache: CacheRule, identity: Vec<u8>) -> Asset {
+        let mut bodies = vec![(Coding::Identity, Bytes::from(identity))];
+        let raw = bodies[0].1.clone();
+        bodies.push((Coding::Brotli, Bytes::from(brotli_bytes(&raw))));
+        bodies.push((Coding::Gzip, Bytes::from(gzip_bytes(&raw))));
+        Asset::new(content_type, cache, bodies)
+    }
+
+    fn new(content_type: &str, cache: CacheRule, bodies: Vec<(Coding, Bytes)>) -> Asset {
+        let identity = bodies
+            .iter()
+            .find(|(c, _)| *c == Coding::Identity)
+            .map(|(_, b)| b.clone())
+            .unwrap_or_default();
+        let digest = ring::digest::digest(&ring::digest::SHA256, &identity);
+        let tag = digest.as_ref()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Asset {
+            content_type: HeaderValue::from_str(content_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            cache,
+            tag,
+            bodies,
+        }
+    }
+
+    /// The size of the body in one coding, if the asset has it.
+    pub fn len(&self, coding: Coding) -> Option<usize> {
+        self.bodies
+            .iter()
+            .find(|(c, _)| *c == coding)
+            .map(|(_, b)| b.len())
+    }
+
+    fn etag(&self, coding: Coding) -> String {
+        match coding {
+            Coding::Identity => format!("\"{}\"", self.tag),
+            other => format!("\"{}-{}\"", self.tag, other.token()),
+        }
+    }
+
+    /// The answer to a GET with these request headers.
+    pub fn respond(&self, request: &HeaderMap) -> Response {
+        let accepted = acceptable(
+            request
+                .get(header::ACCEPT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+        );
+        let (coding, body) = accepted
+            .iter()
+            .find_map(|wanted| self.bodies.iter().find(|(c, _)| c == wanted))
+            .or_else(|| self.bodies.first())
+            .cloned()
+            .unwrap_or((Coding::Identity, Bytes::new()));
+        let etag = self.etag(coding);
+        let not_modified = request
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|tags| {
+                tags.split(',')
+                    .map(|t| t.trim().trim_start_matches("W/"))
+                    .any(|t| t == "*" || t == etag)
+            });
+        let mut response = if not_modified {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            let mut response = Response::new(Body::from(body));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, self.content_type.clone());
+            if coding != Coding::Identity {
+                response.headers_mut().insert(
+                    header::CONTENT_ENCODING,
+                    HeaderValue::from_static(coding.token()),
+                );
+            }
+            response
+        };
+        let headers = response.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(&etag) {
+            headers.insert(header::ETAG, value);
+        }
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(self.cache.header()),
+        );
+        if self.bodies.len() > 1 {
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        response
+    }
+}
+
+fn brotli_bytes(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    // Writing into a Vec cannot fail.
+    let _ = brotli::BrotliCompress(&mut &raw[..], &mut out, &params);
+    out
+}
+
+fn gzip_bytes(raw: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = encoder.write_all(raw);
+    encoder.finish().unwrap_or_default()
+}
+
+/// Writes `file.br` and `file.gz` next to every compressible file under
+/// `dir` (the build step; `cargo xtask` runs it after Trunk). Returns how
+/// many files it compressed.
+pub fn precompress_dir(dir: &Path) -> std::io::Result<usize> {
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            count += precompress_dir(&path)?;
+            continue;
+        }
+        if !is_compressible(&path) {
+            continue;
+        }
+        let raw = std::fs::read(&path)?;
+        for (coding, bytes) in [
+            (Coding::Brotli, brotli_bytes(&raw)),
+            (Coding::Gzip, gzip_bytes(&raw)),
+        ] {
+            let Some(suffix) = coding.suffix() else {
+                continue;
+            };
+            let mut name = path.as_os_str().to_owned();
+            name.push(".");
+            name.push(suffix);
+            std::fs::write(&name, bytes)?;
+        }
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn is_compressible(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("wasm" | "js" | "css" | "html" | "svg" | "json" | "ftl" | "txt")
+    )
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "svg" => "image/svg+xml",
+        "json" => "application/json",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "ftl" | "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Trunk names built files `name-<16 hex digits>.ext` (`filehash = true`),
+/// and the wasm `name-<hash>_bg.wasm`.
+fn is_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AssetError {
+    #[error("reading the built app in {dir}: {source}")]
+    Read { dir: String, source: std::io::Error },
+}
+
+/// The built app's files by URL path (`/app-1a2b….wasm`), without
+/// `index.html`, which is served as the page shell instead.
+#[derive(Debug, Default)]
+pub struct Files {
+    by_path: HashMap<String, Asset>,
+    /// Files that had no precompressed copies (served as they are).
+    pub uncompressed: Vec<String>,
+}
+
+impl Files {
+    pub fn load(dir: &Path) -> Result<Files, AssetError> {
+        let mut files = Files::default();
+        files.load_dir(dir, "").map_err(|source| AssetError::Read {
+            dir: dir.display().to_string(),
+            source,
+        })?;
+        Ok(files)
+    }
+
+    fn load_dir(&mut self, dir: &Path, prefix: &str) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                self.load_dir(&path, &format!("{prefix}/{name}"))?;
+                continue;
+            }
+            if name.ends_with(".br")
+                || name.ends_with(".gz")
+                || name == "index.html" && prefix.is_empty()
+            {
+                continue;
+            }
+            let url = format!("{prefix}/{name}");
+            let mut bodies = vec![(Coding::Identity, Bytes::from(std::fs::read(&path)?))];
+            for coding in [Coding::Brotli, Coding::Gzip] {
+                let Some(suffix) = coding.suffix() else {
+                    continue;
+                };
+                let mut compressed = path.as_os_str().to_owned();
+                compressed.push(".");
+                compressed.push(suffix);
+                if let Ok(bytes) = std::fs::read(&compressed) {
+                    bodies.push((coding, Bytes::from(bytes)));
+                }
+            }
+            if bodies.len() == 1 && is_compressible(&path) {
+                self.uncompressed.push(url.clone());
+            }
+            let cache = if is_hashed(&name) {
+                CacheRule::Immutable
+            } else {
+                CacheRule::Revalidate
+            };
+            self.by_path
+                .insert(url.clone(), Asset::new(content_type(&url), cache, bodies));
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Asset> {
+        self.by_path.get(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brotli_first_then_gzip_then_identity() {
+        use Coding::*;
+        assert_eq!(
+            acceptable(Some("gzip, deflate, br, zstd")),
+            [Brotli, Gzip, Identity]
+        );
+        assert_eq!(acceptable(Some("gzip")), [Gzip, Identity]);
+        assert_eq!(acceptable(Some("br;q=0, gzip;q=0.5")), [Gzip, Identity]);
+        assert_eq!(acceptable(Some("*")), [Brotli, Gzip, Identity]);
+        assert_eq!(acceptable(Some("*;q=0, br")), [Brotli, Identity]);
+        assert_eq!(acceptable(Some("BR")), [Brotli, Identity]);
+        assert_eq!(acceptable(Some("")), [Identity]);
+        assert_eq!(acceptable(Some("br;q=nonsense")), [Identity]);
+        assert_eq!(acceptable(None), [Identity]);
+    }
+
+    #[test]
+    fn trunk_hashed_names_are_immutable_others_not() {
+        assert!(is_hashed("doorway-frontend-8f1c2e7a9b3d4c5e.js"));
+        assert!(is_hashed("doorway-frontend-8f1c2e7a9b3d4c5e_bg.wasm"));
+        assert!(is_hashed("app-0123456789abcdef.css"));
+        assert!(!is_hashed("embed-demo.html"));
+        assert!(!is_hashed("favicon.svg"));
+        assert!(!is_hashed("app-0123.css"));
+    }
+
+    fn request(accept: Option<&str>, if_none_match: Option<&str>) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Some(accept) = accept {
+            headers.insert(header::ACCEPT_ENCODING, accept.parse().unwrap());
+        }
+        if let Some(tag) = if_none_match {
+            headers.insert(header::IF_NONE_MATCH, tag.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn answers_in_the_coding_asked_for_and_revalidates_by_etag() {
+        let text = "doorway ".repeat(200).into_bytes();
+        let asset = Asset::compress("text/plain", CacheRule::Revalidate, text.clone());
+        let br = asset.respond(&request(Some("gzip, br"), None));
+        assert_eq!(br.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(br.headers()[header::VARY], "accept-encoding");
+        assert_eq!(br.headers()[header::CACHE_CONTROL], "no-cache");
+        let gz = asset.respond(&request(Some("gzip"), None));
+        assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+        let plain = asset.respond(&request(None, None));
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        assert!(asset.len(Coding::Brotli).unwrap() < text.len() / 10);
+
+        let tag = br.headers()[header::ETAG].to_str().unwrap().to_owned();
+        assert_ne!(tag, gz.headers()[header::ETAG].to_str().unwrap());
+        let again = asset.respond(&request(Some("br"), Some(&tag)));
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(again.headers()[header::ETAG].to_str().unwrap(), tag);
+        // Another coding's tag does not validate this one.
+        let other = asset.respond(&request(Some("gzip"), Some(&tag)));
+        assert_eq!(other.status(), StatusCode::OK);
+    }
+}

@@ -1,0 +1,255 @@
+//! The page shell: `index.html` as Trunk built it, with its first screen
+//! filled in on the server — in the reader's language, naming the profile
+//! the address asks for, with a loading line and a sentence for browsers
+//! without JavaScript — so text is on screen before the app's wasm arrives.
+//! The app then takes the markup over.
+//!
+//! The template marks places with `{{message-id}}` (a message of the
+//! catalogue) or one of the tokens below. Every variant (language × profile ×
+//! embedded or not) is rendered and compressed once, at start-up.
+
+use std::collections::HashMap;
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::Response;
+use doorway_core::i18n::{choose, Lang, Translator};
+use doorway_core::Profile;
+
+use crate::assets::{Asset, CacheRule};
+
+/// `{{lang}}`: the language code, for `<html lang>`.
+const LANG_TOKEN: &str = "lang";
+/// `{{body-class}}`: `embed` for the iframe view.
+const BODY_CLASS_TOKEN: &str = "body-class";
+/// `{{status}}`: what is loading ("Loading the check for Ring doorbells…").
+const STATUS_TOKEN: &str = "status";
+
+/// Which shell a request gets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Variant {
+    lang: Lang,
+    profile: Option<String>,
+    embed: bool,
+}
+
+pub struct Shells {
+    variants: HashMap<Variant, Asset>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ShellError {
+    #[error("index.html has an unclosed {{{{ at byte {0}")]
+    Unclosed(usize),
+}
+
+impl Shells {
+    /// Renders every variant of `template` (the built index.html).
+    pub fn new(template: &str, profiles: &[Profile]) -> Result<Shells, ShellError> {
+        let mut variants = HashMap::new();
+        for lang in Lang::ALL {
+            let words = Translator::new(lang);
+            let ids = std::iter::once(None).chain(profiles.iter().map(Some));
+            for profile in ids {
+                for embed in [false, true] {
+                    let html = render(template, &words, profile, embed)?;
+                    let variant = Variant {
+                        lang,
+                        profile: profile.map(|p| p.id.clone()),
+                        embed,
+                    };
+                    variants.insert(
+                        variant,
+                        Asset::compress(
+                            "text/html; charset=utf-8",
+                            CacheRule::Revalidate,
+                            html.into_bytes(),
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(Shells { variants })
+    }
+
+    /// The shell for a request to the page: `?lang=`, then Accept-Language
+    /// (as the page itself chooses), `?profile=`, `?embed=1`.
+    pub fn respond(&self, query: Option<&str>, request: &HeaderMap) -> Option<Response> {
+        let param = |name: &str| {
+            query?.split('&').find_map(|pair| {
+                let (key, value) = pair.split_once('=')?;
+                (key == name).then_some(value)
+            })
+        };
+        let browser: Vec<String> = request
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(',')
+                    .filter_map(|item| item.split(';').next())
+                    .map(|tag| tag.trim().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let lang = choose(param("lang"), &browser);
+        let embed = param("embed") == Some("1");
+        let profile = param("profile").map(str::to_owned);
+        let asset = self
+            .variants
+            .get(&Variant {
+                lang,
+                profile: profile.clone(),
+                embed,
+            })
+            .or_else(|| {
+                self.variants.get(&Variant {
+                    lang,
+                    profile: None,
+                    embed,
+                })
+            })?;
+        let mut response = asset.respond(request);
+        response.headers_mut().insert(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding, accept-language"),
+        );
+        Some(response)
+    }
+}
+
+/// Fills the template's `{{…}}` places; every text is HTML-escaped.
+fn render(
+    template: &str,
+    words: &Translator,
+    profile: Option<&Profile>,
+    embed: bool,
+) -> Result<String, ShellError> {
+    let mut out = String::with_capacity(template.len() + 512);
+    let mut rest = template;
+    let mut offset = 0;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after
+            .find("}}")
+            .ok_or(ShellError::Unclosed(offset + start))?;
+        let token = after[..end].trim();
+        let text = match token {
+            LANG_TOKEN => words.lang().code().to_owned(),
+            BODY_CLASS_TOKEN => if embed { "embed" } else { "" }.to_owned(),
+            STATUS_TOKEN => match profile {
+                Some(profile) => words.t_args(
+                    "loading-profile",
+                    &[("profile", profile.localized(words.lang().code()).name)],
+                ),
+                None => words.t("loading"),
+            },
+            id => words.t(id),
+        };
+        out.push_str(&escape(&text));
+        let consumed = start + 2 + end + 2;
+        offset += consumed;
+        rest = &rest[consumed..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use doorway_core::profile::builtin_profiles;
+
+    const TEMPLATE: &str = "<html lang=\"{{lang}}\"><body class=\"{{body-class}}\"><h1>{{title}}</h1>\
+                            <p>{{ status }}</p><noscript>{{needs-javascript}}</noscript></body></html>";
+
+    fn get(shells: &Shells, query: &str, accept_language: Option<&str>) -> String {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = accept_language {
+            headers.insert(header::ACCEPT_LANGUAGE, value.parse().unwrap());
+        }
+        let response = shells.respond(Some(query), &headers).unwrap();
+        assert_eq!(
+            response.headers()[header::VARY],
+            "accept-encoding, accept-language"
+        );
+        let body = response.into_body();
+        let bytes = block_on(axum::body::to_bytes(body, usize::MAX)).unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    #[test]
+    fn the_shell_speaks_the_readers_language_and_names_the_profile() {
+        let shells = Shells::new(TEMPLATE, &builtin_profiles().unwrap()).unwrap();
+        let english = get(&shells, "profile=ring&autorun=1", None);
+        assert!(english.starts_with("<html lang=\"en\">"), "{english}");
+        assert!(english.contains("<h1>Does this network let your device through?</h1>"));
+        assert!(english.contains("Ring"), "{english}");
+        assert!(english.contains("<noscript>") && english.contains("JavaScript"));
+
+        let german = get(&shells, "profile=ring", Some("de-CH, en;q=0.5"));
+        assert!(german.starts_with("<html lang=\"de\">"), "{german}");
+        let italian = get(&shells, "lang=it&embed=1", Some("de"));
+        assert!(
+            italian.starts_with("<html lang=\"it\"><body class=\"embed\">"),
+            "{italian}"
+        );
+
+        // An unknown profile gets the plain loading line, never its name.
+        let unknown = get(&shells, "profile=%3Cscript%3E", None);
+        assert!(unknown.contains("<p>Loading Doorway…</p>"), "{unknown}");
+        assert!(!unknown.contains("%3C") && !unknown.contains("<script"), "{unknown}");
+    }
+
+    #[test]
+    fn every_place_in_the_real_template_is_a_message_or_a_token() {
+        let template = include_str!("../../frontend/index.html");
+        let english = Translator::new(Lang::En);
+        let mut places = 0;
+        for piece in template.split("{{").skip(1) {
+            let token = piece.split("}}").next().unwrap().trim();
+            places += 1;
+            if ![LANG_TOKEN, BODY_CLASS_TOKEN, STATUS_TOKEN].contains(&token) {
+                assert_ne!(english.t(token), token, "no message {token}");
+            }
+        }
+        assert!(places >= 6, "{places} places");
+        let shells = Shells::new(template, &builtin_profiles().unwrap()).unwrap();
+        let page = get(&shells, "profile=mobotix-mxmc", None);
+        assert!(!page.contains("{{"), "{page}");
+        assert!(page.contains("MOBOTIX"), "{page}");
+    }
+
+    #[test]
+    fn text_is_escaped_and_broken_templates_are_refused() {
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        assert!(matches!(
+            Shells::new("<p>{{title</p>", &[]),
+            Err(ShellError::Unclosed(3))
+        ));
+    }
+}
