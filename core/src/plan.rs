@@ -15,12 +15,35 @@ use crate::result::{
 /// the server's sample of them.
 pub const LIST_WHOLE_RANGE_UP_TO: u32 = 16;
 
+/// How many ports of a large range a server serves (edges included) unless
+/// it says otherwise (`--range-sample`).
+pub const DEFAULT_RANGE_SAMPLE: usize = 8;
+
 /// Ports the server listens on, from `/api/config`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServedPorts {
     pub tcp: BTreeSet<u16>,
     #[serde(default)]
     pub udp: BTreeSet<u16>,
+    /// How many ports of each large range the server serves: a range is
+    /// judged on exactly that sample ([`PortRange::sample`]), so another
+    /// served port that happens to lie inside it does not skew its count.
+    #[serde(default = "default_range_sample")]
+    pub range_sample: usize,
+}
+
+fn default_range_sample() -> usize {
+    DEFAULT_RANGE_SAMPLE
+}
+
+impl Default for ServedPorts {
+    fn default() -> ServedPorts {
+        ServedPorts {
+            tcp: BTreeSet::new(),
+            udp: BTreeSet::new(),
+            range_sample: DEFAULT_RANGE_SAMPLE,
+        }
+    }
 }
 
 impl ServedPorts {
@@ -148,15 +171,13 @@ fn plan_requirement(requirement: &Requirement, served: &ServedPorts) -> PlannedR
         return planned;
     }
     let served_set = served.set(requirement.protocol);
-    let candidates: Vec<u16> = if requirement.ports.port_count() <= LIST_WHOLE_RANGE_UP_TO {
+    let whole = requirement.ports.port_count() <= LIST_WHOLE_RANGE_UP_TO;
+    let candidates: Vec<u16> = if whole {
         requirement.ports.ports().collect()
     } else {
-        served_set
-            .range(requirement.ports.start()..=requirement.ports.end())
-            .copied()
-            .collect()
+        requirement.ports.sample(served.range_sample)
     };
-    if candidates.is_empty() {
+    if candidates.is_empty() || (!whole && !candidates.iter().any(|p| served_set.contains(p))) {
         planned.untested = Some(UntestedReason::NotServed);
         return planned;
     }
@@ -232,7 +253,7 @@ mod tests {
     fn served(tcp: &[u16]) -> ServedPorts {
         ServedPorts {
             tcp: tcp.iter().copied().collect(),
-            udp: BTreeSet::new(),
+            ..ServedPorts::default()
         }
     }
 
@@ -270,7 +291,8 @@ mod tests {
         };
         let plan = CheckPlan::new(&profile, &ports);
         let targets: Vec<u16> = plan.targets().iter().map(|t| t.port).collect();
-        assert_eq!(targets, [16500, 40000, 65000]);
+        // 40000 is served but is not one of the range's sample.
+        assert_eq!(targets, [16500, 65000]);
 
         let none = CheckPlan::new(&profile, &ServedPorts::default());
         assert!(none.targets().is_empty());
@@ -280,6 +302,38 @@ mod tests {
                 reason: UntestedReason::NotServed
             }
         );
+    }
+
+    #[test]
+    fn a_served_port_inside_a_sampled_range_does_not_change_its_fraction() {
+        let profile = Profile::custom(None, Some("16500-65000")).unwrap();
+        let sample = crate::PortRange::new(16500, 65000)
+            .unwrap()
+            .sample(DEFAULT_RANGE_SAMPLE);
+        let mut udp: BTreeSet<u16> = sample.iter().copied().collect();
+        udp.insert(19302);
+        let plan = CheckPlan::new(
+            &profile,
+            &ServedPorts {
+                udp,
+                ..ServedPorts::default()
+            },
+        );
+        let target = |port| ProbeTarget {
+            protocol: Protocol::Udp,
+            port,
+        };
+        // Only 19302 answers: the range still reads 0 of its 8.
+        let mut answers: HashMap<ProbeTarget, ProbeOutcome> = sample
+            .iter()
+            .map(|&port| (target(port), ProbeOutcome::Filtered { timeout_ms: 3000 }))
+            .collect();
+        answers.insert(target(19302), ProbeOutcome::Reachable { ms: 9 });
+        let results = plan.results(&answers);
+        let range = results.iter().find(|r| r.ports.contains(16500)).unwrap();
+        assert_eq!(range.probes.len(), sample.len());
+        assert!(range.probes.iter().all(|p| p.port != 19302));
+        assert_eq!(range.status, RequirementStatus::Blocked { filtered: true });
     }
 
     #[test]

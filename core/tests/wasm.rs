@@ -25,7 +25,7 @@ fn a_run_folds_into_a_verdict_and_round_trips_as_json() {
     let profile = Profile::custom(Some("443,554,9998-9999"), None).unwrap();
     let served = ServedPorts {
         tcp: [443, 9998, 9999].into_iter().collect(),
-        udp: Default::default(),
+        ..ServedPorts::default()
     };
     let plan = CheckPlan::new(&profile, &served);
     let mut answers = HashMap::new();

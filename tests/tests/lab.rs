@@ -185,6 +185,24 @@ async fn udp_drop_on_a_port_and_on_part_of_a_range() -> Result<()> {
 }
 
 #[tokio::test]
+async fn a_served_port_inside_a_sampled_range_does_not_change_its_fraction() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    // Only 19302 gets through; it lies inside the range but is not one of
+    // the range's sample, so the range still reads blocked.
+    lab.router_rule("udp_range", "udp dport != 19302 udp dport 16500-65000 drop")?;
+    let result = check(&lab, &["--udp-ports", "19302"], "udp=16500-65000").await?;
+    let range = result
+        .requirements
+        .iter()
+        .find(|r| r.ports.contains(16500))
+        .expect("the range");
+    assert_eq!(range.probes.len(), 8, "{:?}", range.probes);
+    assert!(range.probes.iter().all(|p| p.port != 19302));
+    assert_eq!(range.status, RequirementStatus::Blocked { filtered: true });
+    Ok(())
+}
+
+#[tokio::test]
 async fn all_udp_dropped_but_the_relay_works_over_tcp_and_tls() -> Result<()> {
     let lab = RouterLab::create(Nat::Masquerade)?;
     lab.router_rule("no_udp", "meta l4proto udp drop")?;

@@ -187,7 +187,10 @@ async fn main() -> anyhow::Result<()> {
         None => None,
     };
 
-    let mut served = ServedPorts::default();
+    let mut served = ServedPorts {
+        range_sample: args.range_sample,
+        ..ServedPorts::default()
+    };
     served.tcp.insert(args.port);
     for listener in &probe_listeners {
         served.tcp.insert(listener.local_addr()?.port());

@@ -5,12 +5,12 @@ use std::net::{IpAddr, SocketAddr};
 
 use doorway_core::api::UnavailablePort;
 use doorway_core::browser::testability;
-use doorway_core::plan::LIST_WHOLE_RANGE_UP_TO;
+use doorway_core::plan::{DEFAULT_RANGE_SAMPLE, LIST_WHOLE_RANGE_UP_TO};
 use doorway_core::{Direction, Profile, Protocol};
 use tokio::net::{TcpListener, UdpSocket};
 
 /// How many ports of a large range the worker listens on, by default.
-pub const RANGE_SAMPLE: usize = 8;
+pub const RANGE_SAMPLE: usize = DEFAULT_RANGE_SAMPLE;
 
 /// The standard STUN port, served as well so a plain `stun:host` works.
 pub const STUN_PORT: u16 = 3478;

@@ -219,7 +219,10 @@ mod tests {
         // An unknown profile gets the plain loading line, never its name.
         let unknown = get(&shells, "profile=%3Cscript%3E", None);
         assert!(unknown.contains("<p>Loading Doorway…</p>"), "{unknown}");
-        assert!(!unknown.contains("%3C") && !unknown.contains("<script"), "{unknown}");
+        assert!(
+            !unknown.contains("%3C") && !unknown.contains("<script"),
+            "{unknown}"
+        );
     }
 
     #[test]

@@ -119,17 +119,28 @@ impl TurnSetup {
             program: self.program.display().to_string(),
             reason: format!("cannot create {}: {e}", self.state_dir.display()),
         })?;
-        let mut child = Command::new(&self.program)
+        let mut command = Command::new(&self.program);
+        command
             .args(self.args())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| TurnError::Start {
-                program: self.program.display().to_string(),
-                reason: e.to_string(),
-            })?;
+            .kill_on_drop(true);
+        // coturn ends with the worker however the worker ends (SIGTERM or
+        // kill -9 skip the drop above): the kernel signals it when we die.
+        // SAFETY: prctl is async-signal-safe and touches no memory of ours.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().map_err(|e| TurnError::Start {
+            program: self.program.display().to_string(),
+            reason: e.to_string(),
+        })?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         if let Ok(Some(status)) = child.try_wait() {
             return Err(TurnError::Exited(status.to_string()));

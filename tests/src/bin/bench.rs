@@ -75,7 +75,6 @@ const PAGE_FIGURES: &str = "
     const at = name => { const e = performance.getEntriesByName(name)[0]; return e ? e.startTime : null; };
     return {
       bytes: nav.transferSize + own.reduce((sum, r) => sum + r.transferSize, 0),
-      probe_bytes: resources.filter(r => !r.name.startsWith(origin)).reduce((sum, r) => sum + r.transferSize, 0),
       hashed: hashed.length,
       hashed_fetched: hashed.filter(r => r.transferSize > 0).length,
       first_paint: at('first-contentful-paint'),
@@ -86,7 +85,6 @@ const PAGE_FIGURES: &str = "
 #[derive(Debug, Default)]
 struct PageFigures {
     bytes: f64,
-    probe_bytes: f64,
     hashed: u64,
     hashed_fetched: u64,
     first_paint: f64,
@@ -106,7 +104,6 @@ async fn page_figures(browser: &Browser, url: &str) -> Result<PageFigures> {
     };
     Ok(PageFigures {
         bytes: number("bytes")?,
-        probe_bytes: number("probe_bytes")?,
         hashed: number("hashed")? as u64,
         hashed_fetched: number("hashed_fetched")? as u64,
         first_paint: number("first_paint")?,
@@ -222,8 +219,7 @@ async fn phone_figures() -> Result<()> {
         println!("{figure:<52} {measured:>10}  {goal:<10} {verdict}");
     }
     println!(
-        "  (the probes themselves add {} on the wire; a repeat visit moves {})",
-        kb(median(first.iter().map(|f| f.probe_bytes).collect())),
+        "  (a repeat visit moves {} from the app's origin)",
         kb(repeat.bytes)
     );
     Ok(())
