@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::embed;
 use crate::i18n::{choose, I18n, Lang, Translator};
-use crate::probe::{check_nat, check_relay, now_ms, probe_tcp, probe_udp, probe_websocket};
+use crate::probe::{check_nat, check_relay, mark, now_ms, probe_tcp, probe_udp, probe_websocket};
 use crate::query::PageQuery;
 use crate::share::ResultActions;
 use crate::shared::SharedView;
@@ -25,15 +25,6 @@ use crate::view::{
 
 fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
-}
-
-/// A performance mark (`cargo xtask bench` reads them), once per name.
-pub fn mark(name: &str) {
-    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        if performance.get_entries_by_name(name).length() == 0 {
-            let _ = performance.mark(name);
-        }
-    }
 }
 
 fn page_query() -> PageQuery {

@@ -18,6 +18,16 @@ use web_sys::{AbortController, MessageEvent, RequestCache, WebSocket};
 
 use crate::webrtc::{gather, Gathered, IceServer};
 
+/// A performance mark, once per name: when a milestone was first reached
+/// (`cargo xtask bench` reads them).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        if performance.get_entries_by_name(name).length() == 0 {
+            let _ = performance.mark(name);
+        }
+    }
+}
+
 pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())

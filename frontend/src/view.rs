@@ -418,9 +418,7 @@ pub fn ResultJson(props: &ResultJsonProps) -> Html {
     let json = serde_json::to_string(&*props.result).unwrap_or_default();
     // Benchmarks read this mark: page load to published result.
     use_effect_with(props.result.clone(), |_| {
-        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = performance.mark("doorway:result");
-        }
+        crate::probe::mark("doorway:result")
     });
     html! {
         <script type="application/json" id="doorway-result">{ json }</script>

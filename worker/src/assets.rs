@@ -19,6 +19,10 @@ pub enum Coding {
     Brotli,
 }
 
+/// The codings a file is kept in besides itself, with the suffix of their
+/// precompressed copies (`app.wasm.br`), best first.
+const COMPRESSED: [(Coding, &str); 2] = [(Coding::Brotli, "br"), (Coding::Gzip, "gz")];
+
 impl Coding {
     fn token(self) -> &'static str {
         match self {
@@ -27,15 +31,14 @@ impl Coding {
             Coding::Brotli => "br",
         }
     }
+}
 
-    /// The file suffix of a precompressed copy (`app.wasm.br`).
-    fn suffix(self) -> Option<&'static str> {
-        match self {
-            Coding::Identity => None,
-            Coding::Gzip => Some("gz"),
-            Coding::Brotli => Some("br"),
-        }
-    }
+/// `path` with `.suffix` added: where a precompressed copy lives.
+fn compressed_path(path: &Path, suffix: &str) -> std::ffi::OsString {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    name
 }
 
 /// The codings an `Accept-Encoding` header allows, best first: brotli, then
@@ -92,28 +95,31 @@ impl CacheRule {
 pub struct Asset {
     content_type: HeaderValue,
     cache: CacheRule,
+    /// What else than the coding the content depends on, for `Vary`.
+    vary: &'static str,
     /// A validator of the content, shared by its codings (each coding's ETag
     /// adds its own suffix, as the representations differ).
     tag: String,
-    bodies: Vec<(Coding, Bytes)>,
+    identity: Bytes,
+    compressed: Vec<(Coding, Bytes)>,
 }
 
 impl Asset {
     /// An answer from bytes in hand; gzip and brotli are made now.
     pub fn compress(content_type: &str, cache: CacheRule, identity: Vec<u8>) -> Asset {
-        let mut bodies = vec![(Coding::Identity, Bytes::from(identity))];
-        let raw = bodies[0].1.clone();
-        bodies.push((Coding::Brotli, Bytes::from(brotli_bytes(&raw))));
-        bodies.push((Coding::Gzip, Bytes::from(gzip_bytes(&raw))));
-        Asset::new(content_type, cache, bodies)
+        let compressed = COMPRESSED
+            .iter()
+            .map(|&(coding, _)| (coding, Bytes::from(encode(coding, &identity))))
+            .collect();
+        Asset::new(content_type, cache, Bytes::from(identity), compressed)
     }
 
-    fn new(content_type: &str, cache: CacheRule, bodies: Vec<(Coding, Bytes)>) -> Asset {
-        let identity = bodies
-            .iter()
-            .find(|(c, _)| *c == Coding::Identity)
-            .map(|(_, b)| b.clone())
-            .unwrap_or_default();
+    fn new(
+        content_type: &str,
+        cache: CacheRule,
+        identity: Bytes,
+        compressed: Vec<(Coding, Bytes)>,
+    ) -> Asset {
         let digest = ring::digest::digest(&ring::digest::SHA256, &identity);
         let tag = digest.as_ref()[..12]
             .iter()
@@ -123,17 +129,29 @@ impl Asset {
             content_type: HeaderValue::from_str(content_type)
                 .unwrap_or(HeaderValue::from_static("application/octet-stream")),
             cache,
+            vary: "accept-encoding",
             tag,
-            bodies,
+            identity,
+            compressed,
         }
+    }
+
+    /// The content also depends on the reader's language (the page shell).
+    pub fn varying_by_language(mut self) -> Asset {
+        self.vary = "accept-encoding, accept-language";
+        self
     }
 
     /// The size of the body in one coding, if the asset has it.
     pub fn len(&self, coding: Coding) -> Option<usize> {
-        self.bodies
-            .iter()
-            .find(|(c, _)| *c == coding)
-            .map(|(_, b)| b.len())
+        match coding {
+            Coding::Identity => Some(self.identity.len()),
+            _ => self
+                .compressed
+                .iter()
+                .find(|(c, _)| *c == coding)
+                .map(|(_, b)| b.len()),
+        }
     }
 
     fn etag(&self, coding: Coding) -> String {
@@ -150,12 +168,12 @@ impl Asset {
                 .get(header::ACCEPT_ENCODING)
                 .and_then(|v| v.to_str().ok()),
         );
+        // `acceptable` always ends with identity, which every asset has.
         let (coding, body) = accepted
             .iter()
-            .find_map(|wanted| self.bodies.iter().find(|(c, _)| c == wanted))
-            .or_else(|| self.bodies.first())
+            .find_map(|wanted| self.compressed.iter().find(|(c, _)| c == wanted))
             .cloned()
-            .unwrap_or((Coding::Identity, Bytes::new()));
+            .unwrap_or((Coding::Identity, self.identity.clone()));
         let etag = self.etag(coding);
         let not_modified = request
             .get(header::IF_NONE_MATCH)
@@ -188,30 +206,36 @@ impl Asset {
             header::CACHE_CONTROL,
             HeaderValue::from_static(self.cache.header()),
         );
-        if self.bodies.len() > 1 {
-            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if !self.compressed.is_empty() {
+            headers.insert(header::VARY, HeaderValue::from_static(self.vary));
         }
         response
     }
 }
 
-fn brotli_bytes(raw: &[u8]) -> Vec<u8> {
+/// `raw` in `coding`, at the best compression (this runs at build time or
+/// start-up, never per request).
+fn encode(coding: Coding, raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    // Writing into a Vec cannot fail.
-    let _ = brotli::BrotliCompress(&mut &raw[..], &mut out, &params);
+    match coding {
+        Coding::Identity => out.extend_from_slice(raw),
+        Coding::Brotli => {
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                lgwin: 22,
+                ..Default::default()
+            };
+            // Writing into a Vec cannot fail.
+            let _ = brotli::BrotliCompress(&mut &raw[..], &mut out, &params);
+        }
+        Coding::Gzip => {
+            use std::io::Write;
+            let mut encoder = flate2::write::GzEncoder::new(out, flate2::Compression::best());
+            let _ = encoder.write_all(raw);
+            out = encoder.finish().unwrap_or_default();
+        }
+    }
     out
-}
-
-fn gzip_bytes(raw: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let _ = encoder.write_all(raw);
-    encoder.finish().unwrap_or_default()
 }
 
 /// Writes `file.br` and `file.gz` next to every compressible file under
@@ -229,17 +253,8 @@ pub fn precompress_dir(dir: &Path) -> std::io::Result<usize> {
             continue;
         }
         let raw = std::fs::read(&path)?;
-        for (coding, bytes) in [
-            (Coding::Brotli, brotli_bytes(&raw)),
-            (Coding::Gzip, gzip_bytes(&raw)),
-        ] {
-            let Some(suffix) = coding.suffix() else {
-                continue;
-            };
-            let mut name = path.as_os_str().to_owned();
-            name.push(".");
-            name.push(suffix);
-            std::fs::write(&name, bytes)?;
+        for (coding, suffix) in COMPRESSED {
+            std::fs::write(compressed_path(&path, suffix), encode(coding, &raw))?;
         }
         count += 1;
     }
@@ -318,19 +333,15 @@ impl Files {
                 continue;
             }
             let url = format!("{prefix}/{name}");
-            let mut bodies = vec![(Coding::Identity, Bytes::from(std::fs::read(&path)?))];
-            for coding in [Coding::Brotli, Coding::Gzip] {
-                let Some(suffix) = coding.suffix() else {
-                    continue;
-                };
-                let mut compressed = path.as_os_str().to_owned();
-                compressed.push(".");
-                compressed.push(suffix);
-                if let Ok(bytes) = std::fs::read(&compressed) {
-                    bodies.push((coding, Bytes::from(bytes)));
-                }
-            }
-            if bodies.len() == 1 && is_compressible(&path) {
+            let identity = Bytes::from(std::fs::read(&path)?);
+            let compressed: Vec<(Coding, Bytes)> = COMPRESSED
+                .iter()
+                .filter_map(|&(coding, suffix)| {
+                    let bytes = std::fs::read(compressed_path(&path, suffix)).ok()?;
+                    Some((coding, Bytes::from(bytes)))
+                })
+                .collect();
+            if compressed.is_empty() && is_compressible(&path) {
                 self.uncompressed.push(url.clone());
             }
             let cache = if is_hashed(&name) {
@@ -338,8 +349,8 @@ impl Files {
             } else {
                 CacheRule::Revalidate
             };
-            self.by_path
-                .insert(url.clone(), Asset::new(content_type(&url), cache, bodies));
+            let asset = Asset::new(content_type(&url), cache, identity, compressed);
+            self.by_path.insert(url, asset);
         }
         Ok(())
     }

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod error;
 pub mod limit;
 pub mod ports;
+pub mod query;
 pub mod routes;
 pub mod security;
 pub mod server;

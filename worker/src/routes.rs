@@ -27,7 +27,6 @@ use crate::store::{is_valid_id, Store, StoreError};
 
 /// What the routes need, built once at start-up.
 pub struct AppState {
-    pub config: ConfigResponse,
     /// `/api/config` as served: compressed once, validated by its ETag.
     config_answer: Asset,
     /// The built frontend, if there is one.
@@ -92,7 +91,6 @@ impl AppState {
         let json = serde_json::to_vec(&config).unwrap_or_default();
         Ok(AppState {
             config_answer: Asset::compress("application/json", CacheRule::Revalidate, json),
-            config,
             app,
             turn,
             store,
@@ -225,9 +223,7 @@ async fn share_result(
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::BadResult("the body is not UTF-8 text".into()))?;
     let result = CheckResult::from_json(text).map_err(|e| ApiError::BadResult(e.to_string()))?;
-    let include_ip = query
-        .as_deref()
-        .is_some_and(|q| q.split('&').any(|pair| pair == "include_ip=1"));
+    let include_ip = crate::query::flag(query.as_deref(), "include_ip");
     let result = if include_ip {
         result
     } else {

@@ -121,10 +121,7 @@ pub async fn security_headers(
             Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name.to_owned(),
             _ => h.to_owned(),
         });
-    let embed = request
-        .uri()
-        .query()
-        .is_some_and(|q| q.split('&').any(|pair| pair == "embed=1"));
+    let embed = crate::query::flag(request.uri().query(), "embed");
     let mut response = next.run(request).await;
     let is_html = response
         .headers()

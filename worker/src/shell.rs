@@ -10,12 +10,13 @@
 
 use std::collections::HashMap;
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use doorway_core::i18n::{choose, Lang, Translator};
 use doorway_core::Profile;
 
 use crate::assets::{Asset, CacheRule};
+use crate::query::{flag, param};
 
 /// `{{lang}}`: the language code, for `<html lang>`.
 const LANG_TOKEN: &str = "lang";
@@ -63,7 +64,8 @@ impl Shells {
                             "text/html; charset=utf-8",
                             CacheRule::Revalidate,
                             html.into_bytes(),
-                        ),
+                        )
+                        .varying_by_language(),
                     );
                 }
             }
@@ -74,12 +76,6 @@ impl Shells {
     /// The shell for a request to the page: `?lang=`, then Accept-Language
     /// (as the page itself chooses), `?profile=`, `?embed=1`.
     pub fn respond(&self, query: Option<&str>, request: &HeaderMap) -> Option<Response> {
-        let param = |name: &str| {
-            query?.split('&').find_map(|pair| {
-                let (key, value) = pair.split_once('=')?;
-                (key == name).then_some(value)
-            })
-        };
         let browser: Vec<String> = request
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
@@ -90,9 +86,9 @@ impl Shells {
                     .collect()
             })
             .unwrap_or_default();
-        let lang = choose(param("lang"), &browser);
-        let embed = param("embed") == Some("1");
-        let profile = param("profile").map(str::to_owned);
+        let lang = choose(param(query, "lang"), &browser);
+        let embed = flag(query, "embed");
+        let profile = param(query, "profile").map(str::to_owned);
         let asset = self
             .variants
             .get(&Variant {
@@ -107,12 +103,7 @@ impl Shells {
                     embed,
                 })
             })?;
-        let mut response = asset.respond(request);
-        response.headers_mut().insert(
-            header::VARY,
-            HeaderValue::from_static("accept-encoding, accept-language"),
-        );
-        Some(response)
+        Some(asset.respond(request))
     }
 }
 

@@ -112,7 +112,8 @@ struct Reply {
     body: String,
 }
 
-async fn send(addr: &str, raw: &[u8]) -> Reply {
+/// Sends one whole request and reads the answer until the server closes.
+async fn send_bytes(addr: &str, raw: &[u8]) -> Vec<u8> {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream.write_all(raw).await.unwrap();
     let mut bytes = Vec::new();
@@ -120,7 +121,11 @@ async fn send(addr: &str, raw: &[u8]) -> Reply {
         .await
         .expect("the server answers and closes within 5 s")
         .unwrap();
-    parse(&bytes)
+    bytes
+}
+
+async fn send(addr: &str, raw: &[u8]) -> Reply {
+    parse(&send_bytes(addr, raw).await)
 }
 
 fn parse(bytes: &[u8]) -> Reply {
@@ -248,13 +253,7 @@ async fn serves_the_built_app_and_its_routes() {
 /// The head (lower-cased) and the raw body of one exchange.
 async fn exchange_raw(addr: &str, path: &str, extra_headers: &str) -> (String, Vec<u8>) {
     let raw = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{extra_headers}\r\n");
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream.write_all(raw.as_bytes()).await.unwrap();
-    let mut bytes = Vec::new();
-    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut bytes))
-        .await
-        .expect("the server answers and closes within 5 s")
-        .unwrap();
+    let bytes = send_bytes(addr, raw.as_bytes()).await;
     let split = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
