@@ -11,9 +11,18 @@ use crate::result::{CheckResult, ResultError};
 const MAX_RESULT_BYTES: usize = 256 * 1024;
 
 pub fn encode(result: &CheckResult) -> String {
-    let json = serde_json::to_vec(result).unwrap_or_default();
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+    pack(&miniz_oxide::deflate::compress_to_vec(&json(result), 9))
+}
+
+/// The result as the fragment carries it, before deflate.
+pub fn json(result: &CheckResult) -> Vec<u8> {
+    serde_json::to_vec(result).unwrap_or_default()
+}
+
+/// The fragment for a raw-deflated [`json`]: the page deflates with the
+/// browser's own `CompressionStream("deflate-raw")` and packs with this.
+pub fn pack(deflated: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -17,13 +17,12 @@ use crate::i18n::{choose, I18n, Lang, Translator};
 use crate::probe::{check_nat, check_relay, mark, now_ms, probe_tcp, probe_udp, probe_websocket};
 use crate::query::PageQuery;
 use crate::share::ResultActions;
-use crate::shared::SharedView;
 use crate::state::{Action, Notice, PageState, Phase, Run};
 use crate::view::{
     use_i18n, NatSummary, ProfilePicker, Progress, RelaySummary, Requirements, ResultJson, Summary,
 };
 
-fn location() -> Option<web_sys::Location> {
+pub(crate) fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
 }
 
@@ -43,8 +42,7 @@ async fn load_config() -> Result<ConfigResponse, String> {
             response.status_text()
         ));
     }
-    response
-        .json()
+    crate::json::read(response)
         .await
         .map_err(|e| format!("the Doorway server sent a configuration this page cannot read ({e})"))
 }
@@ -233,23 +231,13 @@ fn probe_url(scheme: &str, host: &str, port: u16) -> String {
 }
 
 async fn fetch_turn() -> Option<TurnCredentials> {
-    Request::get("/api/turn")
-        .send()
-        .await
-        .ok()?
-        .json::<TurnCredentials>()
-        .await
-        .ok()
+    let response = Request::get("/api/turn").send().await.ok()?;
+    crate::json::read(response).await.ok()
 }
 
 async fn fetch_echo() -> Option<EchoResponse> {
-    Request::get("/api/echo")
-        .send()
-        .await
-        .ok()?
-        .json::<EchoResponse>()
-        .await
-        .ok()
+    let response = Request::get("/api/echo").send().await.ok()?;
+    crate::json::read(response).await.ok()
 }
 
 fn browser_languages() -> Vec<String> {
@@ -287,12 +275,22 @@ fn remember_language(lang: Lang) {
     }
 }
 
-/// `/r/<id>` shows a shared result; everything else is the checker.
+/// The checker, at every address but `/r/…` (the worker serves the shared
+/// result viewer, a separate and smaller app, there).
 #[component]
 pub fn App() -> Html {
-    let path = location()
-        .and_then(|l| l.pathname().ok())
-        .unwrap_or_default();
+    html! { <Frame><Checker /></Frame> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FrameProps {
+    pub children: Html,
+}
+
+/// What both apps share around their view: the language (chosen from the
+/// address, then the browser), the embed mode and the page's header/footer.
+#[component]
+pub fn Frame(props: &FrameProps) -> Html {
     let lang = use_state(|| choose(page_query().lang.as_deref(), &browser_languages()));
     let i18n = use_memo(*lang, |lang| I18n(Rc::new(Translator::new(*lang))));
     use_effect_with(*lang, |lang| {
@@ -319,14 +317,27 @@ pub fn App() -> Html {
             lang.set(chosen);
         })
     };
-    let view = match path.strip_prefix("/r/") {
-        Some(id) => html! { <SharedView id={id.trim_end_matches('/').to_owned()} /> },
-        None => html! { <Checker /> },
-    };
     html! {
         <ContextProvider<I18n> context={(*i18n).clone()}>
-            <Page {on_lang}>{ view }</Page>
+            <Page {on_lang}>{ props.children.clone() }</Page>
         </ContextProvider<I18n>>
+    }
+}
+
+/// Starts an app in place of the server's first screen (`#app` in the page
+/// shell, which shows until the wasm runs).
+pub fn mount<C: BaseComponent<Properties = ()>>() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(root) => {
+            root.set_inner_html("");
+            yew::Renderer::<C>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<C>::new().render();
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod embed;
 pub mod i18n;
+pub mod json;
 pub mod probe;
 pub mod query;
 pub mod share;

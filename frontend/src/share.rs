@@ -72,18 +72,48 @@ fn origin() -> String {
 }
 
 /// A link that carries the result itself, for servers without a store.
-fn fragment_link(result: &CheckResult, include_ip: bool) -> String {
+async fn fragment_link(result: &CheckResult, include_ip: bool) -> Result<String, String> {
     let result = if include_ip {
         result.clone()
     } else {
         result.clone().without_addresses()
     };
-    format!("{}/r/#{}", origin(), fragment::encode(&result))
+    let deflated = deflate_raw(&fragment::json(&result))
+        .await
+        .ok_or_else(|| "this browser cannot pack the result into a link".to_owned())?;
+    Ok(format!("{}/r/#{}", origin(), fragment::pack(&deflated)))
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// web-sys has it only behind `web_sys_unstable_apis`; all browsers the
+    /// page supports have it (Chrome 103, Firefox 113, Safari 16.4).
+    type CompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<CompressionStream, wasm_bindgen::JsValue>;
+}
+
+/// Raw deflate by the browser's own `CompressionStream`, so the page carries
+/// no deflate code of its own.
+async fn deflate_raw(bytes: &[u8]) -> Option<Vec<u8>> {
+    use wasm_bindgen::JsCast;
+    let deflater = CompressionStream::new("deflate-raw").ok()?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+    // A CompressionStream is a {readable, writable} pair itself.
+    let deflated = blob
+        .stream()
+        .pipe_through(deflater.unchecked_ref::<web_sys::ReadableWritablePair>());
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&deflated)).ok()?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().ok()?)
+        .await
+        .ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 async fn share(result: &CheckResult, include_ip: bool, store: bool) -> Result<String, String> {
     if !store {
-        return Ok(fragment_link(result, include_ip));
+        return fragment_link(result, include_ip).await;
     }
     let path = if include_ip {
         "/api/results?include_ip=1"
@@ -100,15 +130,15 @@ async fn share(result: &CheckResult, include_ip: bool, store: bool) -> Result<St
                 .to_owned()
         })?;
     if response.status() != 201 {
-        let error = response.json::<doorway_core::api::ErrorResponse>().await;
+        let status = response.status();
+        let error = crate::json::read::<doorway_core::api::ErrorResponse>(response).await;
         return match error {
-            Ok(error) if error.error.code == "no_store" => Ok(fragment_link(result, include_ip)),
+            Ok(error) if error.error.code == "no_store" => fragment_link(result, include_ip).await,
             Ok(error) => Err(error.error.message),
-            Err(_) => Err(format!("the server answered {}", response.status())),
+            Err(_) => Err(format!("the server answered {status}")),
         };
     }
-    let shared: ShareResponse = response
-        .json()
+    let shared: ShareResponse = crate::json::read(response)
         .await
         .map_err(|e| format!("the server's answer could not be read ({e})"))?;
     Ok(format!("{}{}", origin(), shared.path))

@@ -1,4 +1,5 @@
-//! `/r/<id>`: a shared result, read-only, for support.
+//! `/r/<id>`: a shared result, read-only, for support. Built as its own app
+//! (`src/bin/doorway-viewer.rs`), served by the worker at `/r/…`.
 
 use std::rc::Rc;
 
@@ -9,6 +10,7 @@ use doorway_core::CheckResult;
 use gloo::net::http::Request;
 use yew::prelude::*;
 
+use crate::app::Frame;
 use crate::view::{use_i18n, NatSummary, RelaySummary, Requirements, ResultJson, Summary};
 
 #[derive(Clone, PartialEq)]
@@ -42,14 +44,13 @@ async fn load_stored(id: &str) -> Result<SharedResult, String> {
             "the Doorway server could not be reached; check your connection and reload".to_owned()
         })?;
     if !response.ok() {
-        return Err(response
-            .json::<ErrorResponse>()
+        let status = response.status();
+        return Err(crate::json::read::<ErrorResponse>(response)
             .await
             .map(|e| e.error.message)
-            .unwrap_or_else(|_| format!("the server answered {}", response.status())));
+            .unwrap_or_else(|_| format!("the server answered {status}")));
     }
-    response
-        .json()
+    crate::json::read(response)
         .await
         .map_err(|e| format!("the stored result cannot be read ({e})"))
 }
@@ -57,6 +58,20 @@ async fn load_stored(id: &str) -> Result<SharedResult, String> {
 fn date(unix: u64) -> String {
     let date = js_sys::Date::new(&((unix as f64) * 1000.0).into());
     String::from(date.to_locale_string("default", &js_sys::Object::new()))
+}
+
+/// The viewer app: the result the address names, in the page's frame.
+#[component]
+pub fn Viewer() -> Html {
+    let path = crate::app::location()
+        .and_then(|l| l.pathname().ok())
+        .unwrap_or_default();
+    let id = path
+        .strip_prefix("/r/")
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_owned();
+    html! { <Frame><SharedView {id} /></Frame> }
 }
 
 #[derive(Properties, PartialEq)]

@@ -298,8 +298,8 @@ pub enum AssetError {
     Read { dir: String, source: std::io::Error },
 }
 
-/// The built app's files by URL path (`/app-1a2b….wasm`), without
-/// `index.html`, which is served as the page shell instead.
+/// The built app's files by URL path (`/app-1a2b….wasm`), without the
+/// `index.html` pages, which are served as page shells instead.
 #[derive(Debug, Default)]
 pub struct Files {
     by_path: HashMap<String, Asset>,
@@ -326,10 +326,8 @@ impl Files {
                 self.load_dir(&path, &format!("{prefix}/{name}"))?;
                 continue;
             }
-            if name.ends_with(".br")
-                || name.ends_with(".gz")
-                || name == "index.html" && prefix.is_empty()
-            {
+            // The pages are served as shells (filled in per request), not as files.
+            if name.ends_with(".br") || name.ends_with(".gz") || name == "index.html" {
                 continue;
             }
             let url = format!("{prefix}/{name}");

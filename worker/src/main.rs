@@ -235,11 +235,8 @@ async fn main() -> anyhow::Result<()> {
         tracing::warn!(dist = %args.dist.display(), "no built app there: the API and probes work, the page does not");
     }
     let policy = Arc::new(
-        SecurityPolicy::new(
-            dist.as_ref().map(|d| d.join("index.html")).as_deref(),
-            &args.embed_ancestors,
-        )
-        .context("invalid --embed-ancestors")?,
+        SecurityPolicy::new(dist.map(PathBuf::as_path), &args.embed_ancestors)
+            .context("invalid --embed-ancestors")?,
     );
     let state = AppState::new(
         ConfigResponse {

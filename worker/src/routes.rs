@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::limit::RateLimit;
 use crate::security::{security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
-use crate::shell::{ShellError, Shells};
+use crate::shell::{ShellError, Shells, CHECKER_PAGE, VIEWER_PAGE};
 use crate::store::{is_valid_id, Store, StoreError};
 
 /// What the routes need, built once at start-up.
@@ -41,7 +41,10 @@ pub struct AppState {
 /// The built app (Trunk's dist folder), held in memory.
 struct BuiltApp {
     files: Files,
-    shells: Shells,
+    /// The checker's page, at every address but `/r/…`.
+    checker: Shells,
+    /// The shared-result viewer's page, at `/r/…` (absent in an old build).
+    viewer: Option<Shells>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +56,7 @@ pub enum AppError {
         path: String,
         source: std::io::Error,
     },
-    #[error("the page shell (index.html): {0}")]
+    #[error("a page shell: {0}")]
     Shell(#[from] ShellError),
 }
 
@@ -69,12 +72,7 @@ impl AppState {
     ) -> Result<AppState, AppError> {
         let app = match dist {
             Some(dist) => {
-                let index = dist.join("index.html");
-                let template =
-                    std::fs::read_to_string(&index).map_err(|source| AppError::Index {
-                        path: index.display().to_string(),
-                        source,
-                    })?;
+                let checker = read_template(&dist.join(CHECKER_PAGE))?;
                 let files = Files::load(dist)?;
                 if !files.uncompressed.is_empty() {
                     tracing::warn!(
@@ -83,8 +81,18 @@ impl AppState {
                         dist.display()
                     );
                 }
-                let shells = Shells::new(&template, &config.profiles)?;
-                Some(BuiltApp { files, shells })
+                let viewer = match read_template(&dist.join(VIEWER_PAGE)) {
+                    Ok(template) => Some(Shells::new(&template, &[])?),
+                    Err(error) => {
+                        tracing::warn!(%error, "no result viewer: shared result links will not open");
+                        None
+                    }
+                };
+                Some(BuiltApp {
+                    files,
+                    checker: Shells::new(&checker, &config.profiles)?,
+                    viewer,
+                })
             }
             None => None,
         };
@@ -97,6 +105,13 @@ impl AppState {
             share_limit,
         })
     }
+}
+
+fn read_template(path: &FsPath) -> Result<String, AppError> {
+    std::fs::read_to_string(path).map_err(|source| AppError::Index {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// A result is a few kilobytes; this leaves room for large profiles.
@@ -182,8 +197,13 @@ async fn app_page(State(state): State<Arc<AppState>>, request: Request) -> Respo
     if let Some(file) = app.files.get(uri.path()) {
         return file.respond(headers);
     }
-    app.shells
-        .respond(uri.query(), headers)
+    let shells = if uri.path().starts_with("/r/") {
+        app.viewer.as_ref()
+    } else {
+        Some(&app.checker)
+    };
+    shells
+        .and_then(|shells| shells.respond(uri.query(), headers))
         .unwrap_or_else(|| ApiError::AppNotBuilt.into_response())
 }
 

@@ -11,8 +11,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine;
 
+use crate::shell::{CHECKER_PAGE, VIEWER_PAGE};
+
 pub struct SecurityPolicy {
-    /// `'sha256-…'` of each inline script in index.html.
+    /// `'sha256-…'` of each inline script in the page shells.
     inline_scripts: Vec<String>,
     /// CSP `frame-ancestors` sources for `?embed=1`.
     embed_ancestors: String,
@@ -23,10 +25,8 @@ pub struct SecurityPolicy {
 pub struct BadAncestor(String);
 
 impl SecurityPolicy {
-    pub fn new(
-        index_html: Option<&Path>,
-        embed_ancestors: &str,
-    ) -> Result<SecurityPolicy, BadAncestor> {
+    /// `dist`: the built app, whose pages' inline loaders are allowed.
+    pub fn new(dist: Option<&Path>, embed_ancestors: &str) -> Result<SecurityPolicy, BadAncestor> {
         for source in embed_ancestors.split_whitespace() {
             let ok = source == "*"
                 || source == "'self'"
@@ -38,11 +38,15 @@ impl SecurityPolicy {
                 return Err(BadAncestor(source.to_owned()));
             }
         }
-        let html = index_html
-            .and_then(|p| std::fs::read_to_string(p).ok())
-            .unwrap_or_default();
+        let mut inline_scripts: Vec<String> = dist
+            .into_iter()
+            .flat_map(|dist| [CHECKER_PAGE, VIEWER_PAGE].map(|page| dist.join(page)))
+            .filter_map(|page| std::fs::read_to_string(page).ok())
+            .flat_map(|html| inline_script_hashes(&html))
+            .collect();
+        inline_scripts.dedup();
         Ok(SecurityPolicy {
-            inline_scripts: inline_script_hashes(&html),
+            inline_scripts,
             embed_ancestors: if embed_ancestors.trim().is_empty() {
                 "'none'".into()
             } else {

@@ -18,6 +18,11 @@ use doorway_core::Profile;
 use crate::assets::{Asset, CacheRule};
 use crate::query::{flag, param};
 
+/// The checker's page, in the built app's folder.
+pub const CHECKER_PAGE: &str = "index.html";
+/// The shared-result viewer's page (a second, separate app), served at `/r/…`.
+pub const VIEWER_PAGE: &str = "viewer/index.html";
+
 /// `{{lang}}`: the language code, for `<html lang>`.
 const LANG_TOKEN: &str = "lang";
 /// `{{body-class}}`: `embed` for the iframe view.
@@ -217,22 +222,34 @@ mod tests {
     }
 
     #[test]
-    fn every_place_in_the_real_template_is_a_message_or_a_token() {
-        let template = include_str!("../../frontend/index.html");
+    fn every_place_in_the_real_templates_is_a_message_or_a_token() {
         let english = Translator::new(Lang::En);
-        let mut places = 0;
-        for piece in template.split("{{").skip(1) {
-            let token = piece.split("}}").next().unwrap().trim();
-            places += 1;
-            if ![LANG_TOKEN, BODY_CLASS_TOKEN, STATUS_TOKEN].contains(&token) {
-                assert_ne!(english.t(token), token, "no message {token}");
+        for (template, profile, shown) in [
+            (
+                include_str!("../../frontend/index.html"),
+                "mobotix-mxmc",
+                "MOBOTIX",
+            ),
+            (
+                include_str!("../../frontend/viewer.html"),
+                "",
+                "Loading the shared result",
+            ),
+        ] {
+            let mut places = 0;
+            for piece in template.split("{{").skip(1) {
+                let token = piece.split("}}").next().unwrap().trim();
+                places += 1;
+                if ![LANG_TOKEN, BODY_CLASS_TOKEN, STATUS_TOKEN].contains(&token) {
+                    assert_ne!(english.t(token), token, "no message {token}");
+                }
             }
+            assert!(places >= 6, "{places} places");
+            let shells = Shells::new(template, &builtin_profiles().unwrap()).unwrap();
+            let page = get(&shells, &format!("profile={profile}"), None);
+            assert!(!page.contains("{{"), "{page}");
+            assert!(page.contains(shown), "{page}");
         }
-        assert!(places >= 6, "{places} places");
-        let shells = Shells::new(template, &builtin_profiles().unwrap()).unwrap();
-        let page = get(&shells, "profile=mobotix-mxmc", None);
-        assert!(!page.contains("{{"), "{page}");
-        assert!(page.contains("MOBOTIX"), "{page}");
     }
 
     #[test]

@@ -61,9 +61,8 @@ async fn start_with(
     let tls = Tls::self_signed(vec!["localhost".into(), "127.0.0.1".into()]).unwrap();
     let mut served = ServedPorts::default();
     served.tcp.insert(probe.local_addr().unwrap().port());
-    let index = dist.as_ref().map(|d| d.join("index.html"));
     let policy =
-        Arc::new(SecurityPolicy::new(index.as_deref(), "https://support.example.com").unwrap());
+        Arc::new(SecurityPolicy::new(dist.as_deref(), "https://support.example.com").unwrap());
     let state = AppState::new(
         ConfigResponse {
             profiles: builtin_profiles().unwrap(),
@@ -237,16 +236,36 @@ async fn without_a_built_app_the_page_says_how_to_build_it() {
 }
 
 #[tokio::test]
-async fn serves_the_built_app_and_its_routes() {
+async fn shared_results_get_the_viewer_every_other_page_the_checker() {
     let dist = std::env::temp_dir().join(format!("doorway-dist-{}", std::process::id()));
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<html>doorway</html>").unwrap();
+    std::fs::create_dir_all(dist.join("viewer")).unwrap();
+    std::fs::write(dist.join("index.html"), "<html>checker</html>").unwrap();
+    std::fs::write(dist.join("viewer/index.html"), "<html>viewer</html>").unwrap();
     let server = start(Some(dist.clone())).await;
-    for path in ["/", "/r/abc123"] {
+    for (path, page) in [
+        ("/", "checker"),
+        ("/?profile=ring", "checker"),
+        ("/r/abc123", "viewer"),
+        ("/r/", "viewer"),
+        ("/viewer/index.html", "checker"),
+    ] {
         let reply = request(&server.app, "GET", path).await;
         assert_eq!(reply.status, 200, "{path}");
-        assert!(reply.body.contains("doorway"), "{path}");
+        assert_eq!(reply.body, format!("<html>{page}</html>"), "{path}");
     }
+    std::fs::remove_dir_all(dist).unwrap();
+}
+
+#[tokio::test]
+async fn a_build_without_the_viewer_still_serves_the_checker() {
+    let dist = std::env::temp_dir().join(format!("doorway-old-dist-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<html>checker</html>").unwrap();
+    let server = start(Some(dist.clone())).await;
+    assert_eq!(request(&server.app, "GET", "/").await.status, 200);
+    let reply = request(&server.app, "GET", "/r/abc123").await;
+    assert_eq!(reply.status, 503);
+    assert!(error_of(&reply).error.message.contains("cargo xtask serve"));
     std::fs::remove_dir_all(dist).unwrap();
 }
 
@@ -285,12 +304,10 @@ fn ungzip(bytes: &[u8]) -> Vec<u8> {
 /// A built app as Trunk lays it out, precompressed as the build does.
 fn built_app(label: &str) -> std::path::PathBuf {
     let dist = std::env::temp_dir().join(format!("doorway-{label}-{}", std::process::id()));
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        "<html lang=\"{{lang}}\"><body><h1>{{title}}</h1><p>{{status}}</p></body></html>",
-    )
-    .unwrap();
+    std::fs::create_dir_all(dist.join("viewer")).unwrap();
+    let page = "<html lang=\"{{lang}}\"><body><h1>{{title}}</h1><p>{{status}}</p></body></html>";
+    std::fs::write(dist.join("index.html"), page).unwrap();
+    std::fs::write(dist.join("viewer/index.html"), page).unwrap();
     let script = "console.log('doorway');\n".repeat(100);
     std::fs::write(dist.join("doorway-frontend-0123456789abcdef.js"), &script).unwrap();
     std::fs::write(dist.join("embed-demo.html"), "<p>demo</p>".repeat(50)).unwrap();
@@ -648,14 +665,31 @@ async fn too_many_shares_from_one_address_get_429() {
 async fn pages_carry_a_strict_policy_and_only_the_embed_view_may_be_framed() {
     let dist = std::env::temp_dir().join(format!("doorway-csp-{}", std::process::id()));
     std::fs::create_dir_all(&dist).unwrap();
+    std::fs::create_dir_all(dist.join("viewer")).unwrap();
     std::fs::write(
         dist.join("index.html"),
         "<html><script type=\"module\">import init from '/a.js';</script></html>",
     )
     .unwrap();
+    std::fs::write(
+        dist.join("viewer/index.html"),
+        "<html><script type=\"module\">import init from '/viewer/b.js';</script></html>",
+    )
+    .unwrap();
     let server = start(Some(dist.clone())).await;
+    // Both apps' inline loaders, by hash, and nothing else inline.
+    let scripts = "script-src 'self' 'wasm-unsafe-eval' 'sha256-aoee+rveumphqlepw7nbjxpct6am6jxnxbtev0xp738=' 'sha256-";
+    for path in ["/?profile=ring", "/r/abc"] {
+        let page = request(&server.app, "GET", path).await;
+        assert!(
+            page.head.contains(&format!(
+                "content-security-policy: default-src 'self'; {scripts}"
+            )),
+            "{}",
+            page.head
+        );
+    }
     let page = request(&server.app, "GET", "/?profile=ring").await;
-    assert!(page.head.contains("content-security-policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-aoee+rveumphqlepw7nbjxpct6am6jxnxbtev0xp738='"), "{}", page.head);
     assert!(page.head.contains("frame-ancestors 'none'"));
     assert!(page.head.contains("x-frame-options: deny"));
     let embed = request(&server.app, "GET", "/?profile=ring&embed=1").await;

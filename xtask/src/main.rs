@@ -197,9 +197,18 @@ impl Xtask {
         self.setup_build_tools()?;
         // Trunk builds offline; everything must be downloaded first.
         self.run(self.cmd("cargo").arg("fetch"))?;
+        // The checker into dist/, then the shared-result viewer, a second and
+        // separate app, into dist/viewer/ (the worker serves it at /r/…).
         self.run(
             self.cmd("trunk")
                 .args(["build", "--release"])
+                .env("TRUNK_OFFLINE", "true")
+                .env("TRUNK_SKIP_VERSION_CHECK", "true"),
+        )?;
+        self.run(
+            self.cmd("trunk")
+                .args(["build", "frontend/viewer.html", "--release"])
+                .args(["--dist", "dist/viewer", "--public-url", "/viewer/"])
                 .env("TRUNK_OFFLINE", "true")
                 .env("TRUNK_SKIP_VERSION_CHECK", "true"),
         )?;
