@@ -38,8 +38,25 @@ pub enum Untestable {
     /// Traffic that starts on the internet and comes in: a page can only open
     /// connections outwards.
     Inbound,
-    /// UDP needs WebRTC, which this browser has turned off.
+    /// UDP needs WebRTC, which this browser does not have or has turned off.
     NoWebRtc,
+    /// WebRTC is there but gathers no candidates at all, not even a host one
+    /// (privacy settings, an extension, a policy, `ice.proxy_only`).
+    NoCandidates,
+    /// The browser ended gathering without asking our server (Firefox skips
+    /// loopback and TURN over TLS to a bare address): nothing was sent.
+    SkippedByBrowser,
+}
+
+impl Untestable {
+    /// A limit of this browser, not of browsers in general: another browser
+    /// on the same network can test it.
+    pub fn is_this_browser(self) -> bool {
+        matches!(
+            self,
+            Untestable::NoWebRtc | Untestable::NoCandidates | Untestable::SkippedByBrowser
+        )
+    }
 }
 
 /// Whether a port of a profile can be checked from a page, and if not, why.

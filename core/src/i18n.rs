@@ -177,11 +177,22 @@ mod tests {
         // worker's page shell.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut asked = BTreeSet::new();
-        let files = ["src", "../frontend/src", "../worker/src"]
-            .into_iter()
-            .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap());
-        for entry in files {
-            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        fn sources(dir: &std::path::Path, into: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, into);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    into.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        for dir in ["src", "../frontend/src", "../worker/src"] {
+            sources(&root.join(dir), &mut files);
+        }
+        for file in files {
+            let text = std::fs::read_to_string(file).unwrap();
             for call in [".t(\"", ".t_args(\"", "msg(\"", ".word(\"", " w(\""] {
                 for piece in text.split(call).skip(1) {
                     if let Some(id) = piece.split('"').next() {

@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::browser::Untestable;
+use crate::result::ProbeOutcome;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Candidate {
     /// "udp" or "tcp": the transport of the candidate itself.
@@ -55,9 +58,110 @@ pub fn bracket_ipv6(host: &str) -> String {
     }
 }
 
+/// How one ICE gathering, under the page's own timeout, ended: what a STUN
+/// or TURN probe learns from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GatheringEnd {
+    /// Candidates of any kind (host, mDNS, srflx, relay).
+    pub candidates: usize,
+    /// When the candidate the probe wants (srflx for STUN, relay for TURN)
+    /// came, in ms after gathering started.
+    pub wanted_ms: Option<u32>,
+    /// When the browser first reported a candidate error (`icecandidateerror`:
+    /// the server was tried and the attempt failed, e.g. a TCP reset).
+    pub error_ms: Option<u32>,
+    /// The browser said gathering is complete before the page's timeout.
+    pub completed: bool,
+}
+
+impl GatheringEnd {
+    pub fn outcome(self, timeout_ms: u32) -> ProbeOutcome {
+        match self {
+            GatheringEnd {
+                wanted_ms: Some(ms),
+                ..
+            } => ProbeOutcome::Reachable { ms },
+            GatheringEnd {
+                completed: true,
+                error_ms: Some(ms),
+                ..
+            } => ProbeOutcome::Refused { ms },
+            // Browsers retry an unanswered server for about 40 s before they
+            // complete; complete early, with no answer and no error, means the
+            // browser asked nobody: its limit, not the network's.
+            GatheringEnd {
+                completed: true,
+                candidates: 0,
+                ..
+            } => ProbeOutcome::NotTestable {
+                reason: Untestable::NoCandidates,
+            },
+            GatheringEnd {
+                completed: true, ..
+            } => ProbeOutcome::NotTestable {
+                reason: Untestable::SkippedByBrowser,
+            },
+            GatheringEnd {
+                completed: false, ..
+            } => ProbeOutcome::Filtered { timeout_ms },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gathering_reads_as_the_network_only_when_the_browser_asked() {
+        let end = |candidates, wanted_ms, error_ms, completed| {
+            GatheringEnd {
+                candidates,
+                wanted_ms,
+                error_ms,
+                completed,
+            }
+            .outcome(3000)
+        };
+        // The answer came: reachable, whatever else happened.
+        assert_eq!(
+            end(2, Some(40), None, true),
+            ProbeOutcome::Reachable { ms: 40 }
+        );
+        assert_eq!(
+            end(2, Some(40), Some(10), false),
+            ProbeOutcome::Reachable { ms: 40 }
+        );
+        // Silence until our timeout: dropped on the way.
+        assert_eq!(
+            end(1, None, None, false),
+            ProbeOutcome::Filtered { timeout_ms: 3000 }
+        );
+        // Safari gives no host candidates: silence is still the network.
+        assert_eq!(
+            end(0, None, None, false),
+            ProbeOutcome::Filtered { timeout_ms: 3000 }
+        );
+        // Tried and failed fast (TURN over TCP reset).
+        assert_eq!(
+            end(1, None, Some(90), true),
+            ProbeOutcome::Refused { ms: 90 }
+        );
+        // Done at once with nothing at all: ICE is off in this browser.
+        assert_eq!(
+            end(0, None, None, true),
+            ProbeOutcome::NotTestable {
+                reason: Untestable::NoCandidates
+            }
+        );
+        // Done early with host candidates only: the server was skipped.
+        assert_eq!(
+            end(1, None, None, true),
+            ProbeOutcome::NotTestable {
+                reason: Untestable::SkippedByBrowser
+            }
+        );
+    }
 
     #[test]
     fn parses_chromium_candidates() {

@@ -23,6 +23,9 @@ pub enum NatMapping {
     SameTowardsOneAddress,
     /// A test server did not answer on its own, so comparing is meaningless.
     Unknown,
+    /// This browser sent nothing (no WebRTC, no candidates, or it skipped
+    /// the servers): another browser can compare.
+    NotTestedByBrowser,
 }
 
 /// What the NAT check found; part of the result.

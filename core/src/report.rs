@@ -65,6 +65,7 @@ pub fn nat_id(mapping: NatMapping) -> &'static str {
         NatMapping::AddressAndPortDependent => msg("nat-address-and-port-dependent"),
         NatMapping::SameTowardsOneAddress => msg("nat-same-towards-one-address"),
         NatMapping::Unknown => msg("nat-unknown"),
+        NatMapping::NotTestedByBrowser => msg("nat-not-tested-by-browser"),
     }
 }
 
@@ -73,6 +74,8 @@ pub fn untestable_id(reason: Untestable) -> &'static str {
         Untestable::BrowserRefusedPort => msg("untestable-browser"),
         Untestable::Inbound => msg("untestable-inbound"),
         Untestable::NoWebRtc => msg("untestable-no-webrtc"),
+        Untestable::NoCandidates => msg("untestable-no-candidates"),
+        Untestable::SkippedByBrowser => msg("untestable-skipped"),
     }
 }
 
@@ -95,6 +98,8 @@ pub fn untested_id(reason: UntestedReason) -> &'static str {
         UntestedReason::BrowserRefusedPort => untestable_id(Untestable::BrowserRefusedPort),
         UntestedReason::Inbound => untestable_id(Untestable::Inbound),
         UntestedReason::NoWebRtc => untestable_id(Untestable::NoWebRtc),
+        UntestedReason::NoCandidates => untestable_id(Untestable::NoCandidates),
+        UntestedReason::SkippedByBrowser => untestable_id(Untestable::SkippedByBrowser),
         UntestedReason::NotServed => msg("status-not-checked"),
     }
 }

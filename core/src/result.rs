@@ -204,7 +204,21 @@ pub enum UntestedReason {
     BrowserRefusedPort,
     Inbound,
     NoWebRtc,
+    NoCandidates,
+    SkippedByBrowser,
     NotServed,
+}
+
+impl UntestedReason {
+    /// Another browser could test it (see [`Untestable::is_this_browser`]).
+    pub fn is_this_browser(self) -> bool {
+        matches!(
+            self,
+            UntestedReason::NoWebRtc
+                | UntestedReason::NoCandidates
+                | UntestedReason::SkippedByBrowser
+        )
+    }
 }
 
 impl From<Untestable> for UntestedReason {
@@ -213,6 +227,8 @@ impl From<Untestable> for UntestedReason {
             Untestable::BrowserRefusedPort => UntestedReason::BrowserRefusedPort,
             Untestable::Inbound => UntestedReason::Inbound,
             Untestable::NoWebRtc => UntestedReason::NoWebRtc,
+            Untestable::NoCandidates => UntestedReason::NoCandidates,
+            Untestable::SkippedByBrowser => UntestedReason::SkippedByBrowser,
         }
     }
 }

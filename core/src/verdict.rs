@@ -18,7 +18,8 @@ pub enum Overall {
     /// Direct UDP is blocked, but a TURN relay works: media can go through a
     /// relay, if the device's service offers one.
     RelayNeeded,
-    /// Nothing failed, but something required could not be checked here.
+    /// Nothing failed, but something required could not be checked here
+    /// (by this server, or in this browser).
     CouldNotTell,
 }
 
@@ -42,6 +43,10 @@ pub struct Verdict {
     pub failures: Vec<Finding>,
     /// Requirements no browser can test (refused ports, inbound traffic).
     pub untestable: Vec<Finding>,
+    /// Requirements other browsers can test but this one could not (no
+    /// WebRTC, no candidates, servers skipped).
+    #[serde(default)]
+    pub this_browser: Vec<Finding>,
     /// Testable requirements this server could not check.
     pub unchecked: Vec<Finding>,
 }
@@ -75,7 +80,9 @@ impl Verdict {
                 .map(finding)
                 .collect()
         };
-        let untestable = untested(|reason| reason != UntestedReason::NotServed);
+        let untestable =
+            untested(|reason| reason != UntestedReason::NotServed && !reason.is_this_browser());
+        let this_browser = untested(UntestedReason::is_this_browser);
         let unchecked = untested(|reason| reason == UntestedReason::NotServed);
 
         let required_blocked = failures
@@ -95,7 +102,10 @@ impl Verdict {
             Overall::NotReady
         } else if !failures.is_empty() {
             Overall::Partly
-        } else if !tested_any || unchecked.iter().any(|f| f.required) {
+        } else if !tested_any
+            || unchecked.iter().any(|f| f.required)
+            || this_browser.iter().any(|f| f.required)
+        {
             Overall::CouldNotTell
         } else {
             Overall::Ready
@@ -104,6 +114,7 @@ impl Verdict {
             overall,
             failures,
             untestable,
+            this_browser,
             unchecked,
         }
     }
@@ -224,5 +235,34 @@ mod tests {
         assert_eq!(verdict.unchecked.len(), 1);
         let nothing = Verdict::from_results(&[requirement(554, true, REFUSED_PORT)], false);
         assert_eq!(nothing.overall, Overall::CouldNotTell);
+    }
+
+    #[test]
+    fn what_this_browser_could_not_test_is_never_ready() {
+        let no_webrtc = RequirementStatus::Untested {
+            reason: UntestedReason::NoWebRtc,
+        };
+        let mut udp = requirement(16500, true, no_webrtc);
+        udp.protocol = Protocol::Udp;
+        let verdict = Verdict::from_results(&[requirement(443, true, OPEN), udp.clone()], false);
+        assert_eq!(verdict.overall, Overall::CouldNotTell);
+        assert_eq!(verdict.this_browser.len(), 1);
+        assert!(verdict.untestable.is_empty(), "{:?}", verdict.untestable);
+        // Optional only: the required parts decide.
+        udp.required = false;
+        let verdict = Verdict::from_results(&[requirement(443, true, OPEN), udp], false);
+        assert_eq!(verdict.overall, Overall::Ready);
+        // A blocked port still reads not ready.
+        let skipped = RequirementStatus::Untested {
+            reason: UntestedReason::SkippedByBrowser,
+        };
+        let verdict = Verdict::from_results(
+            &[
+                requirement(443, true, DROPPED),
+                requirement(3478, true, skipped),
+            ],
+            false,
+        );
+        assert_eq!(verdict.overall, Overall::NotReady);
     }
 }

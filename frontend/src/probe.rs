@@ -4,8 +4,8 @@
 
 use doorway_core::api::{NatServers, TurnCredentials};
 use doorway_core::browser::Untestable;
-use doorway_core::ice::{bracket_ipv6, stun_url};
-use doorway_core::nat::{classify_mapping, public_addresses, NatResult};
+use doorway_core::ice::{bracket_ipv6, stun_url, Candidate};
+use doorway_core::nat::{classify_mapping, public_addresses, NatMapping, NatResult};
 use doorway_core::plan::{classify, Attempt};
 use doorway_core::result::RelayResult;
 use doorway_core::ProbeOutcome;
@@ -58,16 +58,16 @@ pub async fn probe_tcp(url: &str, timeout_ms: u32) -> ProbeOutcome {
 }
 
 /// UDP probe: one STUN server, one peer connection, so a server-reflexive
-/// candidate can only have come from this port. UDP has no "refused": no
-/// answer before our timeout reads as filtered.
+/// candidate can only have come from this port. No answer before our
+/// timeout reads as filtered; a browser that asked nobody reads as its own
+/// limit (core's `GatheringEnd`).
 pub async fn probe_udp(host: &str, port: u16, timeout_ms: u32) -> ProbeOutcome {
     let servers = [IceServer::stun(stun_url(host, port))];
     let srflx = |found: &[Gathered]| found.iter().any(|g| g.candidate.is_server_reflexive());
     match gather(&servers, timeout_ms, None, srflx).await {
-        Ok(found) => match found.iter().find(|g| g.candidate.is_server_reflexive()) {
-            Some(first) => ProbeOutcome::Reachable { ms: first.ms },
-            None => ProbeOutcome::Filtered { timeout_ms },
-        },
+        Ok(gathering) => gathering
+            .end(Candidate::is_server_reflexive)
+            .outcome(timeout_ms),
         Err(_) => ProbeOutcome::NotTestable {
             reason: Untestable::NoWebRtc,
         },
@@ -105,11 +105,18 @@ pub async fn check_nat(host: &str, servers: &NatServers, timeout_ms: u32) -> Nat
     );
     let (alone, together) = futures::join!(alone, together);
     let all_answered = alone.iter().all(|o| o.is_reachable());
+    let browser_sent_nothing = alone
+        .iter()
+        .any(|o| matches!(o, ProbeOutcome::NotTestable { .. }));
     let mapped = together
-        .map(|found| distinct_mappings(&found))
+        .map(|gathering| distinct_mappings(&gathering.found))
         .unwrap_or_default();
     NatResult {
-        mapping: classify_mapping(&mapped, servers.second_host.is_some(), all_answered),
+        mapping: if browser_sent_nothing {
+            NatMapping::NotTestedByBrowser
+        } else {
+            classify_mapping(&mapped, servers.second_host.is_some(), all_answered)
+        },
         public_addresses: public_addresses(&mapped),
         servers: count as u8,
     }
@@ -161,12 +168,7 @@ pub async fn check_relay(
         async move {
             let relay = |found: &[Gathered]| found.iter().any(|g| g.candidate.is_relay());
             match gather(&[server], timeout_ms, None, relay).await {
-                Ok(found) => found
-                    .iter()
-                    .find(|g| g.candidate.is_relay())
-                    .map_or(ProbeOutcome::Filtered { timeout_ms }, |g| {
-                        ProbeOutcome::Reachable { ms: g.ms }
-                    }),
+                Ok(gathering) => gathering.end(Candidate::is_relay).outcome(timeout_ms),
                 Err(_) => ProbeOutcome::NotTestable {
                     reason: Untestable::NoWebRtc,
                 },

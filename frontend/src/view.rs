@@ -187,6 +187,9 @@ pub fn Summary(props: &SummaryProps) -> Html {
             if !verdict.unchecked.is_empty() {
                 <p class="unchecked">{ i18n.t_args("not-checked-here", &[("list", port_list(&verdict.unchecked))]) }</p>
             }
+            if !verdict.this_browser.is_empty() {
+                <p class="untestable" id="this-browser">{ i18n.t_args("not-testable-in-this-browser", &[("list", port_list(&verdict.this_browser))]) }</p>
+            }
             if !verdict.untestable.is_empty() {
                 <p class="untestable">{ i18n.t_args("not-testable-list", &[("list", port_list(&verdict.untestable))]) }</p>
             }
@@ -212,6 +215,7 @@ pub fn NatSummary(props: &NatProps) -> Html {
         }
         NatMapping::SameTowardsOneAddress => (msg("nat-chip-same-towards-one-address"), "open"),
         NatMapping::Unknown => (msg("nat-chip-unknown"), "unchecked"),
+        NatMapping::NotTestedByBrowser => (msg("nat-chip-not-tested-by-browser"), "untestable"),
     };
     let text = nat_id(nat.mapping);
     html! {
@@ -347,6 +351,8 @@ fn untested_explanation(result: &RequirementResult) -> Option<&'static str> {
             UntestedReason::BrowserRefusedPort => msg("explain-browser"),
             UntestedReason::Inbound => msg("explain-inbound"),
             UntestedReason::NoWebRtc => msg("explain-no-webrtc"),
+            UntestedReason::NoCandidates => msg("explain-no-candidates"),
+            UntestedReason::SkippedByBrowser => msg("explain-skipped"),
             UntestedReason::NotServed => msg("explain-not-served"),
         }),
         _ => None,

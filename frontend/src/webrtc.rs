@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use doorway_core::ice::Candidate;
+use doorway_core::ice::{Candidate, GatheringEnd};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -60,6 +60,33 @@ fn configuration(servers: &[IceServer]) -> RtcConfiguration {
     config
 }
 
+/// What one gathering gave: the candidates, and how it ended.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Gathering {
+    pub found: Vec<Gathered>,
+    /// The browser said it was complete before our timeout.
+    pub completed: bool,
+    /// When the browser first reported a failed server (`icecandidateerror`).
+    pub error_ms: Option<u32>,
+}
+
+impl Gathering {
+    /// How it ended, for core to read: `wanted` picks the candidate the
+    /// probe is after (srflx for STUN, relay for TURN).
+    pub fn end(&self, wanted: impl Fn(&Candidate) -> bool) -> GatheringEnd {
+        GatheringEnd {
+            candidates: self.found.len(),
+            wanted_ms: self
+                .found
+                .iter()
+                .find(|g| wanted(&g.candidate))
+                .map(|g| g.ms),
+            error_ms: self.error_ms,
+            completed: self.completed,
+        }
+    }
+}
+
 /// After the first server-reflexive candidate, answers from the other
 /// servers of the same connection come within about as long again as the
 /// first took; never waits less than this for them.
@@ -75,11 +102,13 @@ pub async fn gather(
     timeout_ms: u32,
     settle_ms: Option<u32>,
     done: impl Fn(&[Gathered]) -> bool + 'static,
-) -> Result<Vec<Gathered>, String> {
+) -> Result<Gathering, String> {
     let connection = RtcPeerConnection::new_with_configuration(&configuration(servers))
         .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))?;
     let started = now_ms();
     let found: Rc<RefCell<Vec<Gathered>>> = Rc::default();
+    let completed: Rc<RefCell<bool>> = Rc::default();
+    let error_ms: Rc<RefCell<Option<u32>>> = Rc::default();
 
     // Settles once `done` holds, the settle time passed, or the timer fired.
     let mut settle_slot: Option<js_sys::Function> = None;
@@ -89,12 +118,14 @@ pub async fn gather(
 
     let on_candidate = {
         let found = found.clone();
+        let completed = completed.clone();
         let settle = settle.clone();
         let settle_timer = settle_timer.clone();
         Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new(
             move |event: RtcPeerConnectionIceEvent| {
                 let Some(candidate) = event.candidate() else {
                     // Gathering complete: nothing more will come.
+                    *completed.borrow_mut() = true;
                     let _ = settle.call0(&JsValue::NULL);
                     return;
                 };
@@ -119,6 +150,18 @@ pub async fn gather(
         )
     };
     connection.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
+    // web-sys has no setter for this event; it says a server was tried and
+    // failed (a reset, a refused allocation), which silence never says.
+    let on_error = {
+        let error_ms = error_ms.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            error_ms
+                .borrow_mut()
+                .get_or_insert((now_ms() - started).max(0.0) as u32);
+        })
+    };
+    let _ = connection
+        .add_event_listener_with_callback("icecandidateerror", on_error.as_ref().unchecked_ref());
     let timer = {
         let settle = settle.clone();
         Timeout::new(timeout_ms, move || {
@@ -149,9 +192,18 @@ pub async fn gather(
     drop(timer);
     settle_timer.borrow_mut().take();
     connection.set_onicecandidate(None);
+    let _ = connection.remove_event_listener_with_callback(
+        "icecandidateerror",
+        on_error.as_ref().unchecked_ref(),
+    );
     connection.close();
     drop(on_candidate);
+    drop(on_error);
     outcome?;
-    let found = found.borrow().clone();
-    Ok(found)
+    let gathering = Gathering {
+        found: found.borrow().clone(),
+        completed: *completed.borrow(),
+        error_ms: *error_ms.borrow(),
+    };
+    Ok(gathering)
 }

@@ -46,6 +46,11 @@ impl Browser {
     }
 
     pub async fn start_with_hosts(extra_hosts: &[&str]) -> Result<Browser> {
+        Self::start_with(extra_hosts, serde_json::json!({})).await
+    }
+
+    /// With Chromium preferences set (`{"webrtc": {"ip_handling_policy": …}}`).
+    pub async fn start_with(extra_hosts: &[&str], prefs: serde_json::Value) -> Result<Browser> {
         let profile = TempDir::new("browser")?;
         let port = free_port()?;
         let driver = Command::new("/usr/bin/chromedriver")
@@ -65,6 +70,7 @@ impl Browser {
             serde_json::json!({
                 "binary": "/usr/bin/chromium",
                 "args": chromium_args(&profile.0, extra_hosts),
+                "prefs": prefs,
             }),
         );
         let deadline = Instant::now() + Duration::from_secs(20);

@@ -288,8 +288,11 @@ fn content_type(path: &str) -> &'static str {
 fn is_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    // Trunk writes a 64-bit hash in hex without leading zeros: usually 16
+    // digits, one build in 16 has 15, fewer are rare.
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -384,6 +387,8 @@ mod tests {
         assert!(is_hashed("doorway-frontend-8f1c2e7a9b3d4c5e.js"));
         assert!(is_hashed("doorway-frontend-8f1c2e7a9b3d4c5e_bg.wasm"));
         assert!(is_hashed("app-0123456789abcdef.css"));
+        // A hash that happened to start with a zero digit.
+        assert!(is_hashed("doorway-frontend-5e5452ff143aa40.js"));
         assert!(!is_hashed("embed-demo.html"));
         assert!(!is_hashed("favicon.svg"));
         assert!(!is_hashed("app-0123.css"));

@@ -1,0 +1,143 @@
+//! The browser's own limits are not the network's: a Chromium without
+//! WebRTC, and one whose policy lets WebRTC send nothing, on an open lab
+//! network (browser → router → server). UDP must read "not testable in this
+//! browser", never blocked, and the verdict never "ready".
+
+use std::time::Duration;
+
+use anyhow::Result;
+use doorway_core::browser::Untestable;
+use doorway_core::nat::NatMapping;
+use doorway_core::{CheckResult, Overall, ProbeOutcome, Protocol};
+use doorway_e2e::browser::Browser;
+use doorway_e2e::lab::{Nat, RouterLab};
+use doorway_e2e::worker::Worker;
+
+/// Runs `?profile=ring` on the open lab network in a Chromium with `prefs`,
+/// and without `RTCPeerConnection` when `hide_webrtc`.
+async fn check_ring(
+    lab: &RouterLab,
+    prefs: serde_json::Value,
+    hide_webrtc: bool,
+) -> Result<CheckResult> {
+    lab.enter_browser()?;
+    let worker = Worker::start(
+        Some(&lab.server),
+        &lab.server_address,
+        &["--probe-timeout-ms", "2000"],
+    )
+    .await?;
+    let browser =
+        Browser::start_with(&[&lab.server_address, &lab.server_second_address], prefs).await?;
+    if hide_webrtc {
+        // As in WebKitGTK (Debian), Firefox with WebRTC off, locked-down browsers.
+        browser
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                serde_json::json!({
+                    "source": "delete window.RTCPeerConnection; delete window.webkitRTCPeerConnection;"
+                }),
+            )
+            .await?;
+    }
+    browser
+        .client
+        .goto(&worker.url("/?profile=ring&autorun=1"))
+        .await?;
+    let result = browser.wait_for_result(Duration::from_secs(30)).await;
+    let verdict_text = browser.text("#verdict").await.unwrap_or_default();
+    browser.close().await?;
+    let result = result?;
+    assert!(
+        verdict_text.contains("Chrome, Firefox or Safari"),
+        "the page names browsers that can test it: {verdict_text}"
+    );
+    Ok(result)
+}
+
+/// The UDP ports a browser with WebRTC would have tested (not the refused
+/// or unserved ones).
+fn udp_outcomes(result: &CheckResult) -> Vec<ProbeOutcome> {
+    result
+        .requirements
+        .iter()
+        .filter(|r| r.protocol == Protocol::Udp)
+        .flat_map(|r| r.probes.iter().map(|p| p.outcome))
+        .filter(|o| match o {
+            ProbeOutcome::NotServed => false,
+            ProbeOutcome::NotTestable { reason } => reason.is_this_browser(),
+            _ => true,
+        })
+        .collect()
+}
+
+fn assert_could_not_tell_with_tcp_open(result: &CheckResult) {
+    assert_eq!(
+        result.verdict.overall,
+        Overall::CouldNotTell,
+        "{:?}",
+        result.verdict
+    );
+    assert!(result.verdict.failures.is_empty(), "{:?}", result.verdict);
+    assert!(!result.verdict.this_browser.is_empty());
+    assert!(result
+        .probe(Protocol::Tcp, 9998)
+        .is_some_and(|o| o.is_reachable()));
+    assert_eq!(
+        result.nat.as_ref().map(|n| n.mapping),
+        Some(NatMapping::NotTestedByBrowser)
+    );
+}
+
+#[tokio::test]
+async fn without_webrtc_udp_is_not_testable_and_ring_could_not_tell() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    let result = check_ring(&lab, serde_json::json!({}), true).await?;
+    assert_could_not_tell_with_tcp_open(&result);
+    let udp = udp_outcomes(&result);
+    assert!(!udp.is_empty());
+    for outcome in udp {
+        assert_eq!(
+            outcome,
+            ProbeOutcome::NotTestable {
+                reason: Untestable::NoWebRtc
+            }
+        );
+    }
+    let relay = result.relay.expect("relay check");
+    for outcome in [relay.udp, relay.tcp, relay.tls] {
+        assert_eq!(
+            outcome,
+            ProbeOutcome::NotTestable {
+                reason: Untestable::NoWebRtc
+            }
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn when_webrtc_may_send_nothing_udp_is_not_testable_never_blocked() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    // What the WebRtcIPHandling policy and privacy extensions set.
+    let prefs = serde_json::json!({"webrtc": {"ip_handling_policy": "disable_non_proxied_udp"}});
+    let result = check_ring(&lab, prefs, false).await?;
+    assert_could_not_tell_with_tcp_open(&result);
+    let udp = udp_outcomes(&result);
+    assert!(!udp.is_empty());
+    for outcome in udp {
+        assert_eq!(
+            outcome,
+            ProbeOutcome::NotTestable {
+                reason: Untestable::NoCandidates
+            }
+        );
+    }
+    // The policy still lets WebRTC use TCP: the relay over TCP and TLS works.
+    let relay = result.relay.expect("relay check");
+    assert!(
+        relay.tcp.is_reachable() && relay.tls.is_reachable(),
+        "{relay:?}"
+    );
+    Ok(())
+}
