@@ -362,7 +362,10 @@ async fn qr_code(
         .into_response())
 }
 
-async fn turn_credentials(State(state): State<Arc<AppState>>) -> Response {
+async fn turn_credentials(
+    State(state): State<Arc<AppState>>,
+    Extension(connection): Extension<ConnectionInfo>,
+) -> Response {
     let Some(turn) = &state.turn else {
         return ApiError::TurnUnavailable.into_response();
     };
@@ -371,6 +374,7 @@ async fn turn_credentials(State(state): State<Arc<AppState>>) -> Response {
         [(header::CACHE_CONTROL, "no-store")],
         Json(crate::turn::issue(
             &turn.secret,
+            connection.peer.ip(),
             turn.port,
             turn.tls_port,
             now,

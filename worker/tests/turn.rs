@@ -1,10 +1,15 @@
-//! The TURN relay as the worker runs it (coturn with its arguments) gives an
-//! allocation to coturn's own test client, with credentials the worker issues.
+//! The TURN relay as the worker runs it (coturn with its configuration),
+//! tried with coturn's own test client and credentials from the same secret:
+//! an allocation works, and nothing else does.
 
 use std::net::UdpSocket;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
 
 use doorway_worker::tls::Tls;
-use doorway_worker::turn::{issue, random_secret, write_pem, TurnSetup};
+use doorway_worker::turn::{
+    is_running, issue, random_secret, write_pem, Turn, TurnSetup, ALLOCATIONS_PER_CLIENT,
+};
 
 fn free_port() -> u16 {
     UdpSocket::bind("127.0.0.1:0")
@@ -14,84 +19,135 @@ fn free_port() -> u16 {
         .port()
 }
 
-#[tokio::test]
-async fn coturn_uclient_gets_a_relay_allocation() {
-    let dir = std::env::temp_dir().join(format!("doorway-turn-{}", std::process::id()));
+struct Relay {
+    setup: TurnSetup,
+    turn: Turn,
+    dir: PathBuf,
+}
+
+async fn start(label: &str) -> Relay {
+    let dir = std::env::temp_dir().join(format!("doorway-turn-{label}-{}", std::process::id()));
     let tls = Tls::self_signed(vec!["127.0.0.1".into()]).unwrap();
     let (cert, key) = write_pem(&dir, &tls.cert_pem, &tls.key_pem).unwrap();
-    let secret = random_secret().unwrap();
-    let (port, tls_port) = (free_port(), free_port());
     let setup = TurnSetup {
         program: "turnserver".into(),
         address: "127.0.0.1".parse().unwrap(),
-        port,
-        tls_port,
+        port: free_port(),
+        tls_port: free_port(),
         cert,
         key,
-        secret: secret.clone(),
+        secret: random_secret().unwrap(),
         state_dir: dir.clone(),
     };
-    let _turn = setup
+    let turn = setup
         .start()
         .await
         .expect("coturn starts (cargo xtask test installs it)");
+    Relay { setup, turn, dir }
+}
 
-    // -W: the client derives REST credentials from the same secret; -y: it
-    // relays to itself, through a peer address the allow-list permits.
+/// Runs turnutils_uclient for `seconds` at most with REST credentials for
+/// `user` (`-W`: derived from the secret as the worker does); its output.
+async fn uclient(relay: &Relay, user: &str, seconds: u32, args: &[&str]) -> String {
     let output = tokio::process::Command::new("timeout")
-        .args(["30", "turnutils_uclient", "-u", "doorway", "-W", &secret])
-        .args([
-            "-y",
-            "-c",
-            "-n",
-            "1",
-            "-m",
-            "1",
-            "-l",
-            "100",
-            "-p",
-            &port.to_string(),
-            "127.0.0.1",
-        ])
+        .arg(seconds.to_string())
+        .args(["turnutils_uclient", "-u", user, "-W", &relay.setup.secret])
+        .args(["-n", "1", "-l", "100"])
+        .args(args)
+        .args(["-p", &relay.setup.port.to_string(), "127.0.0.1"])
+        .kill_on_drop(true)
         .output()
         .await
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "exit {:?}: {stdout}",
-        output.status
-    );
-    assert!(stdout.contains("Total lost packets 0"), "{stdout}");
+    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
+}
 
-    // Never an open relay: a peer other than this worker is refused.
-    let output = tokio::process::Command::new("timeout")
-        .args(["30", "turnutils_uclient", "-u", "doorway", "-W", &secret])
-        .args([
-            "-e",
-            "127.0.0.2",
-            "-r",
-            "9",
-            "-n",
-            "1",
-            "-m",
-            "1",
-            "-l",
-            "100",
-        ])
-        .args(["-p", &port.to_string(), "127.0.0.1"])
-        .output()
-        .await
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+#[tokio::test]
+async fn coturn_allocates_and_relays_nowhere() {
+    let relay = start("closed").await;
+    // -s -I -c: allocate and send without asking for a permission or a
+    // channel, so the allocation alone is tried. The data goes nowhere, so
+    // the client waits until `timeout` ends it.
+    let allocated = uclient(
+        &relay,
+        "doorway-a",
+        4,
+        &["-s", "-I", "-c", "-e", "198.18.0.9"],
+    )
+    .await;
     assert!(
-        !output.status.success(),
-        "relayed to a foreign peer: {stdout}"
+        allocated.contains("tot_send_msgs=1") && !allocated.contains("error"),
+        "{allocated}"
     );
-    assert!(stdout.contains("403"), "{stdout}");
 
-    // The worker's own credentials have the same form coturn checked.
-    let issued = issue(&secret, port, tls_port, 1_800_000_000);
-    assert!(issued.username.ends_with(":doorway"));
-    std::fs::remove_dir_all(dir).ok();
+    // No peer, not even this host's own ports (the app, any listener):
+    // traffic from the relay would come from the host's own address.
+    for peer in ["127.0.0.1", "127.0.0.2", "198.18.0.9"] {
+        let output = uclient(&relay, "doorway-b", 10, &["-e", peer, "-r", "9"]).await;
+        assert!(output.contains("403 (Forbidden IP)"), "{peer}: {output}");
+    }
+
+    // No TCP relaying (RFC 6062).
+    let output = uclient(&relay, "doorway-c", 10, &["-T"]).await;
+    assert!(output.contains("error 442"), "{output}");
+
+    // One client holds at most so many allocations at once.
+    let clients = (ALLOCATIONS_PER_CLIENT + 2).to_string();
+    let output = uclient(
+        &relay,
+        "doorway-d",
+        10,
+        &["-s", "-I", "-c", "-e", "198.18.0.9", "-m", &clients],
+    )
+    .await;
+    assert!(
+        output.contains("486 (Allocation Quota Reached)"),
+        "{output}"
+    );
+
+    // The worker's own credentials have the form coturn checks.
+    let issued = issue(
+        &relay.setup.secret,
+        "198.18.0.7".parse().unwrap(),
+        relay.setup.port,
+        relay.setup.tls_port,
+        1_800_000_000,
+    );
+    assert!(issued.username.contains(":doorway-"), "{}", issued.username);
+    drop(relay.turn);
+    std::fs::remove_dir_all(relay.dir).ok();
+}
+
+#[tokio::test]
+async fn the_secret_and_key_are_private_files_never_on_the_command_line() {
+    let relay = start("secret").await;
+    let pid = relay.turn.pid().expect("running");
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+    let cmdline = String::from_utf8_lossy(&cmdline);
+    assert!(cmdline.contains("turnserver"), "{cmdline}");
+    assert!(!cmdline.contains(&relay.setup.secret), "{cmdline}");
+    let config = relay.dir.join("turnserver.conf");
+    for private in [&config, &relay.setup.key] {
+        let mode = std::fs::metadata(private).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}: {mode:o}", private.display());
+    }
+    assert!(std::fs::read_to_string(&config)
+        .unwrap()
+        .contains(&relay.setup.secret));
+    drop(relay.turn);
+    std::fs::remove_dir_all(relay.dir).ok();
+}
+
+#[tokio::test]
+async fn a_coturn_left_by_an_earlier_run_is_stopped_at_start() {
+    let first = start("stale").await;
+    let stale = first.turn.pid().expect("running") as i32;
+    // As after a crash: the worker is gone, its coturn is not.
+    std::mem::forget(first.turn);
+    assert!(is_running(stale));
+    let second = first.setup.start().await.expect("starts again");
+    assert!(!is_running(stale), "the earlier coturn still runs");
+    assert!(is_running(second.pid().expect("running") as i32));
+    drop(second);
+    std::fs::remove_dir_all(first.dir).ok();
 }
