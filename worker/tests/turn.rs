@@ -66,17 +66,17 @@ async fn uclient(relay: &Relay, user: &str, seconds: u32, args: &[&str]) -> Stri
 async fn coturn_allocates_and_relays_nowhere() {
     let relay = start("closed").await;
     // -s -I -c: allocate and send without asking for a permission or a
-    // channel, so the allocation alone is tried. The data goes nowhere, so
-    // the client waits until `timeout` ends it.
+    // channel, so the allocation alone is tried (-v prints its relay
+    // address). The data goes nowhere, so `timeout` ends the client.
     let allocated = uclient(
         &relay,
         "doorway-a",
-        4,
-        &["-s", "-I", "-c", "-e", "198.18.0.9"],
+        5,
+        &["-v", "-s", "-I", "-c", "-e", "198.18.0.9"],
     )
     .await;
     assert!(
-        allocated.contains("tot_send_msgs=1") && !allocated.contains("error"),
+        allocated.contains("Received relay addr: 127.0.0.1:") && !allocated.contains("error"),
         "{allocated}"
     );
 
