@@ -23,6 +23,10 @@ pub enum ApiError {
     TooLarge { max: usize },
     #[error("the body is not a Doorway result: {0}")]
     BadResult(String),
+    #[error("results are sent as Content-Type: application/json, not {0}")]
+    NotJson(String),
+    #[error("results are shared from this server's own page only, not from {0}")]
+    ForeignOrigin(String),
     #[error(
         "there is no shared result with this id; it may have expired (results are kept for {days} days)"
     )]
@@ -52,6 +56,8 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BadResult(_) | ApiError::BadQr(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotJson(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::AppNotBuilt | ApiError::TurnUnavailable | ApiError::NoStore => {
@@ -67,6 +73,8 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::TooLarge { .. } => "too_large",
             ApiError::BadResult(_) => "bad_result",
+            ApiError::NotJson(_) => "not_json",
+            ApiError::ForeignOrigin(_) => "foreign_origin",
             ApiError::BadQr(_) => "bad_qr",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Store => "store_failed",

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, Version};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Extension, Json, Router};
@@ -105,6 +105,32 @@ impl AppState {
             share_limit,
         })
     }
+}
+
+/// A share must come from this server's own page (the checker, embedded or
+/// not), so no other site can make its visitors store results: JSON only (a
+/// cross-site JSON POST needs a CORS preflight, which this server never
+/// grants) and, where the browser names it, our own origin.
+fn from_own_page(uri: &Uri, headers: &HeaderMap) -> Result<(), ApiError> {
+    let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    let content_type = text(header::CONTENT_TYPE).unwrap_or("nothing");
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(ApiError::NotJson(content_type.to_owned()));
+    }
+    if text(HeaderName::from_static("sec-fetch-site")) == Some("cross-site") {
+        return Err(ApiError::ForeignOrigin("another site".into()));
+    }
+    if let Some(origin) = text(header::ORIGIN) {
+        // "https://host:port" against the host the request was sent to
+        // (Host in HTTP/1.1, the authority in HTTP/2).
+        let origin_host = origin.split_once("://").map(|(_, host)| host);
+        let host = text(header::HOST).or(uri.authority().map(|a| a.as_str()));
+        if origin_host.is_none() || origin_host != host {
+            return Err(ApiError::ForeignOrigin(origin.to_owned()));
+        }
+    }
+    Ok(())
 }
 
 fn read_template(path: &FsPath) -> Result<String, AppError> {
@@ -221,12 +247,15 @@ async fn share_result(
     State(state): State<Arc<AppState>>,
     Extension(connection): Extension<ConnectionInfo>,
     RawQuery(query): RawQuery,
+    uri: Uri,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let now = unix_now();
     if state.store.is_none() {
         return Err(ApiError::NoStore);
     }
+    from_own_page(&uri, &headers)?;
     state
         .share_limit
         .check(connection.peer.ip().to_canonical(), now)

@@ -568,6 +568,58 @@ async fn post(addr: &str, path: &str, body: &[u8]) -> Reply {
     send(addr, &raw).await
 }
 
+/// A POST of a valid result with these extra header lines (each ending in \r\n).
+async fn post_with(addr: &str, headers: &str) -> Reply {
+    let body = sample_result();
+    let raw = format!(
+        "POST /api/results HTTP/1.1\r\nHost: check.example:8080\r\n{headers}Connection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    send(addr, raw.as_bytes()).await
+}
+
+#[tokio::test]
+async fn only_the_apps_own_page_may_store_results() {
+    let server = start(None).await;
+    // What any web page can send without a preflight: refused, nothing stored.
+    for (headers, status, code) in [
+        ("Content-Type: text/plain\r\n", 415, "not_json"),
+        ("", 415, "not_json"),
+        (
+            "Content-Type: application/x-www-form-urlencoded\r\nOrigin: https://evil.example\r\n",
+            415,
+            "not_json",
+        ),
+        (
+            "Content-Type: application/json\r\nOrigin: https://evil.example\r\n",
+            403,
+            "foreign_origin",
+        ),
+        (
+            "Content-Type: application/json\r\nOrigin: http://check.example:9090\r\n",
+            403,
+            "foreign_origin",
+        ),
+        (
+            "Content-Type: application/json\r\nSec-Fetch-Site: cross-site\r\n",
+            403,
+            "foreign_origin",
+        ),
+    ] {
+        let reply = post_with(&server.app, headers).await;
+        assert_eq!(reply.status, status, "{headers:?}: {}", reply.body);
+        assert_eq!(error_of(&reply).error.code, code, "{headers:?}");
+    }
+    // The page itself (embedded or not: same origin), and tools without an Origin.
+    for headers in [
+        "Content-Type: application/json; charset=utf-8\r\nOrigin: https://check.example:8080\r\nSec-Fetch-Site: same-origin\r\n",
+        "Content-Type: application/json\r\n",
+    ] {
+        let reply = post_with(&server.app, headers).await;
+        assert_eq!(reply.status, 201, "{headers:?}: {}", reply.body);
+    }
+}
+
 #[tokio::test]
 async fn shares_a_result_and_returns_it_without_the_ip_address() {
     let server = start(None).await;
