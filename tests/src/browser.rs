@@ -62,6 +62,9 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
+            // Its own process group, which Chromium joins: ending the group
+            // ends the browser too, even when a failed test never closes it.
+            .process_group(0)
             .spawn()
             .context("starting /usr/bin/chromedriver (cargo xtask test installs it)")?;
         let mut capabilities = serde_json::Map::new();
@@ -208,17 +211,32 @@ impl Browser {
             .with_context(|| format!("DevTools command {cmd}"))
     }
 
-    pub async fn close(mut self) -> Result<()> {
+    pub async fn close(self) -> Result<()> {
         let client = self.client.clone();
         client.close().await?;
-        let _ = self.driver.start_kill();
         Ok(())
+    }
+
+    /// chromedriver's PID, which is also its process group's id.
+    pub fn driver_pid(&self) -> Option<u32> {
+        self.driver.id()
+    }
+
+    /// Ends chromedriver and every browser process it started, by the
+    /// process group it was given.
+    fn end_process_group(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            // SAFETY: killpg has no memory effects; the group is the one
+            // chromedriver leads (process_group(0) above).
+            unsafe { libc::killpg(pid as libc::pid_t, libc::SIGKILL) };
+        }
+        let _ = self.driver.start_kill();
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.start_kill();
+        self.end_process_group();
     }
 }
 
