@@ -48,34 +48,12 @@ pub fn decode(fragment: &str) -> Result<CheckResult, FragmentError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::result::{ClientInfo, ProfileRef, ServerRef};
-    use crate::{CheckPlan, Profile, Verdict, RESULT_SCHEMA};
+    use crate::{CheckPlan, Profile};
 
     fn result() -> CheckResult {
         let profile = Profile::custom(Some("443,8557,9998-9999"), Some("16500-65000")).unwrap();
         let plan = CheckPlan::new(&profile, &Default::default());
-        let requirements = plan.results(&Default::default());
-        CheckResult {
-            schema: RESULT_SCHEMA.into(),
-            started_at: "2026-11-21T12:00:00Z".into(),
-            duration_ms: 3000,
-            profile: ProfileRef {
-                id: "custom".into(),
-                name: profile.name,
-                custom: None,
-            },
-            server: ServerRef {
-                probe_host: "h".into(),
-                scheme: "https".into(),
-            },
-            client: ClientInfo::default(),
-            verdict: Verdict::from_results(&requirements, false),
-            requirements,
-            nat: None,
-            relay: None,
-            websocket: None,
-            advice: Vec::new(),
-        }
+        CheckResult::for_tests(profile.name, plan.results(&Default::default()))
     }
 
     #[test]

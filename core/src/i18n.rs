@@ -236,33 +236,13 @@ mod tests {
 
     #[test]
     fn reports_for_support_come_out_in_the_page_language() {
-        use crate::result::{ClientInfo, ProfileRef, ServerRef};
-        use crate::{CheckPlan, CheckResult, Profile, Verdict, RESULT_SCHEMA};
+        use crate::{CheckPlan, CheckResult, Profile};
         let profile = Profile::custom(Some("9998-9999"), None).unwrap();
         let plan = CheckPlan::new(&profile, &Default::default());
         let mut requirements = plan.results(&Default::default());
         requirements[0].status = crate::result::RequirementStatus::Blocked { filtered: true };
-        let result = CheckResult {
-            schema: RESULT_SCHEMA.into(),
-            started_at: "2026-11-21T12:00:00Z".into(),
-            duration_ms: 3000,
-            profile: ProfileRef {
-                id: "custom".into(),
-                name: profile.name,
-                custom: None,
-            },
-            server: ServerRef {
-                probe_host: "h".into(),
-                scheme: "https".into(),
-            },
-            client: ClientInfo::default(),
-            verdict: Verdict::from_results(&requirements, false),
-            requirements,
-            nat: None,
-            relay: None,
-            websocket: None,
-            advice: vec![crate::advice::Advice::OpenFirewall],
-        };
+        let mut result = CheckResult::for_tests(profile.name, requirements);
+        result.advice = vec![crate::advice::Advice::OpenFirewall];
         let german = crate::report::report_text(&Translator::new(Lang::De), &result);
         assert!(
             german.starts_with("Doorway-Prüfung: Nicht bereit"),

@@ -82,6 +82,36 @@ impl CheckResult {
         self
     }
 
+    /// A result for unit tests: `requirements` of a custom profile called
+    /// `profile_name`, the verdict they give, nothing else measured.
+    #[cfg(test)]
+    pub(crate) fn for_tests(
+        profile_name: String,
+        requirements: Vec<RequirementResult>,
+    ) -> CheckResult {
+        CheckResult {
+            schema: crate::RESULT_SCHEMA.into(),
+            started_at: "2026-11-21T12:00:00Z".into(),
+            duration_ms: 3000,
+            profile: ProfileRef {
+                id: "custom".into(),
+                name: profile_name,
+                custom: None,
+            },
+            server: ServerRef {
+                probe_host: "h".into(),
+                scheme: "https".into(),
+            },
+            client: ClientInfo::default(),
+            verdict: Verdict::from_results(&requirements, false),
+            requirements,
+            nat: None,
+            relay: None,
+            websocket: None,
+            advice: Vec::new(),
+        }
+    }
+
     /// The outcome of one port, wherever it appears.
     pub fn probe(&self, protocol: Protocol, port: u16) -> Option<&ProbeOutcome> {
         self.requirements
