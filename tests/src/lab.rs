@@ -7,6 +7,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use anyhow::{bail, Context, Result};
 
+use crate::browser::Browser;
+use crate::worker::Worker;
+
+/// The page's probe timeout in lab checks: short, as the lab's paths are.
+pub const LAB_TIMEOUT_MS: &str = "2000";
+
 /// A namespace holding the server side, joined to ours by a veth pair.
 pub struct ServerNamespace {
     pub name: String,
@@ -394,6 +400,24 @@ impl RouterLab {
             );
         }
         Ok(())
+    }
+
+    /// From the browser namespace: the worker in the server namespace (the
+    /// lab's page timeout, then `worker_args`) and a Chromium with `prefs`
+    /// that may reach both server addresses.
+    pub async fn start(
+        &self,
+        worker_args: &[&str],
+        prefs: serde_json::Value,
+    ) -> Result<(Worker, Browser)> {
+        self.enter_browser()?;
+        let mut args = vec!["--probe-timeout-ms", LAB_TIMEOUT_MS];
+        args.extend_from_slice(worker_args);
+        let worker = Worker::start(Some(&self.server), &self.server_address, &args).await?;
+        let browser =
+            Browser::start_with(&[&self.server_address, &self.server_second_address], prefs)
+                .await?;
+        Ok((worker, browser))
     }
 }
 

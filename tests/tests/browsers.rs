@@ -9,9 +9,7 @@ use anyhow::Result;
 use doorway_core::browser::Untestable;
 use doorway_core::nat::NatMapping;
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Protocol};
-use doorway_e2e::browser::Browser;
 use doorway_e2e::lab::{Nat, RouterLab};
-use doorway_e2e::worker::Worker;
 
 /// Runs `?profile=ring` on the open lab network in a Chromium with `prefs`,
 /// and without `RTCPeerConnection` when `hide_webrtc`.
@@ -20,15 +18,7 @@ async fn check_ring(
     prefs: serde_json::Value,
     hide_webrtc: bool,
 ) -> Result<CheckResult> {
-    lab.enter_browser()?;
-    let worker = Worker::start(
-        Some(&lab.server),
-        &lab.server_address,
-        &["--probe-timeout-ms", "2000"],
-    )
-    .await?;
-    let browser =
-        Browser::start_with(&[&lab.server_address, &lab.server_second_address], prefs).await?;
+    let (worker, browser) = lab.start(&[], prefs).await?;
     if hide_webrtc {
         // As in WebKitGTK (Debian), Firefox with WebRTC off, locked-down browsers.
         browser
@@ -71,6 +61,14 @@ fn udp_outcomes(result: &CheckResult) -> Vec<ProbeOutcome> {
         .collect()
 }
 
+/// Every outcome (and there is at least one) is "not testable" for `reason`.
+fn assert_all_not_testable(outcomes: &[ProbeOutcome], reason: Untestable) {
+    assert!(!outcomes.is_empty());
+    for outcome in outcomes {
+        assert_eq!(*outcome, ProbeOutcome::NotTestable { reason });
+    }
+}
+
 fn assert_could_not_tell_with_tcp_open(result: &CheckResult) {
     assert_eq!(
         result.verdict.overall,
@@ -94,25 +92,9 @@ async fn without_webrtc_udp_is_not_testable_and_ring_could_not_tell() -> Result<
     let lab = RouterLab::create(Nat::Masquerade)?;
     let result = check_ring(&lab, serde_json::json!({}), true).await?;
     assert_could_not_tell_with_tcp_open(&result);
-    let udp = udp_outcomes(&result);
-    assert!(!udp.is_empty());
-    for outcome in udp {
-        assert_eq!(
-            outcome,
-            ProbeOutcome::NotTestable {
-                reason: Untestable::NoWebRtc
-            }
-        );
-    }
+    assert_all_not_testable(&udp_outcomes(&result), Untestable::NoWebRtc);
     let relay = result.relay.expect("relay check");
-    for outcome in [relay.udp, relay.tcp, relay.tls] {
-        assert_eq!(
-            outcome,
-            ProbeOutcome::NotTestable {
-                reason: Untestable::NoWebRtc
-            }
-        );
-    }
+    assert_all_not_testable(&[relay.udp, relay.tcp, relay.tls], Untestable::NoWebRtc);
     Ok(())
 }
 
@@ -123,16 +105,7 @@ async fn when_webrtc_may_send_nothing_udp_is_not_testable_never_blocked() -> Res
     let prefs = serde_json::json!({"webrtc": {"ip_handling_policy": "disable_non_proxied_udp"}});
     let result = check_ring(&lab, prefs, false).await?;
     assert_could_not_tell_with_tcp_open(&result);
-    let udp = udp_outcomes(&result);
-    assert!(!udp.is_empty());
-    for outcome in udp {
-        assert_eq!(
-            outcome,
-            ProbeOutcome::NotTestable {
-                reason: Untestable::NoCandidates
-            }
-        );
-    }
+    assert_all_not_testable(&udp_outcomes(&result), Untestable::NoCandidates);
     // The policy still lets WebRTC use TCP: the relay over TCP and TLS works.
     let relay = result.relay.expect("relay check");
     assert!(

@@ -10,20 +10,11 @@ use anyhow::Result;
 use doorway_core::nat::NatMapping;
 use doorway_core::result::RequirementStatus;
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Protocol};
-use doorway_e2e::browser::Browser;
 use doorway_e2e::lab::{Nat, RouterLab};
-use doorway_e2e::worker::Worker;
-
-const TIMEOUT_MS: &str = "2000";
 
 /// Runs `?{query}&autorun=1` from the browser namespace and returns the result.
 async fn check(lab: &RouterLab, worker_args: &[&str], query: &str) -> Result<CheckResult> {
-    lab.enter_browser()?;
-    let mut args = vec!["--probe-timeout-ms", TIMEOUT_MS];
-    args.extend_from_slice(worker_args);
-    let worker = Worker::start(Some(&lab.server), &lab.server_address, &args).await?;
-    let browser =
-        Browser::start_with_hosts(&[&lab.server_address, &lab.server_second_address]).await?;
+    let (worker, browser) = lab.start(worker_args, serde_json::json!({})).await?;
     browser
         .client
         .goto(&worker.url(&format!("/?{query}&autorun=1")))
