@@ -2,7 +2,7 @@
 //! (STUN) and to use TURN. Always under our own timeout: an unanswered STUN
 //! server holds gathering open for about 40 s.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use doorway_core::ice::{Candidate, GatheringEnd};
@@ -107,8 +107,8 @@ pub async fn gather(
         .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))?;
     let started = now_ms();
     let found: Rc<RefCell<Vec<Gathered>>> = Rc::default();
-    let completed: Rc<RefCell<bool>> = Rc::default();
-    let error_ms: Rc<RefCell<Option<u32>>> = Rc::default();
+    let completed: Rc<Cell<bool>> = Rc::default();
+    let error_ms: Rc<Cell<Option<u32>>> = Rc::default();
 
     // Settles once `done` holds, the settle time passed, or the timer fired.
     let mut settle_slot: Option<js_sys::Function> = None;
@@ -125,7 +125,7 @@ pub async fn gather(
             move |event: RtcPeerConnectionIceEvent| {
                 let Some(candidate) = event.candidate() else {
                     // Gathering complete: nothing more will come.
-                    *completed.borrow_mut() = true;
+                    completed.set(true);
                     let _ = settle.call0(&JsValue::NULL);
                     return;
                 };
@@ -155,9 +155,9 @@ pub async fn gather(
     let on_error = {
         let error_ms = error_ms.clone();
         Closure::<dyn FnMut()>::new(move || {
-            error_ms
-                .borrow_mut()
-                .get_or_insert((now_ms() - started).max(0.0) as u32);
+            if error_ms.get().is_none() {
+                error_ms.set(Some((now_ms() - started).max(0.0) as u32));
+            }
         })
     };
     let _ = connection
@@ -202,8 +202,8 @@ pub async fn gather(
     outcome?;
     let gathering = Gathering {
         found: found.borrow().clone(),
-        completed: *completed.borrow(),
-        error_ms: *error_ms.borrow(),
+        completed: completed.get(),
+        error_ms: error_ms.get(),
     };
     Ok(gathering)
 }

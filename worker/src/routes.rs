@@ -258,7 +258,7 @@ async fn share_result(
     from_own_page(&uri, &headers)?;
     state
         .share_limit
-        .check(connection.peer.ip().to_canonical(), now)
+        .check(connection.peer.ip(), now)
         .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

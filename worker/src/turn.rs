@@ -174,7 +174,7 @@ impl TurnSetup {
     /// Stops a coturn an earlier run of this worker left (a crash, a kill
     /// that skipped the parent-death signal): by the PID it recorded, and
     /// only if that process is still a turnserver with this configuration.
-    fn stop_stale(&self) {
+    async fn stop_stale(&self) {
         let Some(pid) = std::fs::read_to_string(self.pid_path())
             .ok()
             .and_then(|text| text.trim().parse::<i32>().ok())
@@ -194,7 +194,7 @@ impl TurnSetup {
             if !is_running(pid) {
                 return;
             }
-            std::thread::sleep(Duration::from_millis(50));
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
         // SAFETY: as above.
         unsafe { libc::kill(pid, libc::SIGKILL) };
@@ -209,7 +209,7 @@ impl TurnSetup {
             program: self.program.display().to_string(),
             reason: format!("cannot create {}: {e}", self.state_dir.display()),
         })?;
-        self.stop_stale();
+        self.stop_stale().await;
         self.write_config()?;
         let mut command = Command::new(&self.program);
         command
