@@ -21,6 +21,8 @@ pub enum ApiError {
     ProbePortOnly { path: String },
     #[error("the result is larger than {max} bytes; a Doorway result is a few kilobytes")]
     TooLarge { max: usize },
+    #[error("the result did not arrive within {seconds} seconds; please try again")]
+    BodyTimeout { seconds: u64 },
     #[error("the body is not a Doorway result: {0}")]
     BadResult(String),
     #[error("results are sent as Content-Type: application/json, not {0}")]
@@ -55,6 +57,7 @@ impl ApiError {
             | ApiError::NoSuchResult { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::BadResult(_) | ApiError::BadQr(_) => StatusCode::BAD_REQUEST,
             ApiError::NotJson(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
@@ -72,6 +75,7 @@ impl ApiError {
             ApiError::NoSuchResult { .. } => "no_such_result",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::TooLarge { .. } => "too_large",
+            ApiError::BodyTimeout { .. } => "body_timeout",
             ApiError::BadResult(_) => "bad_result",
             ApiError::NotJson(_) => "not_json",
             ApiError::ForeignOrigin(_) => "foreign_origin",

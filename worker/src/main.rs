@@ -11,13 +11,14 @@ use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
 use doorway_core::PortList;
 use doorway_core::Protocol;
+use doorway_worker::admission::{raise_open_file_limit, Admission, ConnectionCaps};
 use doorway_worker::limit::RateLimit;
 use doorway_worker::ports::{
     bind_tcp, bind_udp, profile_ports, RANGE_SAMPLE, SECOND_STUN_PORT, STUN_PORT,
 };
 use doorway_worker::routes::{app_router, probe_router, AppState, TurnService};
 use doorway_worker::security::SecurityPolicy;
-use doorway_worker::server::{serve, Endpoint};
+use doorway_worker::server::{serve_until, Endpoint, SHUTDOWN_GRACE};
 use doorway_worker::store::Store;
 use doorway_worker::tls::Tls;
 use doorway_worker::turn::{random_secret, write_pem, Turn, TurnSetup};
@@ -143,6 +144,12 @@ async fn main() -> anyhow::Result<()> {
         println!("compressed {count} files in {}", dist.display());
         return Ok(());
     }
+    // Before any socket is opened: every connection is a file.
+    let open_files = raise_open_file_limit().unwrap_or_else(|error| {
+        tracing::warn!(%error, "cannot read the open-file limit; assuming 1024");
+        1024
+    });
+    let caps = ConnectionCaps::from_open_files(open_files);
     let profiles = builtin_profiles().context("the built-in profiles are broken")?;
 
     let tls = match (&args.tls_cert, &args.tls_key) {
@@ -201,7 +208,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
-    let (turn_service, _turn) = if args.no_turn {
+    let (turn_service, turn) = if args.no_turn {
         (None, None)
     } else {
         match start_turn(&args, &tls).await {
@@ -293,14 +300,47 @@ async fn main() -> anyhow::Result<()> {
         );
     }
 
-    tokio::select! {
-        () = serve(endpoints, stun_sockets, Some(tls.config)) => Ok(()),
-        result = tokio::signal::ctrl_c() => {
-            result.context("waiting for Ctrl-C")?;
-            println!("Doorway stopped.");
-            Ok(())
+    println!(
+        "  connections: {} at once, {} per client address (open-file limit {open_files})",
+        caps.total, caps.per_client
+    );
+
+    let drained = serve_until(
+        endpoints,
+        stun_sockets,
+        Some(tls.config),
+        Admission::new(caps),
+        stop_signal(),
+    )
+    .await;
+    if !drained {
+        println!(
+            "  some connections were still open after {} s and were closed",
+            SHUTDOWN_GRACE.as_secs()
+        );
+    }
+    // coturn stops when its handle drops (and with this process in any case).
+    drop(turn);
+    println!("Doorway stopped.");
+    Ok(())
+}
+
+/// SIGTERM (service managers, containers) or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut terminate) => {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops the worker");
+            let _ = tokio::signal::ctrl_c().await;
         }
     }
+    println!("Doorway is stopping: finishing requests in flight.");
 }
 
 /// Starts coturn with a fresh secret and this worker's certificate.

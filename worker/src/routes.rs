@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::Path as FsPath;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocketUpgrade};
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, Version};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
@@ -17,6 +17,7 @@ use doorway_core::api::{ConfigResponse, EchoResponse, ProbeResponse, ShareRespon
 use doorway_core::CheckResult;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::admission::Slot;
 use crate::assets::{Asset, AssetError, CacheRule, Files};
 use crate::error::ApiError;
 use crate::limit::RateLimit;
@@ -165,10 +166,7 @@ pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
         .route("/api/config", get(config))
         .route("/api/echo", get(echo))
         .route("/api/turn", get(turn_credentials))
-        .route(
-            "/api/results",
-            post(share_result).layer(DefaultBodyLimit::max(MAX_RESULT_BYTES)),
-        )
+        .route("/api/results", post(share_result))
         .route("/api/results/{id}", get(shared_result))
         .route("/api/qr.svg", get(qr_code))
         .route("/api", any(no_such_route))
@@ -240,6 +238,44 @@ fn unix_now() -> u64 {
         .unwrap_or_default()
 }
 
+/// A result's body must arrive within this (a few kilobytes take well under a
+/// second even on a slow link); a trickling body frees its slot after it.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// Reads a result's body, bounded in size and time.
+async fn read_result_body(body: Body) -> Result<Bytes, ApiError> {
+    match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_RESULT_BYTES)).await {
+        Err(_) => Err(ApiError::BodyTimeout {
+            seconds: BODY_TIMEOUT.as_secs(),
+        }),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(error)) => {
+            // to_bytes reports the size limit as a length-limit error in its source chain.
+            let too_large =
+                std::iter::successors(Some(&error as &dyn std::error::Error), |e| e.source())
+                    .any(|e| e.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                Err(ApiError::TooLarge {
+                    max: MAX_RESULT_BYTES,
+                })
+            } else {
+                Err(ApiError::BadResult(format!(
+                    "the body could not be read: {error}"
+                )))
+            }
+        }
+    }
+}
+
 /// Stores a finished result and answers with its id. The public IP
 /// addresses are removed unless the person asked to include them
 /// (`?include_ip=1`).
@@ -249,26 +285,24 @@ async fn share_result(
     RawQuery(query): RawQuery,
     uri: Uri,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, ApiError> {
     let now = unix_now();
     if state.store.is_none() {
         return Err(ApiError::NoStore);
     }
     from_own_page(&uri, &headers)?;
+    if declared_length(&headers).is_some_and(|length| length > MAX_RESULT_BYTES as u64) {
+        // Said up front: answered before a byte of the body is read.
+        return Err(ApiError::TooLarge {
+            max: MAX_RESULT_BYTES,
+        });
+    }
     state
         .share_limit
         .check(connection.peer.ip(), now)
         .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge {
-                max: MAX_RESULT_BYTES,
-            }
-        } else {
-            ApiError::BadResult(rejection.body_text())
-        }
-    })?;
+    let body = read_result_body(body).await?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::BadResult("the body is not UTF-8 text".into()))?;
     let result = CheckResult::from_json(text).map_err(|e| ApiError::BadResult(e.to_string()))?;
@@ -436,32 +470,42 @@ async fn echo(
 }
 
 /// Echo limits: a readiness check sends a few words, not a stream.
-const WS_MAX_MESSAGE: usize = 4096;
 const WS_MAX_MESSAGES: usize = 16;
-const WS_IDLE: std::time::Duration = std::time::Duration::from_secs(10);
+const WS_MAX_MESSAGE: usize = 4096;
+/// Nothing at all (not even a ping) for this long ends the echo.
+const WS_IDLE: Duration = Duration::from_secs(10);
+/// No echo lives longer than this, however it is kept busy.
+const WS_LIFETIME: Duration = Duration::from_secs(30);
 
 /// Echoes a few small messages back, then closes: proves an upgraded
-/// connection works end to end (proxies often break upgrades).
-async fn websocket_echo(upgrade: WebSocketUpgrade) -> Response {
+/// connection works end to end (proxies often break upgrades). The socket
+/// keeps its connection slot, so WebSockets count towards a client's share.
+async fn websocket_echo(upgrade: WebSocketUpgrade, slot: Option<Extension<Slot>>) -> Response {
     upgrade
         .max_message_size(WS_MAX_MESSAGE)
         .max_frame_size(WS_MAX_MESSAGE)
         .on_upgrade(|mut socket| async move {
-            for _ in 0..WS_MAX_MESSAGES {
-                let message = match tokio::time::timeout(WS_IDLE, socket.recv()).await {
-                    Ok(Some(Ok(message))) => message,
-                    _ => return,
-                };
-                let reply = match message {
-                    Message::Text(_) | Message::Binary(_) => message,
-                    Message::Close(_) => return,
-                    Message::Ping(_) | Message::Pong(_) => continue,
-                };
-                if socket.send(reply).await.is_err() {
-                    return;
+            let _slot = slot;
+            let echo = async {
+                let mut echoed = 0;
+                while echoed < WS_MAX_MESSAGES {
+                    let message = match tokio::time::timeout(WS_IDLE, socket.recv()).await {
+                        Ok(Some(Ok(message))) => message,
+                        _ => return,
+                    };
+                    let reply = match message {
+                        Message::Text(_) | Message::Binary(_) => message,
+                        Message::Close(_) => return,
+                        Message::Ping(_) | Message::Pong(_) => continue,
+                    };
+                    if socket.send(reply).await.is_err() {
+                        return;
+                    }
+                    echoed += 1;
                 }
-            }
-            let _ = socket.send(Message::Close(None)).await;
+                let _ = socket.send(Message::Close(None)).await;
+            };
+            let _ = tokio::time::timeout(WS_LIFETIME, echo).await;
         })
 }
 

@@ -1,6 +1,7 @@
 //! Accepting connections and datagrams. Takes already-bound listeners, so tests bind port 0
 //! and production binds whatever the configuration says.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,20 +10,26 @@ use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
-use tokio::sync::Semaphore;
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
+use crate::admission::{Admission, ConnectionCaps, Slot};
 use crate::sniff::{sniff, Sniffed};
 use crate::stun;
 
 /// A client that connects and says nothing is dropped after this.
 const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Headers must arrive within this; slow-loris clients are cut off.
+/// Headers (and a TLS handshake) must arrive within this; slow-loris clients
+/// are cut off. It also ends a keep-alive connection left idle this long.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-/// Upper bound on connections served at once, over all ports.
-const MAX_CONNECTIONS: usize = 4096;
+/// Request line and headers together: browsers send well under 8 KiB here.
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// hyper's read buffer per connection, so headers cannot grow memory.
+const MAX_BUFFER_BYTES: usize = 32 * 1024;
+/// How long a shutdown waits for requests in flight.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Facts about the connection a request came over, for the handlers.
 #[derive(Debug, Clone, Copy)]
@@ -39,22 +46,59 @@ pub struct Endpoint {
 }
 
 /// Serves every TCP endpoint and answers STUN on every UDP socket until the
-/// returned future is dropped.
+/// returned future is dropped, with the caps of a default open-file limit.
 pub async fn serve(
     endpoints: Vec<Endpoint>,
     stun_sockets: Vec<UdpSocket>,
     tls: Option<Arc<rustls::ServerConfig>>,
 ) {
+    let admission = Admission::new(ConnectionCaps::default());
+    serve_until(
+        endpoints,
+        stun_sockets,
+        tls,
+        admission,
+        std::future::pending(),
+    )
+    .await;
+}
+
+/// Serves until `shutdown` completes, then stops accepting, lets requests in
+/// flight finish (at most [`SHUTDOWN_GRACE`]) and returns whether all did.
+pub async fn serve_until(
+    endpoints: Vec<Endpoint>,
+    stun_sockets: Vec<UdpSocket>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    admission: Arc<Admission>,
+    shutdown: impl Future<Output = ()>,
+) -> bool {
     let acceptor = tls.map(TlsAcceptor::from);
-    let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let (stop, stopping) = watch::channel(false);
     let mut tasks = JoinSet::new();
     for endpoint in endpoints {
-        tasks.spawn(accept_loop(endpoint, acceptor.clone(), permits.clone()));
+        tasks.spawn(accept_loop(
+            endpoint,
+            acceptor.clone(),
+            admission.clone(),
+            stopping.clone(),
+        ));
     }
     for socket in stun_sockets {
         tasks.spawn(stun_loop(socket));
     }
-    while tasks.join_next().await.is_some() {}
+    tokio::select! {
+        () = shutdown => {}
+        _ = async { while tasks.join_next().await.is_some() {} } => {}
+    }
+    // No new connections; open ones finish their request and close.
+    tasks.abort_all();
+    let _ = stop.send(true);
+    admission.drain(SHUTDOWN_GRACE).await
+}
+
+/// Completes when the server starts shutting down (or is gone).
+async fn stopped(mut stopping: watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
 }
 
 /// Answers Binding requests on one UDP socket; everything else is dropped.
@@ -78,7 +122,12 @@ async fn stun_loop(socket: UdpSocket) {
     }
 }
 
-async fn accept_loop(endpoint: Endpoint, acceptor: Option<TlsAcceptor>, permits: Arc<Semaphore>) {
+async fn accept_loop(
+    endpoint: Endpoint,
+    acceptor: Option<TlsAcceptor>,
+    admission: Arc<Admission>,
+    stopping: watch::Receiver<bool>,
+) {
     let local_port = match endpoint.listener.local_addr() {
         Ok(addr) => addr.port(),
         Err(error) => {
@@ -87,7 +136,7 @@ async fn accept_loop(endpoint: Endpoint, acceptor: Option<TlsAcceptor>, permits:
         }
     };
     loop {
-        let Ok(permit) = permits.clone().acquire_owned().await else {
+        let Some(room) = admission.room().await else {
             return;
         };
         let (stream, peer) = match endpoint.listener.accept().await {
@@ -99,18 +148,25 @@ async fn accept_loop(endpoint: Endpoint, acceptor: Option<TlsAcceptor>, permits:
                 continue;
             }
         };
+        // Over its share, a client's connection is closed unread.
+        let Some(slot) = admission.admit(room, peer.ip()) else {
+            tracing::debug!(%peer, port = local_port, "client over its connection share");
+            continue;
+        };
         let router = endpoint.router.clone();
         let acceptor = acceptor.clone();
+        let stopping = stopping.clone();
         tokio::spawn(async move {
             let info = ConnectionInfo {
                 peer,
                 local_port,
                 tls: false,
             };
-            if let Err(error) = serve_connection(stream, info, router, acceptor).await {
+            if let Err(error) =
+                serve_connection(stream, info, router, acceptor, slot, stopping).await
+            {
                 tracing::debug!(%error, %peer, port = local_port, "connection ended with an error");
             }
-            drop(permit);
         });
     }
 }
@@ -120,38 +176,64 @@ async fn serve_connection(
     mut info: ConnectionInfo,
     router: Router,
     acceptor: Option<TlsAcceptor>,
+    slot: Slot,
+    stopping: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let _ = stream.set_nodelay(true);
     let mut first = [0u8; 1];
-    let read = tokio::time::timeout(FIRST_BYTE_TIMEOUT, stream.peek(&mut first)).await??;
+    let read = tokio::select! {
+        read = tokio::time::timeout(FIRST_BYTE_TIMEOUT, stream.peek(&mut first)) => read??,
+        () = stopped(stopping.clone()) => return Ok(()),
+    };
     if read == 0 {
         return Ok(());
     }
     match (sniff(first[0]), acceptor) {
         (Sniffed::Tls, Some(acceptor)) => {
-            let stream = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)).await??;
+            let stream = tokio::select! {
+                stream = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)) => stream??,
+                () = stopped(stopping.clone()) => return Ok(()),
+            };
             info.tls = true;
-            serve_http(TokioIo::new(stream), info, router).await
+            serve_http(TokioIo::new(stream), info, router, slot, stopping).await
         }
-        (Sniffed::Http, _) => serve_http(TokioIo::new(stream), info, router).await,
+        (Sniffed::Http, _) => serve_http(TokioIo::new(stream), info, router, slot, stopping).await,
         // Garbage, or TLS without a certificate: close without a word.
         _ => Ok(()),
     }
 }
 
-async fn serve_http<I>(io: I, info: ConnectionInfo, router: Router) -> anyhow::Result<()>
+async fn serve_http<I>(
+    io: I,
+    info: ConnectionInfo,
+    router: Router,
+    slot: Slot,
+    stopping: watch::Receiver<bool>,
+) -> anyhow::Result<()>
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(info);
+        // An upgraded WebSocket outlives this connection and keeps the slot.
+        request.extensions_mut().insert(slot.clone());
         router.clone().oneshot(request)
     });
-    hyper::server::conn::http1::Builder::new()
+    let connection = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT)
+        .max_header_size(MAX_HEADER_BYTES)
+        .max_buf_size(MAX_BUFFER_BYTES)
         .serve_connection(io, service)
-        .with_upgrades()
-        .await?;
+        .with_upgrades();
+    tokio::pin!(connection);
+    tokio::select! {
+        result = connection.as_mut() => result?,
+        () = stopped(stopping) => {
+            // Finish the request in flight, then close.
+            connection.as_mut().graceful_shutdown();
+            connection.await?;
+        }
+    }
     Ok(())
 }

@@ -11,10 +11,11 @@ use doorway_core::profile::builtin_profiles;
 mod common;
 
 use common::sample_result;
+use doorway_worker::admission::{Admission, ConnectionCaps};
 use doorway_worker::limit::RateLimit;
 use doorway_worker::routes::{app_router, probe_router, AppState, MAX_RESULT_BYTES};
 use doorway_worker::security::SecurityPolicy;
-use doorway_worker::server::{serve, Endpoint};
+use doorway_worker::server::{serve_until, Endpoint};
 use doorway_worker::store::Store;
 use doorway_worker::tls::Tls;
 use rustls::pki_types::ServerName;
@@ -53,6 +54,15 @@ async fn start_with(
     dist: Option<std::path::PathBuf>,
     share_limit: u32,
     keep_results: bool,
+) -> Running {
+    launch(dist, share_limit, keep_results, ConnectionCaps::default()).await
+}
+
+async fn launch(
+    dist: Option<std::path::PathBuf>,
+    share_limit: u32,
+    keep_results: bool,
+    caps: ConnectionCaps,
 ) -> Running {
     let app = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let probe = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -96,7 +106,16 @@ async fn start_with(
             router: probe_router(),
         },
     ];
-    let task = tokio::spawn(serve(endpoints, Vec::new(), Some(tls.config)));
+    let task = tokio::spawn(async move {
+        serve_until(
+            endpoints,
+            Vec::new(),
+            Some(tls.config),
+            Admission::new(caps),
+            std::future::pending(),
+        )
+        .await;
+    });
     Running {
         app: app_addr,
         probe: probe_addr,
@@ -769,4 +788,157 @@ async fn without_a_store_sharing_says_why_and_the_config_tells_the_page() {
     assert_eq!(error_of(&reply).error.code, "no_store");
     let reply = request(&server.app, "GET", "/api/results/AAAAAAAAAAAAAAAA").await;
     assert_eq!(reply.status, 503);
+}
+
+/// Connects from `source` (a loopback address of its own: another client).
+async fn connect_from(source: &str, addr: &str) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(format!("{source}:0").parse().unwrap()).unwrap();
+    socket.connect(addr.parse().unwrap()).await.unwrap()
+}
+
+/// Whether the server closes `stream` without a word within a second.
+async fn closed_unread(stream: &mut TcpStream) -> bool {
+    let mut byte = [0u8; 1];
+    matches!(
+        tokio::time::timeout(Duration::from_secs(1), stream.read(&mut byte)).await,
+        Ok(Ok(0)) | Ok(Err(_))
+    )
+}
+
+#[tokio::test]
+async fn one_address_gets_its_share_of_connections_and_others_are_still_served() {
+    let server = launch(
+        None,
+        100,
+        true,
+        ConnectionCaps {
+            total: 64,
+            per_client: 8,
+        },
+    )
+    .await;
+    // Eight idle connections from one address, over both ports.
+    let mut held = Vec::new();
+    for n in 0..8 {
+        let addr = if n % 2 == 0 {
+            &server.app
+        } else {
+            &server.probe
+        };
+        held.push(connect_from("127.0.0.1", addr).await);
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut ninth = connect_from("127.0.0.1", &server.probe).await;
+    assert!(
+        closed_unread(&mut ninth).await,
+        "a ninth connection from the same address is closed"
+    );
+    // Another address is served at once.
+    let mut other = connect_from("127.0.0.2", &server.probe).await;
+    other
+        .write_all(b"GET /probe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut reply = Vec::new();
+    tokio::time::timeout(Duration::from_secs(2), other.read_to_end(&mut reply))
+        .await
+        .expect("another address is answered while the first holds its share")
+        .unwrap();
+    assert_eq!(parse(&reply).status, 200);
+    // Freed slots are given out again.
+    held.truncate(4);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut again = connect_from("127.0.0.1", &server.probe).await;
+    assert!(
+        !closed_unread(&mut again).await,
+        "a freed slot is not given out again"
+    );
+}
+
+#[tokio::test]
+async fn websockets_keep_their_connection_slot() {
+    let server = launch(
+        None,
+        100,
+        true,
+        ConnectionCaps {
+            total: 64,
+            per_client: 2,
+        },
+    )
+    .await;
+    let (_first, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.probe))
+        .await
+        .expect("upgrade accepted");
+    let (_second, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.probe))
+        .await
+        .expect("upgrade accepted");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut third = connect_from("127.0.0.1", &server.probe).await;
+    assert!(
+        closed_unread(&mut third).await,
+        "two open WebSockets fill a share of two"
+    );
+}
+
+#[tokio::test]
+async fn a_declared_oversized_body_is_refused_before_it_is_sent() {
+    let server = start(None).await;
+    let mut stream = TcpStream::connect(&server.app).await.unwrap();
+    stream
+        .write_all(
+            b"POST /api/results HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{",
+        )
+        .await
+        .unwrap();
+    let mut buffer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(1), stream.read(&mut buffer))
+        .await
+        .expect("413 without waiting for the body")
+        .unwrap();
+    let reply = parse(&buffer[..n]);
+    assert_eq!(reply.status, 413, "{}", reply.head);
+    assert_eq!(error_of(&reply).error.code, "too_large");
+}
+
+#[tokio::test]
+async fn a_trickling_body_gets_408_within_the_body_timeout() {
+    let server = start(None).await;
+    let stream = TcpStream::connect(&server.app).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    writer
+        .write_all(
+            b"POST /api/results HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n{",
+        )
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    // One byte every 2 s: the body would take over an hour.
+    let trickle = tokio::spawn(async move {
+        while writer.write_all(b" ").await.is_ok() {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+    });
+    let mut reply = Vec::new();
+    tokio::time::timeout(Duration::from_secs(15), reader.read_to_end(&mut reply))
+        .await
+        .expect("the server ends a trickling body within 15 s")
+        .ok();
+    trickle.abort();
+    let reply = parse(&reply);
+    assert_eq!(reply.status, 408, "{}", reply.head);
+    assert_eq!(error_of(&reply).error.code, "body_timeout");
+    assert!(started.elapsed() >= Duration::from_secs(9));
+}
+
+#[tokio::test]
+async fn oversized_headers_get_431() {
+    let server = start(None).await;
+    let request = format!(
+        "GET /probe HTTP/1.1\r\nHost: x\r\nX-Padding: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(40_000)
+    );
+    let reply = send(&server.probe, request.as_bytes()).await;
+    assert_eq!(reply.status, 431, "{}", reply.head);
 }
