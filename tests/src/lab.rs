@@ -387,19 +387,13 @@ impl RouterLab {
     /// and processes it starts from then on live there. Use with a
     /// current-thread runtime so every socket is opened on this thread.
     pub fn enter_browser(&self) -> Result<()> {
-        use std::os::fd::AsRawFd;
-        let file = std::fs::File::open(format!("/run/netns/{}", self.browser))
-            .context("opening the browser namespace")?;
-        // SAFETY: setns on a valid namespace fd affects only this thread.
-        let result = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
-        if result != 0 {
-            bail!(
-                "setns into {}: {}",
-                self.browser,
-                std::io::Error::last_os_error()
-            );
-        }
-        Ok(())
+        enter_namespace(&self.browser)
+    }
+
+    /// Like [`RouterLab::enter_browser`], into the router: a client there
+    /// has the router's own address, which is not the browser's.
+    pub fn enter_router(&self) -> Result<()> {
+        enter_namespace(&self.router)
     }
 
     /// From the browser namespace: the worker in the server namespace (the
@@ -419,6 +413,19 @@ impl RouterLab {
                 .await?;
         Ok((worker, browser))
     }
+}
+
+/// Moves the calling thread (only) into the network namespace `ns`.
+pub fn enter_namespace(ns: &str) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::open(format!("/run/netns/{ns}"))
+        .with_context(|| format!("opening the namespace {ns}"))?;
+    // SAFETY: setns on a valid namespace fd affects only this thread.
+    let result = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+    if result != 0 {
+        bail!("setns into {ns}: {}", std::io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 impl Drop for RouterLab {

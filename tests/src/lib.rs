@@ -3,6 +3,7 @@
 //! with nftables rules. Everything is cleaned up on drop, processes by the PID
 //! recorded at spawn, namespaces by the name this process gave them.
 
+pub mod attack;
 pub mod browser;
 pub mod http;
 pub mod lab;
