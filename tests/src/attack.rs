@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -65,7 +65,12 @@ impl Attack {
     /// Starts `per_kind` connections of each of `kinds` from `source` (any
     /// local address when `None`). Sockets open on the calling thread's
     /// runtime, so in a namespace the caller entered.
-    pub fn start(target: &Target, kinds: &[Kind], per_kind: usize, source: Option<IpAddr>) -> Attack {
+    pub fn start(
+        target: &Target,
+        kinds: &[Kind],
+        per_kind: usize,
+        source: Option<IpAddr>,
+    ) -> Attack {
         let (stop, stopping) = watch::channel(false);
         let counts = Arc::new(Counts::default());
         let mut tasks = JoinSet::new();
@@ -131,17 +136,16 @@ async fn keep_open(
     }
 }
 
-async fn connect(address: SocketAddr, source: Option<IpAddr>) -> std::io::Result<TcpStream> {
-    let socket = match address {
-        SocketAddr::V4(_) => TcpSocket::new_v4()?,
-        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+async fn connect(address: SocketAddr, source: Option<IpAddr>) -> anyhow::Result<TcpStream> {
+    let connecting = async {
+        match source {
+            Some(source) => crate::load::connect_from(source, address).await,
+            None => Ok(TcpStream::connect(address).await?),
+        }
     };
-    if let Some(source) = source {
-        socket.bind(SocketAddr::new(source, 0))?;
-    }
-    tokio::time::timeout(Duration::from_secs(5), socket.connect(address))
+    tokio::time::timeout(Duration::from_secs(5), connecting)
         .await
-        .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))?
+        .map_err(|_| anyhow::anyhow!("connecting to {address} timed out"))?
 }
 
 /// Runs one kind of misbehaviour until the server closes the connection.

@@ -7,6 +7,7 @@ pub mod attack;
 pub mod browser;
 pub mod http;
 pub mod lab;
+pub mod load;
 pub mod worker;
 
 use std::path::PathBuf;

@@ -21,9 +21,8 @@ const PER_KIND: usize = 2000;
 async fn a_check_reads_every_port_reachable_while_one_address_attacks() -> Result<()> {
     let lab = RouterLab::create(Nat::None)?;
     let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
-    let config: ConfigResponse = serde_json::from_str(
-        &http::get(&worker.app, "/api/config").await?.body,
-    )?;
+    let config: ConfigResponse =
+        serde_json::from_str(&http::get(&worker.app, "/api/config").await?.body)?;
     let server: IpAddr = lab.server_address.parse()?;
     let app: SocketAddr = worker.app.parse()?;
     let target = Target {

@@ -31,7 +31,9 @@ cargo xtask <command>
                         tests, wasm tests in Chromium, end-to-end tests
   lab                   the firewall lab alone (network namespaces, nftables,
                         NAT; needs root)
-  bench                 build for release and print sizes and timings
+  bench [section…]      build for release and print sizes and timings next to
+                        their goals; sections: sizes phone ring lab stun
+                        fairness load (default: all)
 ";
 
 fn main() -> Result<()> {
@@ -42,7 +44,7 @@ fn main() -> Result<()> {
     match command.as_deref() {
         Some("serve") => xtask.serve(rest),
         Some("test") => xtask.test(),
-        Some("bench") => xtask.bench(),
+        Some("bench") => xtask.bench(rest),
         Some("lab") => xtask.lab(),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
@@ -314,12 +316,22 @@ impl Xtask {
         ]))
     }
 
-    fn bench(&self) -> Result<()> {
+    fn bench(&self, sections: Vec<OsString>) -> Result<()> {
         self.build_app()?;
         self.setup_test_tools()?;
+        // Release: the load generator must not be the bottleneck it measures.
         self.run(
             self.e2e_cargo()
-                .args(["run", "-p", "doorway-e2e", "--bin", "bench"]),
+                .args([
+                    "run",
+                    "--release",
+                    "-p",
+                    "doorway-e2e",
+                    "--bin",
+                    "bench",
+                    "--",
+                ])
+                .args(sections),
         )
     }
 }

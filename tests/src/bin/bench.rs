@@ -5,10 +5,15 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use doorway_core::api::ConfigResponse;
+use doorway_e2e::attack::{Attack, Target, ALL_KINDS};
 use doorway_e2e::browser::{free_port, Browser};
 use doorway_e2e::env_path;
 use doorway_e2e::lab::{Nat, RouterLab};
+use doorway_e2e::load::{probe_latencies, run_load, CheckTarget};
 use doorway_e2e::worker::Worker;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::Ordering;
 
 const RUNS: usize = 5;
 
@@ -383,13 +388,135 @@ async fn stun_throughput() -> Result<()> {
     Ok(())
 }
 
+/// A worker on loopback (no relay) and what a simulated check aims at.
+async fn loopback_worker() -> Result<(Worker, CheckTarget)> {
+    let port = free_port()?;
+    let worker = Worker::start_on(None, "127.0.0.1", port, &["--no-turn"]).await?;
+    let config: ConfigResponse = serde_json::from_str(
+        &doorway_e2e::http::get(&worker.app, "/api/config")
+            .await?
+            .body,
+    )?;
+    let at = |port: &u16| SocketAddr::from(([127, 0, 0, 1], *port));
+    let tcp: Vec<SocketAddr> = config.probe.served.tcp.iter().map(at).collect();
+    let udp: Vec<SocketAddr> = config.probe.served.udp.iter().map(at).collect();
+    let target = CheckTarget {
+        app: worker.app.parse()?,
+        tcp: tcp.iter().copied().cycle().take(25).collect(),
+        stun: udp.iter().copied().cycle().take(10).collect(),
+    };
+    Ok((worker, target))
+}
+
+/// K clients running simulated checks back to back.
+async fn load_figures() -> Result<()> {
+    let (worker, target) = loopback_worker().await?;
+    println!(
+        "Load on loopback: K clients (each its own address) run checks back to back for 10 s; a check is /api/config, 25 TCP probes (8 in flight), 10 STUN requests"
+    );
+    for clients in [200, 1000] {
+        let figures = run_load(&target, clients, Duration::from_secs(10)).await;
+        println!(
+            "  K = {clients:>4}: {:.0} checks/s, per check p50 {:.0} ms, p99 {:.0} ms, {} errors of {}{}",
+            figures.per_second,
+            figures.p50.as_secs_f64() * 1000.0,
+            figures.p99.as_secs_f64() * 1000.0,
+            figures.errors,
+            figures.checks + figures.errors,
+            figures
+                .first_error
+                .map(|e| format!(" (first: {e})"))
+                .unwrap_or_default()
+        );
+    }
+    drop(worker);
+    Ok(())
+}
+
+/// A normal client's probe latency alone, then while one other address holds
+/// thousands of bad connections of every kind.
+async fn fairness_figures() -> Result<()> {
+    const PROBES: usize = 500;
+    const PER_KIND: usize = 2000;
+    let (worker, target) = loopback_worker().await?;
+    let client = IpAddr::from([127, 0, 0, 1]);
+    let (quiet_p50, quiet_p99, quiet_failed) = probe_latencies(client, &target.tcp, PROBES).await;
+
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let aim = Target {
+        app: target.app,
+        ports: target.tcp.clone(),
+    };
+    let attacker = std::thread::spawn(move || -> Result<u64> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async move {
+            let attack = Attack::start(
+                &aim,
+                &ALL_KINDS,
+                PER_KIND,
+                Some(IpAddr::from([127, 0, 0, 2])),
+            );
+            let _ = stopped.await;
+            let turned_away = attack.counts.closed_at_once.load(Ordering::Relaxed);
+            attack.stop().await;
+            Ok(turned_away)
+        })
+    });
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (p50, p99, failed) = probe_latencies(client, &target.tcp, PROBES).await;
+    let _ = stop.send(());
+    let turned_away = attacker
+        .join()
+        .map_err(|_| anyhow::anyhow!("the attacker thread panicked"))??;
+    drop(worker);
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "A normal client's GET /probe (fresh connection each, {PROBES} in a row) on loopback:"
+    );
+    println!(
+        "  alone: p50 {:.1} ms, p99 {:.1} ms, {quiet_failed} failed",
+        ms(quiet_p50),
+        ms(quiet_p99)
+    );
+    println!(
+        "  while another address holds {} idle, slow-header, slow-body, WebSocket and TLS-hello connections: p50 {:.1} ms, p99 {:.1} ms (goal < 50 ms), {failed} failed; the attacker was turned away {turned_away} times",
+        PER_KIND * ALL_KINDS.len(),
+        ms(p50),
+        ms(p99)
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
-    sizes(&env_path("DOORWAY_DIST")?)?;
-    println!();
-    phone_figures().await?;
-    println!();
-    ring_wall_time().await?;
-    lab_wall_times()?;
-    stun_throughput().await
+    let chosen: Vec<String> = std::env::args().skip(1).collect();
+    let wanted = |section: &str| chosen.is_empty() || chosen.iter().any(|c| c == section);
+    if wanted("sizes") {
+        sizes(&env_path("DOORWAY_DIST")?)?;
+        println!();
+    }
+    if wanted("phone") {
+        phone_figures().await?;
+        println!();
+    }
+    if wanted("ring") {
+        ring_wall_time().await?;
+    }
+    if wanted("lab") {
+        lab_wall_times()?;
+    }
+    if wanted("stun") {
+        stun_throughput().await?;
+        println!();
+    }
+    if wanted("fairness") {
+        fairness_figures().await?;
+        println!();
+    }
+    if wanted("load") {
+        load_figures().await?;
+    }
+    Ok(())
 }
