@@ -133,7 +133,10 @@ async fn share(result: &CheckResult, include_ip: bool, store: bool) -> Result<St
         let status = response.status();
         let error = crate::json::read::<doorway_core::api::ErrorResponse>(response).await;
         return match error {
-            Ok(error) if error.error.code == "no_store" => fragment_link(result, include_ip).await,
+            // No store, or a full one: the result travels in the link instead.
+            Ok(error) if matches!(error.error.code.as_str(), "no_store" | "store_full") => {
+                fragment_link(result, include_ip).await
+            }
             Ok(error) => Err(error.error.message),
             Err(_) => Err(format!("the server answered {status}")),
         };

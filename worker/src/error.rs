@@ -37,6 +37,8 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error("the result store failed; the result was not saved, please try again")]
     Store,
+    #[error("this server's result store is full; the page puts the result in the link instead")]
+    StoreFull,
     #[error("this server keeps no results (started with --no-store); the page puts the result in the link instead")]
     NoStore,
     #[error(
@@ -63,6 +65,7 @@ impl ApiError {
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::StoreFull => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::AppNotBuilt | ApiError::TurnUnavailable | ApiError::NoStore => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -83,6 +86,7 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Store => "store_failed",
             ApiError::NoStore => "no_store",
+            ApiError::StoreFull => "store_full",
             ApiError::AppNotBuilt => "app_not_built",
             ApiError::TurnUnavailable => "turn_unavailable",
         }

@@ -19,7 +19,7 @@ use doorway_worker::ports::{
 use doorway_worker::routes::{app_router, probe_router, AppState, TurnService};
 use doorway_worker::security::SecurityPolicy;
 use doorway_worker::server::{serve_until, Endpoint, SHUTDOWN_GRACE};
-use doorway_worker::store::Store;
+use doorway_worker::store::{Store, StoreLimits};
 use doorway_worker::tls::Tls;
 use doorway_worker::turn::{random_secret, write_pem, Turn, TurnSetup};
 
@@ -90,6 +90,13 @@ struct Args {
     /// How many days shared results are kept.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
     result_days: u64,
+    /// Disk for shared results, in MB of result JSON; when full, new results
+    /// are refused (507) and the page puts them in the link instead.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    store_max_mb: u64,
+    /// How many shared results are kept at most.
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    store_max_results: u64,
     /// How many results one address may share per 10 minutes.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
     share_limit: u32,
@@ -232,8 +239,15 @@ async fn main() -> anyhow::Result<()> {
         None
     } else {
         Some(
-            Store::open(&store_path, args.result_days * 86_400)
-                .context("opening the store for shared results (see --data-dir)")?,
+            Store::open(
+                &store_path,
+                StoreLimits {
+                    ttl_secs: args.result_days * 86_400,
+                    max_bytes: args.store_max_mb * 1_000_000,
+                    max_results: args.store_max_results,
+                },
+            )
+            .context("opening the store for shared results (see --data-dir)")?,
         )
     };
 

@@ -320,9 +320,15 @@ async fn share_result(
     })
     .await
     .map_err(|_| ApiError::Store)?
-    .map_err(|error| {
-        tracing::error!(%error, "storing a result");
-        ApiError::Store
+    .map_err(|error| match error {
+        StoreError::Full { .. } => {
+            tracing::warn!(%error, "a result was refused");
+            ApiError::StoreFull
+        }
+        error => {
+            tracing::error!(%error, "storing a result");
+            ApiError::Store
+        }
     })?;
     let path = format!("/r/{id}");
     let body = ShareResponse {

@@ -23,11 +23,42 @@ pub enum StoreError {
     Poisoned,
     #[error("this server has no result store")]
     Missing,
+    #[error("the result store is full ({results} results, {bytes} bytes)")]
+    Full { results: u64, bytes: u64 },
+}
+
+/// How long results are kept and how much may be kept at once: the disk a
+/// server gives to sharing is bounded, whoever shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreLimits {
+    pub ttl_secs: u64,
+    /// The results' JSON bytes together (the file adds indexes and the WAL).
+    pub max_bytes: u64,
+    pub max_results: u64,
+}
+
+impl StoreLimits {
+    /// Kept `ttl_secs`, and room enough never to be full: for tests.
+    pub fn keep_for(ttl_secs: u64) -> StoreLimits {
+        StoreLimits {
+            ttl_secs,
+            max_bytes: u64::MAX,
+            max_results: u64::MAX,
+        }
+    }
+}
+
+/// What the store holds now, kept in step with every insert and expiry so
+/// the cap costs no table scan.
+#[derive(Debug, Default, Clone, Copy)]
+struct Usage {
+    results: u64,
+    bytes: u64,
 }
 
 pub struct Store {
-    connection: Mutex<Connection>,
-    ttl_secs: u64,
+    connection: Mutex<(Connection, Usage)>,
+    limits: StoreLimits,
 }
 
 /// A stored result: the JSON as it was accepted, and its times.
@@ -39,7 +70,7 @@ pub struct Stored {
 }
 
 impl Store {
-    pub fn open(path: &Path, ttl_secs: u64) -> Result<Store, StoreError> {
+    pub fn open(path: &Path, limits: StoreLimits) -> Result<Store, StoreError> {
         let open_error = |reason: String| StoreError::Open {
             path: path.display().to_string(),
             reason,
@@ -62,29 +93,62 @@ impl Store {
                  CREATE INDEX IF NOT EXISTS results_expiry ON results (expires_at);",
             )
             .map_err(|e| open_error(e.to_string()))?;
+        let usage = connection
+            .query_row(
+                "SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(json AS BLOB))), 0) FROM results",
+                [],
+                |row| {
+                    Ok(Usage {
+                        results: row.get::<_, i64>(0)?.max(0) as u64,
+                        bytes: row.get::<_, i64>(1)?.max(0) as u64,
+                    })
+                },
+            )
+            .map_err(|e| open_error(e.to_string()))?;
         Ok(Store {
-            connection: Mutex::new(connection),
-            ttl_secs,
+            connection: Mutex::new((connection, usage)),
+            limits,
         })
     }
 
     pub fn ttl_secs(&self) -> u64 {
-        self.ttl_secs
+        self.limits.ttl_secs
     }
 
-    /// Stores `json` and returns its new id. Expired results go at the same time.
+    /// Stores `json` and returns its new id. Expired results go at the same
+    /// time; when the store is still full, nothing is evicted: the result is
+    /// refused ([`StoreError::Full`]) and links already given out stay valid.
     pub fn insert(&self, json: &str, now: u64) -> Result<(String, Stored), StoreError> {
         let id = new_id()?;
         let stored = Stored {
             json: json.to_owned(),
             created_at: now,
-            expires_at: now + self.ttl_secs,
+            expires_at: now + self.limits.ttl_secs,
         };
-        let connection = self.connection.lock().map_err(|_| StoreError::Poisoned)?;
-        connection.execute(
-            "DELETE FROM results WHERE expires_at <= ?1",
+        let mut guard = self.connection.lock().map_err(|_| StoreError::Poisoned)?;
+        let (connection, usage) = &mut *guard;
+        let expired = connection.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(json AS BLOB))), 0) FROM results WHERE expires_at <= ?1",
             params![sql_time(now)],
+            |row| Ok((row.get::<_, i64>(0)?.max(0) as u64, row.get::<_, i64>(1)?.max(0) as u64)),
         )?;
+        if expired.0 > 0 {
+            connection.execute(
+                "DELETE FROM results WHERE expires_at <= ?1",
+                params![sql_time(now)],
+            )?;
+            usage.results = usage.results.saturating_sub(expired.0);
+            usage.bytes = usage.bytes.saturating_sub(expired.1);
+        }
+        let bytes = json.len() as u64;
+        if usage.results >= self.limits.max_results
+            || usage.bytes.saturating_add(bytes) > self.limits.max_bytes
+        {
+            return Err(StoreError::Full {
+                results: usage.results,
+                bytes: usage.bytes,
+            });
+        }
         connection.execute(
             "INSERT INTO results (id, created_at, expires_at, json) VALUES (?1, ?2, ?3, ?4)",
             params![
@@ -94,13 +158,16 @@ impl Store {
                 stored.json
             ],
         )?;
+        usage.results += 1;
+        usage.bytes += bytes;
         Ok((id, stored))
     }
 
     /// The result, unless it does not exist or has expired.
     pub fn get(&self, id: &str, now: u64) -> Result<Option<Stored>, StoreError> {
-        let connection = self.connection.lock().map_err(|_| StoreError::Poisoned)?;
-        let stored = connection
+        let guard = self.connection.lock().map_err(|_| StoreError::Poisoned)?;
+        let stored = guard
+            .0
             .query_row(
                 "SELECT json, created_at, expires_at FROM results WHERE id = ?1 AND expires_at > ?2",
                 params![id, sql_time(now)],
@@ -147,8 +214,41 @@ mod tests {
         static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("doorway-store-{}-{n}", std::process::id()));
-        let store = Store::open(&dir.join("results.sqlite"), ttl).unwrap();
+        let store = Store::open(&dir.join("results.sqlite"), StoreLimits::keep_for(ttl)).unwrap();
         (store, dir)
+    }
+
+    #[test]
+    fn a_full_store_refuses_new_results_and_keeps_the_old_ones() {
+        let dir = std::env::temp_dir().join(format!("doorway-store-full-{}", std::process::id()));
+        let path = dir.join("results.sqlite");
+        let limits = StoreLimits {
+            ttl_secs: 100,
+            max_bytes: 10,
+            max_results: 2,
+        };
+        let store = Store::open(&path, limits).unwrap();
+        let (first, _) = store.insert("{}", 1000).unwrap();
+        store.insert("{}", 1000).unwrap();
+        assert!(matches!(
+            store.insert("{}", 1001),
+            Err(StoreError::Full { results: 2, .. })
+        ));
+        assert!(
+            store.get(&first, 1001).unwrap().is_some(),
+            "nothing evicted"
+        );
+        // Reopened, the store still knows it is full.
+        drop(store);
+        let store = Store::open(&path, limits).unwrap();
+        assert!(store.insert("{}", 1001).is_err());
+        // Expiry makes room again; the byte cap counts too.
+        store.insert("{}", 1100).unwrap();
+        assert!(matches!(
+            store.insert("{\"much\":1}", 1100),
+            Err(StoreError::Full { .. })
+        ));
+        std::fs::remove_dir_all(dir).ok();
     }
 
     #[test]
@@ -176,6 +276,7 @@ mod tests {
             .connection
             .lock()
             .unwrap()
+            .0
             .query_row("SELECT COUNT(*) FROM results", [], |r| r.get(0))
             .unwrap();
         assert_eq!(count, 1);
@@ -198,9 +299,12 @@ mod tests {
 
     #[test]
     fn an_unopenable_path_is_a_clear_error() {
-        let error = Store::open(Path::new("/proc/doorway/results.sqlite"), 10)
-            .err()
-            .expect("cannot create a folder in /proc");
+        let error = Store::open(
+            Path::new("/proc/doorway/results.sqlite"),
+            StoreLimits::keep_for(10),
+        )
+        .err()
+        .expect("cannot create a folder in /proc");
         assert!(
             error.to_string().contains("/proc/doorway/results.sqlite"),
             "{error}"

@@ -16,7 +16,7 @@ use doorway_worker::limit::RateLimit;
 use doorway_worker::routes::{app_router, probe_router, AppState, MAX_RESULT_BYTES};
 use doorway_worker::security::SecurityPolicy;
 use doorway_worker::server::{serve_until, Endpoint};
-use doorway_worker::store::Store;
+use doorway_worker::store::{Store, StoreLimits};
 use doorway_worker::tls::Tls;
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -42,12 +42,42 @@ fn data_dir() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("doorway-api-{}-{n}", std::process::id()))
 }
 
+/// How a test's server differs from the usual one.
+struct Options {
+    dist: Option<std::path::PathBuf>,
+    share_limit: u32,
+    keep_results: bool,
+    caps: ConnectionCaps,
+    store_limits: StoreLimits,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            dist: None,
+            share_limit: 100,
+            keep_results: true,
+            caps: ConnectionCaps::default(),
+            store_limits: StoreLimits::keep_for(30 * 86_400),
+        }
+    }
+}
+
 async fn start(dist: Option<std::path::PathBuf>) -> Running {
-    start_with_limit(dist, 100).await
+    launch(Options {
+        dist,
+        ..Options::default()
+    })
+    .await
 }
 
 async fn start_with_limit(dist: Option<std::path::PathBuf>, share_limit: u32) -> Running {
-    start_with(dist, share_limit, true).await
+    launch(Options {
+        dist,
+        share_limit,
+        ..Options::default()
+    })
+    .await
 }
 
 async fn start_with(
@@ -55,15 +85,23 @@ async fn start_with(
     share_limit: u32,
     keep_results: bool,
 ) -> Running {
-    launch(dist, share_limit, keep_results, ConnectionCaps::default()).await
+    launch(Options {
+        dist,
+        share_limit,
+        keep_results,
+        ..Options::default()
+    })
+    .await
 }
 
-async fn launch(
-    dist: Option<std::path::PathBuf>,
-    share_limit: u32,
-    keep_results: bool,
-    caps: ConnectionCaps,
-) -> Running {
+async fn launch(options: Options) -> Running {
+    let Options {
+        dist,
+        share_limit,
+        keep_results,
+        caps,
+        store_limits,
+    } = options;
     let app = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let probe = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app_addr = app.local_addr().unwrap().to_string();
@@ -91,7 +129,8 @@ async fn launch(
         },
         dist.as_deref(),
         None,
-        keep_results.then(|| Store::open(&data_dir().join("results.sqlite"), 30 * 86_400).unwrap()),
+        keep_results
+            .then(|| Store::open(&data_dir().join("results.sqlite"), store_limits).unwrap()),
         RateLimit::new(share_limit, 600),
     )
     .unwrap();
@@ -808,15 +847,13 @@ async fn closed_unread(stream: &mut TcpStream) -> bool {
 
 #[tokio::test]
 async fn one_address_gets_its_share_of_connections_and_others_are_still_served() {
-    let server = launch(
-        None,
-        100,
-        true,
-        ConnectionCaps {
+    let server = launch(Options {
+        caps: ConnectionCaps {
             total: 64,
             per_client: 8,
         },
-    )
+        ..Options::default()
+    })
     .await;
     // Eight idle connections from one address, over both ports.
     let mut held = Vec::new();
@@ -858,15 +895,13 @@ async fn one_address_gets_its_share_of_connections_and_others_are_still_served()
 
 #[tokio::test]
 async fn websockets_keep_their_connection_slot() {
-    let server = launch(
-        None,
-        100,
-        true,
-        ConnectionCaps {
+    let server = launch(Options {
+        caps: ConnectionCaps {
             total: 64,
             per_client: 2,
         },
-    )
+        ..Options::default()
+    })
     .await;
     let (_first, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.probe))
         .await
@@ -941,4 +976,25 @@ async fn oversized_headers_get_431() {
     );
     let reply = send(&server.probe, request.as_bytes()).await;
     assert_eq!(reply.status, 431, "{}", reply.head);
+}
+
+#[tokio::test]
+async fn a_full_store_answers_507_and_keeps_what_it_has() {
+    let server = launch(Options {
+        store_limits: StoreLimits {
+            ttl_secs: 86_400,
+            max_bytes: u64::MAX,
+            max_results: 1,
+        },
+        ..Options::default()
+    })
+    .await;
+    let first = post(&server.app, "/api/results", sample_result().as_bytes()).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let full = post(&server.app, "/api/results", sample_result().as_bytes()).await;
+    assert_eq!(full.status, 507, "{}", full.head);
+    assert_eq!(error_of(&full).error.code, "store_full");
+    let shared: doorway_core::api::ShareResponse = serde_json::from_str(&first.body).unwrap();
+    let kept = request(&server.app, "GET", &format!("/api/results/{}", shared.id)).await;
+    assert_eq!(kept.status, 200, "the stored result is not evicted");
 }
