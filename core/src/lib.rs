@@ -16,6 +16,7 @@ pub mod profile;
 pub mod report;
 pub mod result;
 pub mod verdict;
+pub mod vouch;
 
 pub use plan::{CheckPlan, ServedPorts};
 pub use ports::{PortList, PortListError, PortRange};

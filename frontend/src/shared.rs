@@ -3,9 +3,10 @@
 
 use std::rc::Rc;
 
-use doorway_core::api::{ErrorResponse, SharedResult};
+use doorway_core::api::{ConfigResponse, ErrorResponse, SharedResult};
 use doorway_core::fragment;
 use doorway_core::report::browser_summary;
+use doorway_core::vouch::vouch;
 use doorway_core::CheckResult;
 use gloo::net::http::Request;
 use yew::prelude::*;
@@ -28,12 +29,27 @@ async fn load(id: &str) -> Result<(CheckResult, Option<(u64, u64)>), String> {
         let hash = web_sys::window()
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();
-        return fragment::decode(&hash)
+        let result = fragment::decode(&hash).map_err(|e| e.to_string())?;
+        // The link could say anything; shown on our domain it may carry only
+        // our profiles' words and the verdict derived here (the server does
+        // the same to stored results).
+        let profiles = load_profiles().await?;
+        return vouch(result, &profiles)
             .map(|result| (result, None))
-            .map_err(|e| e.to_string());
+            .map_err(|e| format!("this link's result cannot be shown ({e})"));
     }
     let shared = load_stored(id).await?;
     Ok((shared.result, Some((shared.created_at, shared.expires_at))))
+}
+
+async fn load_profiles() -> Result<Vec<doorway_core::Profile>, String> {
+    let response = Request::get("/api/config").send().await.map_err(|_| {
+        "the Doorway server could not be reached; check your connection and reload".to_owned()
+    })?;
+    crate::json::read::<ConfigResponse>(response)
+        .await
+        .map(|config| config.profiles)
+        .map_err(|e| format!("the server's profiles cannot be read ({e})"))
 }
 
 async fn load_stored(id: &str) -> Result<SharedResult, String> {

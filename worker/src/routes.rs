@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Extension, Json, Router};
 use doorway_core::api::{ConfigResponse, EchoResponse, ProbeResponse, ShareResponse, SharedResult};
+use doorway_core::vouch::vouch;
 use doorway_core::CheckResult;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -32,6 +33,8 @@ pub struct AppState {
     config_answer: Asset,
     /// The built frontend, if there is one.
     app: Option<BuiltApp>,
+    /// The profiles whose words a shared result may carry.
+    profiles: Vec<doorway_core::Profile>,
     /// Set when coturn runs: the shared secret and its ports.
     pub turn: Option<TurnService>,
     /// Shared results, and how often one address may share.
@@ -101,6 +104,7 @@ impl AppState {
         Ok(AppState {
             config_answer: Asset::compress("application/json", CacheRule::Revalidate, json),
             app,
+            profiles: config.profiles,
             turn,
             store,
             share_limit,
@@ -306,6 +310,8 @@ async fn share_result(
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::BadResult("the body is not UTF-8 text".into()))?;
     let result = CheckResult::from_json(text).map_err(|e| ApiError::BadResult(e.to_string()))?;
+    // A link on our domain shows it: only our words, verdicts derived here.
+    let result = vouch(result, &state.profiles).map_err(|e| ApiError::BadResult(e.to_string()))?;
     let include_ip = crate::query::flag(query.as_deref(), "include_ip");
     let result = if include_ip {
         result

@@ -998,3 +998,39 @@ async fn a_full_store_answers_507_and_keeps_what_it_has() {
     let kept = request(&server.app, "GET", &format!("/api/results/{}", shared.id)).await;
     assert_eq!(kept.status, 200, "the stored result is not evicted");
 }
+
+#[tokio::test]
+async fn a_stored_result_carries_only_our_words_and_our_verdict() {
+    let server = start(None).await;
+    let mut forged: doorway_core::CheckResult = serde_json::from_str(&sample_result()).unwrap();
+    forged.profile.name = "Your router is hacked: call +1 555 0100".into();
+    forged.requirements[0].purpose = "Log in at evil.example".into();
+    forged.verdict.overall = doorway_core::Overall::Ready;
+    let reply = post(
+        &server.app,
+        "/api/results",
+        serde_json::to_string(&forged).unwrap().as_bytes(),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let shared: doorway_core::api::ShareResponse = serde_json::from_str(&reply.body).unwrap();
+    let stored = request(&server.app, "GET", &format!("/api/results/{}", shared.id)).await;
+    assert!(!stored.body.contains("555 0100") && !stored.body.contains("evil.example"));
+    let stored: doorway_core::api::SharedResult = serde_json::from_str(&stored.body).unwrap();
+    let honest: doorway_core::CheckResult = serde_json::from_str(&sample_result()).unwrap();
+    assert_eq!(stored.result.profile.name, honest.profile.name);
+    assert_eq!(
+        stored.result.verdict, honest.verdict,
+        "the verdict is derived again"
+    );
+
+    forged.profile.id = "bank-login".into();
+    let reply = post(
+        &server.app,
+        "/api/results",
+        serde_json::to_string(&forged).unwrap().as_bytes(),
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert!(error_of(&reply).error.message.contains("bank-login"));
+}
