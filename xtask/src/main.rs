@@ -19,6 +19,17 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("/usr/bin/turnutils_stunclient", "coturn"),
 ];
 
+/// `cargo fuzz` targets (fuzz/fuzz_targets), each with a committed corpus.
+const FUZZ_TARGETS: &[&str] = &[
+    "stun_answer",
+    "first_bytes",
+    "result_json",
+    "port_list",
+    "fragment",
+];
+/// Seconds per target in `cargo xtask test`'s smoke run.
+const FUZZ_SMOKE_SECONDS: u64 = 10;
+
 const HELP: &str = "\
 cargo xtask <command>
 
@@ -31,6 +42,9 @@ cargo xtask <command>
                         tests, wasm tests in Chromium, end-to-end tests
   lab                   the firewall lab alone (network namespaces, nftables,
                         NAT; needs root)
+  fuzz [--seconds N]    install a nightly toolchain and cargo-fuzz, then fuzz
+                        every target for N seconds (default 60) from its
+                        committed corpus (fuzz/corpus); see FUZZING.md
   bench [section…]      build for release and print sizes and timings next to
                         their goals; sections: sizes phone ring lab stun
                         fairness load (default: all)
@@ -46,6 +60,7 @@ fn main() -> Result<()> {
         Some("test") => xtask.test(),
         Some("bench") => xtask.bench(rest),
         Some("lab") => xtask.lab(),
+        Some("fuzz") => xtask.fuzz(&rest),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
             Ok(())
@@ -161,6 +176,29 @@ impl Xtask {
             .collect();
         if !missing.is_empty() {
             self.apt_install(&missing)?;
+        }
+        Ok(())
+    }
+
+    /// A nightly toolchain (cargo fuzz needs its sanitizer flags) and cargo-fuzz.
+    fn setup_fuzz_tools(&self) -> Result<()> {
+        let toolchains = self
+            .output("rustup", &["toolchain", "list"])
+            .context("rustup is needed for a nightly toolchain")?;
+        if !toolchains.lines().any(|t| t.starts_with("nightly")) {
+            self.run(self.cmd("rustup").args([
+                "toolchain",
+                "install",
+                "nightly",
+                "--profile",
+                "minimal",
+            ]))?;
+        }
+        if self.output("cargo", &["fuzz", "--version"]).is_none() {
+            self.run(
+                self.cmd("cargo")
+                    .args(["install", "--locked", "cargo-fuzz"]),
+            )?;
         }
         Ok(())
     }
@@ -299,7 +337,41 @@ impl Xtask {
         self.run(
             self.e2e_cargo()
                 .args(["test", "-p", "doorway-e2e", "--", "--test-threads=1"]),
-        )
+        )?;
+        // A short smoke of every fuzz target; the long runs are in FUZZING.md.
+        self.run_fuzz_targets(FUZZ_SMOKE_SECONDS)
+    }
+
+    fn fuzz(&self, args: &[OsString]) -> Result<()> {
+        let seconds = match args {
+            [] => 60,
+            [flag, value] if flag == "--seconds" => value
+                .to_str()
+                .and_then(|v| v.parse().ok())
+                .filter(|&n: &u64| n > 0)
+                .context("--seconds needs a whole number above 0")?,
+            _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
+        };
+        self.run_fuzz_targets(seconds)
+    }
+
+    /// Every target for `seconds`. New inputs go to a scratch folder, so the
+    /// committed corpus changes only when someone minimises into it.
+    fn run_fuzz_targets(&self, seconds: u64) -> Result<()> {
+        self.setup_fuzz_tools()?;
+        for target in FUZZ_TARGETS {
+            let scratch = self.root.join("fuzz/target/scratch-corpus").join(target);
+            std::fs::create_dir_all(&scratch)
+                .with_context(|| format!("creating {}", scratch.display()))?;
+            self.run(
+                self.cmd("cargo")
+                    .args(["+nightly", "fuzz", "run", target])
+                    .arg(&scratch)
+                    .arg(self.root.join("fuzz/corpus").join(target))
+                    .args(["--", &format!("-max_total_time={seconds}")]),
+            )?;
+        }
+        Ok(())
     }
 
     fn lab(&self) -> Result<()> {
