@@ -54,6 +54,7 @@ advice-open-firewall = Geben Sie die blockierten Ports in der Firewall Ihres Rou
 advice-ask-provider = Wenn nicht der Router die Ursache ist, blockiert vielleicht Ihr Internetanbieter diese Ports. Rufen Sie ihn an, schildern Sie das Problem und teilen Sie ihm die Tabelle unten mit.
 advice-allow-udp-for-direct-media = Direktes UDP ist blockiert, daher können Video und Anrufe nur über ein Relay laufen, das langsamer ist und nicht von jedem Dienst angeboten wird. Erlauben Sie ausgehendes UDP im Router, um das zu beheben.
 advice-single-nat = Sorgen Sie dafür, dass nur ein Router zwischen Gerät und Internet NAT macht: Zwei hintereinander geschaltete Router (doppeltes NAT) sind oft die Ursache.
+advice-single-nat-unseen = Ob vor Ihrem Router ein zweiter sitzt (doppeltes NAT), lässt sich im Browser nicht erkennen; Doorway konnte es daher nicht feststellen. Dieses Gerät braucht einen einzigen: Prüfen Sie, dass Ihr Router direkt am Internet hängt und nicht an einem weiteren Router.
 advice-disable-sip-alg = Schalten Sie SIP ALG im Router aus (auch SIP Transformations oder SIP Application Layer Gateway genannt): Die meisten Umsetzungen stören Anrufe.
 advice-raise-udp-timeout = Wenn der Router es erlaubt, erhöhen Sie sein UDP-Timeout auf 120 Sekunden, damit Telefone weiter eingehende Anrufe erhalten.
 advice-wpa2-personal = Ring Alarm braucht WLAN mit WPA2 Personal (TKIP, AES oder TKIP + AES); mit WPA2 Enterprise funktioniert es nicht.

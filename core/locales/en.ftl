@@ -54,6 +54,7 @@ advice-open-firewall = Allow the blocked ports in your router's firewall, or mak
 advice-ask-provider = If your router is not the cause, your internet provider may be blocking these ports. Call them, explain the problem and give them the table below.
 advice-allow-udp-for-direct-media = Direct UDP is blocked, so video and calls can only go through a relay, which is slower and not offered by every service. Allow outgoing UDP in the router to fix this.
 advice-single-nat = Make sure there is only one router doing NAT between the device and the internet: two routers chained behind each other (double NAT) often cause this.
+advice-single-nat-unseen = Whether a second router sits in front of yours (double NAT) cannot be seen from a browser, so Doorway could not tell. This device needs a single one: check that your router is connected straight to the internet, not to another router.
 advice-disable-sip-alg = Turn off SIP ALG in the router (also called SIP Transformations or SIP Application Layer Gateway): most implementations break calls.
 advice-raise-udp-timeout = If the router allows it, raise its UDP timeout to 120 seconds, so phones keep receiving incoming calls.
 advice-wpa2-personal = Ring Alarm needs Wi-Fi with WPA2 Personal (TKIP, AES or TKIP + AES); it does not work with WPA2 Enterprise.

@@ -54,6 +54,7 @@ advice-open-firewall = Consenti le porte bloccate nel firewall del router, oppur
 advice-ask-provider = Se il router non è la causa, il provider Internet potrebbe bloccare queste porte. Contattalo, spiega il problema e comunicagli la tabella qui sotto.
 advice-allow-udp-for-direct-media = L'UDP diretto è bloccato, quindi video e chiamate possono passare solo da un relay, più lento e non offerto da tutti i servizi. Consenti l'UDP in uscita nel router per risolvere.
 advice-single-nat = Assicurati che un solo router faccia NAT tra il dispositivo e Internet: due router collegati in serie (doppio NAT) ne sono spesso la causa.
+advice-single-nat-unseen = Se davanti al tuo router ce n'è un secondo (doppio NAT) non si vede da un browser, quindi Doorway non ha potuto stabilirlo. Questo dispositivo ne vuole uno solo: controlla che il tuo router sia collegato direttamente a Internet e non a un altro router.
 advice-disable-sip-alg = Disattiva il SIP ALG nel router (chiamato anche SIP Transformations o SIP Application Layer Gateway): la maggior parte delle implementazioni disturba le chiamate.
 advice-raise-udp-timeout = Se il router lo consente, porta il suo timeout UDP a 120 secondi, così i telefoni continuano a ricevere le chiamate in arrivo.
 advice-wpa2-personal = Ring Alarm richiede una rete Wi-Fi con WPA2 Personal (TKIP, AES o TKIP + AES); non funziona con WPA2 Enterprise.

@@ -22,6 +22,9 @@ pub enum Advice {
     AllowUdpForDirectMedia,
     /// Symmetric NAT: often two routers in a row.
     SingleNat,
+    /// The device needs one NAT only, and a browser cannot see a second
+    /// router in front of the first: we could not tell, so the person checks.
+    SingleNatUnseen,
     DisableSipAlg,
     RaiseUdpTimeout,
     Wpa2Personal,
@@ -55,6 +58,12 @@ pub fn advise(
         advice.push(Advice::SingleNat);
     }
     for &item in profile_advice {
+        // Without a symmetric mapping to point at, double NAT is not seen
+        // (a second cone NAT looks like one); say so rather than be silent.
+        let item = match item {
+            Advice::SingleNat if !advice.contains(&Advice::SingleNat) => Advice::SingleNatUnseen,
+            other => other,
+        };
         if !advice.contains(&item) {
             advice.push(item);
         }
@@ -79,6 +88,7 @@ pub fn advice_id(advice: Advice) -> &'static str {
         Advice::AskProvider => msg("advice-ask-provider"),
         Advice::AllowUdpForDirectMedia => msg("advice-allow-udp-for-direct-media"),
         Advice::SingleNat => msg("advice-single-nat"),
+        Advice::SingleNatUnseen => msg("advice-single-nat-unseen"),
         Advice::DisableSipAlg => msg("advice-disable-sip-alg"),
         Advice::RaiseUdpTimeout => msg("advice-raise-udp-timeout"),
         Advice::Wpa2Personal => msg("advice-wpa2-personal"),
@@ -251,6 +261,20 @@ mod tests {
             ],
             "no advice twice"
         );
+    }
+
+    #[test]
+    fn double_nat_the_browser_cannot_see_reads_could_not_tell() {
+        let results = [requirement(Protocol::Udp, "5060", RequirementStatus::Open)];
+        let cone = NatResult {
+            mapping: NatMapping::EndpointIndependent,
+            public_addresses: Vec::new(),
+            servers: 3,
+        };
+        let advice = advise(&results, Some(&cone), None, &[Advice::SingleNat]);
+        assert_eq!(advice, [Advice::SingleNatUnseen]);
+        let advice = advise(&results, None, None, &[Advice::SingleNat]);
+        assert_eq!(advice, [Advice::SingleNatUnseen], "no NAT result either");
     }
 
     #[test]
