@@ -47,6 +47,61 @@ pub struct Counts {
     pub failed: AtomicU64,
 }
 
+/// What the attack saw, read once it stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub connected: u64,
+    pub closed_at_once: u64,
+    pub failed: u64,
+}
+
+/// An attack on a thread and runtime of its own (inside the network
+/// namespace `namespace` when given), so its thousands of tasks share no
+/// scheduler with the client being measured.
+pub struct AttackThread {
+    stop: tokio::sync::oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<anyhow::Result<Totals>>,
+}
+
+impl AttackThread {
+    pub fn spawn(
+        target: Target,
+        per_kind: usize,
+        source: Option<IpAddr>,
+        namespace: Option<String>,
+    ) -> AttackThread {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || -> anyhow::Result<Totals> {
+            if let Some(namespace) = namespace {
+                crate::lab::enter_namespace(&namespace)?;
+            }
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async move {
+                let attack = Attack::start(&target, &ALL_KINDS, per_kind, source);
+                let _ = stopped.await;
+                let counts = attack.counts.clone();
+                attack.stop().await;
+                Ok(Totals {
+                    connected: counts.connected.load(Ordering::Relaxed),
+                    closed_at_once: counts.closed_at_once.load(Ordering::Relaxed),
+                    failed: counts.failed.load(Ordering::Relaxed),
+                })
+            })
+        });
+        AttackThread { stop, thread }
+    }
+
+    /// Stops the attack and waits for its thread.
+    pub fn stop(self) -> anyhow::Result<Totals> {
+        let _ = self.stop.send(());
+        self.thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the attacker thread panicked"))?
+    }
+}
+
 /// A running attack; stops when dropped or stopped.
 pub struct Attack {
     stop: watch::Sender<bool>,

@@ -4,13 +4,12 @@
 //! (another address) still reads every served port reachable.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use doorway_core::api::ConfigResponse;
 use doorway_core::{ProbeOutcome, Protocol};
-use doorway_e2e::attack::{Attack, Target, ALL_KINDS};
+use doorway_e2e::attack::{AttackThread, Target, Totals, ALL_KINDS};
 use doorway_e2e::http;
 use doorway_e2e::lab::{Nat, RouterLab};
 
@@ -37,25 +36,7 @@ async fn a_check_reads_every_port_reachable_while_one_address_attacks() -> Resul
     };
 
     // The attacker lives on its own thread in the router's namespace.
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let router = lab.router.clone();
-    let attacker = std::thread::spawn(move || -> Result<(u64, u64, u64)> {
-        doorway_e2e::lab::enter_namespace(&router)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        runtime.block_on(async move {
-            let attack = Attack::start(&target, &ALL_KINDS, PER_KIND, None);
-            let _ = stopped.await;
-            let counts = attack.counts.clone();
-            attack.stop().await;
-            Ok((
-                counts.connected.load(Ordering::Relaxed),
-                counts.closed_at_once.load(Ordering::Relaxed),
-                counts.failed.load(Ordering::Relaxed),
-            ))
-        })
-    });
+    let attacker = AttackThread::spawn(target, PER_KIND, None, Some(lab.router.clone()));
     // Let the attack take hold before the check starts.
     tokio::time::sleep(Duration::from_secs(3)).await;
 
@@ -64,10 +45,11 @@ async fn a_check_reads_every_port_reachable_while_one_address_attacks() -> Resul
         .goto(&worker.url("/?profile=ring&autorun=1"))
         .await?;
     let result = browser.wait_for_result(Duration::from_secs(60)).await;
-    let _ = stop.send(());
-    let (connected, closed_at_once, failed) = attacker
-        .join()
-        .map_err(|_| anyhow::anyhow!("the attacker thread panicked"))??;
+    let Totals {
+        connected,
+        closed_at_once,
+        failed,
+    } = attacker.stop()?;
     browser.close().await?;
     let result = result?;
     eprintln!(

@@ -6,14 +6,13 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use doorway_core::api::ConfigResponse;
-use doorway_e2e::attack::{Attack, Target, ALL_KINDS};
+use doorway_e2e::attack::{AttackThread, Target, ALL_KINDS};
 use doorway_e2e::browser::{free_port, Browser};
 use doorway_e2e::env_path;
 use doorway_e2e::lab::{Nat, RouterLab};
 use doorway_e2e::load::{probe_latencies, run_load, CheckTarget};
 use doorway_e2e::worker::Worker;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::Ordering;
 
 const RUNS: usize = 5;
 
@@ -442,34 +441,14 @@ async fn fairness_figures() -> Result<()> {
     let client = IpAddr::from([127, 0, 0, 1]);
     let (quiet_p50, quiet_p99, quiet_failed) = probe_latencies(client, &target.tcp, PROBES).await;
 
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let aim = Target {
         app: target.app,
         ports: target.tcp.clone(),
     };
-    let attacker = std::thread::spawn(move || -> Result<u64> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        runtime.block_on(async move {
-            let attack = Attack::start(
-                &aim,
-                &ALL_KINDS,
-                PER_KIND,
-                Some(IpAddr::from([127, 0, 0, 2])),
-            );
-            let _ = stopped.await;
-            let turned_away = attack.counts.closed_at_once.load(Ordering::Relaxed);
-            attack.stop().await;
-            Ok(turned_away)
-        })
-    });
+    let attacker = AttackThread::spawn(aim, PER_KIND, Some(IpAddr::from([127, 0, 0, 2])), None);
     tokio::time::sleep(Duration::from_secs(3)).await;
     let (p50, p99, failed) = probe_latencies(client, &target.tcp, PROBES).await;
-    let _ = stop.send(());
-    let turned_away = attacker
-        .join()
-        .map_err(|_| anyhow::anyhow!("the attacker thread panicked"))??;
+    let turned_away = attacker.stop()?.closed_at_once;
     drop(worker);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
