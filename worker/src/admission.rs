@@ -45,12 +45,9 @@ impl ConnectionCaps {
 }
 
 impl Default for ConnectionCaps {
-    /// What the usual 1,024 open files would allow, rounded: for tests.
+    /// What the usual 1,024 open files allow: for tests.
     fn default() -> ConnectionCaps {
-        ConnectionCaps {
-            total: 768,
-            per_client: MIN_PER_CLIENT,
-        }
+        ConnectionCaps::from_open_files(1024)
     }
 }
 
@@ -114,10 +111,6 @@ impl Admission {
             total: Arc::new(Semaphore::new(caps.total)),
             per_client: Mutex::new(HashMap::new()),
         })
-    }
-
-    pub fn caps(&self) -> ConnectionCaps {
-        self.caps
     }
 
     fn lock_clients(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, usize>> {

@@ -4,12 +4,9 @@
 mod common;
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-
-use common::sample_result;
+use common::{exchange, sample_result, wait_ready};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -35,32 +32,6 @@ fn start_worker(port: u16, data: &std::path::Path) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("the worker starts")
-}
-
-async fn exchange(addr: &str, raw: &[u8]) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(addr).await.ok()?;
-    stream.write_all(raw).await.ok()?;
-    let mut bytes = Vec::new();
-    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut bytes))
-        .await
-        .ok()?
-        .ok()?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n")?;
-    let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, body.to_owned()))
-}
-
-async fn wait_ready(addr: &str) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while Instant::now() < deadline {
-        let request = "GET /api/config HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-        if let Some((200, _)) = exchange(addr, request.as_bytes()).await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the worker did not come up on {addr}");
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use doorway_worker::turn::is_running;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use common::sample_result;
+use common::{exchange_raw, sample_result, wait_ready};
 
 struct Started {
     child: Child,
@@ -55,32 +55,8 @@ async fn start(address: &str, label: &str) -> Started {
         app: format!("{address}:{port}"),
         data,
     };
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while Instant::now() < deadline {
-        if let Some(reply) = exchange(
-            &started.app,
-            b"GET /api/config HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        )
-        .await
-        {
-            if reply.starts_with("HTTP/1.1 200") {
-                return started;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the worker did not come up on {}", started.app);
-}
-
-async fn exchange(addr: &str, raw: &[u8]) -> Option<String> {
-    let mut stream = TcpStream::connect(addr).await.ok()?;
-    stream.write_all(raw).await.ok()?;
-    let mut bytes = Vec::new();
-    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut bytes))
-        .await
-        .ok()?
-        .ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+    wait_ready(&started.app).await;
+    started
 }
 
 fn coturn_pid(data: &Path) -> i32 {
@@ -146,7 +122,7 @@ async fn stops_gracefully_on(signal_number: i32, address: &str, label: &str) {
     signal(&worker.child, signal_number);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
-        exchange(&worker.app, b"GET /api/config HTTP/1.1\r\nHost: x\r\n\r\n")
+        exchange_raw(&worker.app, b"GET /api/config HTTP/1.1\r\nHost: x\r\n\r\n")
             .await
             .is_none_or(|reply| reply.is_empty()),
         "a new connection is served after the signal"
