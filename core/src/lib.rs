@@ -5,6 +5,7 @@
 pub mod advice;
 pub mod api;
 pub mod browser;
+pub mod budget;
 pub mod fragment;
 #[cfg(feature = "i18n")]
 pub mod i18n;

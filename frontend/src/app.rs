@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use doorway_core::api::{ConfigResponse, EchoResponse, TurnCredentials};
+use doorway_core::budget::Budgets;
 use doorway_core::ice::bracket_ipv6;
 use doorway_core::profile::CustomProfileError;
 use doorway_core::result::ServerRef;
@@ -156,74 +157,123 @@ fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
     let run_id = run.id;
     state.dispatch(Action::Started(Box::new(run)));
 
-    let timeout_ms = config.probe.timeout_ms;
-    for target in targets {
-        let dispatcher = state.dispatcher();
-        let (scheme, host) = (scheme.clone(), host.clone());
-        yew::platform::spawn_local(async move {
-            let outcome = match target.protocol {
-                Protocol::Tcp => {
-                    probe_tcp(&probe_url(&scheme, &host, target.port), timeout_ms).await
-                }
-                Protocol::Udp => probe_udp(&host, target.port, timeout_ms).await,
-            };
-            dispatcher.dispatch(Action::Answer {
-                run: run_id,
-                target,
-                outcome,
-                now_ms: now_ms(),
-            });
-        });
-    }
     let dispatcher = state.dispatcher();
-    // The page's own host and port: the path a proxy would sit on.
-    let page_host = location
-        .as_ref()
-        .and_then(|l| l.host().ok())
-        .unwrap_or_default();
-    let ws_url = format!(
-        "{}://{page_host}/ws",
-        if scheme == "https:" { "wss" } else { "ws" }
-    );
+    let probes = ProbeRun {
+        run_id,
+        targets,
+        scheme,
+        host,
+        location,
+        floor_ms: config.probe.timeout_ms,
+        turn: config.probe.turn,
+        nat_servers: config.probe.nat.clone(),
+    };
+    // The echo first: its round trip sets every probe's budget. The relay's
+    // credentials come meanwhile, so the relay waits no longer than before.
     yew::platform::spawn_local(async move {
-        let outcome = probe_websocket(&ws_url, timeout_ms).await;
-        dispatcher.dispatch(Action::WebSocket {
-            run: run_id,
-            outcome,
-            now_ms: now_ms(),
-        });
-    });
-    let dispatcher = state.dispatcher();
-    let (relay_host, turn) = (host.clone(), config.probe.turn);
-    yew::platform::spawn_local(async move {
-        let credentials = if turn { fetch_turn().await } else { None };
-        let relay = check_relay(&relay_host, credentials, timeout_ms).await;
-        dispatcher.dispatch(Action::Relay {
-            run: run_id,
-            relay,
-            now_ms: now_ms(),
-        });
-    });
-    let dispatcher = state.dispatcher();
-    let nat_servers = config.probe.nat.clone();
-    let nat_host = host.clone();
-    yew::platform::spawn_local(async move {
-        let nat = check_nat(&nat_host, &nat_servers, timeout_ms).await;
-        dispatcher.dispatch(Action::Nat {
-            run: run_id,
-            nat,
-            now_ms: now_ms(),
-        });
-    });
-    let dispatcher = state.dispatcher();
-    yew::platform::spawn_local(async move {
-        let echo = fetch_echo().await;
+        let turn = async {
+            if probes.turn {
+                fetch_turn().await
+            } else {
+                None
+            }
+        };
+        let ((echo, rtt_ms), credentials) = futures::join!(fetch_echo(), turn);
         dispatcher.dispatch(Action::Echo {
             run: run_id,
             echo,
             now_ms: now_ms(),
         });
+        probes.start(
+            &dispatcher,
+            Budgets::new(probes.floor_ms, rtt_ms),
+            credentials,
+        );
     });
+}
+
+/// What the probes of one run need once the round trip is known.
+struct ProbeRun {
+    run_id: u32,
+    targets: Vec<doorway_core::plan::ProbeTarget>,
+    scheme: String,
+    host: String,
+    location: Option<web_sys::Location>,
+    floor_ms: u32,
+    turn: bool,
+    nat_servers: doorway_core::api::NatServers,
+}
+
+impl ProbeRun {
+    /// Probes every target at once, with the WebSocket, relay and NAT checks
+    /// alongside, each within its budget.
+    fn start(
+        &self,
+        dispatcher: &UseReducerDispatcher<PageState>,
+        budgets: Budgets,
+        credentials: Option<TurnCredentials>,
+    ) {
+        let run_id = self.run_id;
+        // The page's own host and port: the path a proxy would sit on.
+        let page_host = self
+            .location
+            .as_ref()
+            .and_then(|l| l.host().ok())
+            .unwrap_or_default();
+        let ws_url = format!(
+            "{}://{page_host}/ws",
+            if self.scheme == "https:" { "wss" } else { "ws" }
+        );
+        let websocket = dispatcher.clone();
+        yew::platform::spawn_local(async move {
+            let outcome = probe_websocket(&ws_url, budgets).await;
+            websocket.dispatch(Action::WebSocket {
+                run: run_id,
+                outcome,
+                now_ms: now_ms(),
+            });
+        });
+        let relay_dispatcher = dispatcher.clone();
+        let relay_host = self.host.clone();
+        yew::platform::spawn_local(async move {
+            let relay = check_relay(&relay_host, credentials, budgets).await;
+            relay_dispatcher.dispatch(Action::Relay {
+                run: run_id,
+                relay,
+                now_ms: now_ms(),
+            });
+        });
+        let nat_dispatcher = dispatcher.clone();
+        let (nat_host, nat_servers) = (self.host.clone(), self.nat_servers.clone());
+        yew::platform::spawn_local(async move {
+            let nat = check_nat(&nat_host, &nat_servers, budgets).await;
+            nat_dispatcher.dispatch(Action::Nat {
+                run: run_id,
+                nat,
+                now_ms: now_ms(),
+            });
+        });
+        // The ports last: the relay and NAT checks take longest, so their
+        // connections are made first.
+        for target in self.targets.iter().copied() {
+            let dispatcher = dispatcher.clone();
+            let (scheme, host) = (self.scheme.clone(), self.host.clone());
+            yew::platform::spawn_local(async move {
+                let outcome = match target.protocol {
+                    Protocol::Tcp => {
+                        probe_tcp(&probe_url(&scheme, &host, target.port), budgets).await
+                    }
+                    Protocol::Udp => probe_udp(&host, target.port, budgets).await,
+                };
+                dispatcher.dispatch(Action::Answer {
+                    run: run_id,
+                    target,
+                    outcome,
+                    now_ms: now_ms(),
+                });
+            });
+        }
+    }
 }
 
 fn probe_url(scheme: &str, host: &str, port: u16) -> String {
@@ -235,9 +285,36 @@ async fn fetch_turn() -> Option<TurnCredentials> {
     crate::json::read(response).await.ok()
 }
 
-async fn fetch_echo() -> Option<EchoResponse> {
-    let response = Request::get("/api/echo").send().await.ok()?;
-    crate::json::read(response).await.ok()
+/// The echo, and the path's round trip measured on it: the time from
+/// sending the request to the first byte of the answer (Resource Timing,
+/// so a new connection's set-up is not counted), or the whole fetch where
+/// the browser gives no timing.
+async fn fetch_echo() -> (Option<EchoResponse>, Option<u32>) {
+    let started = now_ms();
+    let Ok(response) = Request::get("/api/echo")
+        .cache(web_sys::RequestCache::NoStore)
+        .send()
+        .await
+    else {
+        return (None, None);
+    };
+    let whole_fetch = (now_ms() - started).max(0.0) as u32;
+    let rtt_ms = request_to_first_byte(&response.url()).unwrap_or(whole_fetch);
+    (crate::json::read(response).await.ok(), Some(rtt_ms))
+}
+
+/// `responseStart - requestStart` of the newest Resource Timing entry for
+/// `url`, when the browser recorded one with both times.
+fn request_to_first_byte(url: &str) -> Option<u32> {
+    let entries = web_sys::window()?.performance()?.get_entries_by_name(url);
+    let entry = entries.get(entries.length().checked_sub(1)?);
+    let time = |name: &str| {
+        js_sys::Reflect::get(&entry, &name.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+    };
+    let (sent, answered) = (time("requestStart")?, time("responseStart")?);
+    (sent > 0.0 && answered >= sent).then_some((answered - sent) as u32)
 }
 
 fn browser_languages() -> Vec<String> {

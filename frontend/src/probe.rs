@@ -4,6 +4,7 @@
 
 use doorway_core::api::{NatServers, TurnCredentials};
 use doorway_core::browser::Untestable;
+use doorway_core::budget::{Budgets, Handshake};
 use doorway_core::ice::{bracket_ipv6, stun_url, Candidate};
 use doorway_core::nat::{classify_mapping, public_addresses, NatMapping, NatResult};
 use doorway_core::plan::{classify, Attempt};
@@ -34,10 +35,32 @@ pub fn now_ms() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
+/// Runs `attempt` once more when the budgets say its silence may have been
+/// the path's losses rather than a firewall (a slow path only).
+async fn with_retry<F, Fut>(budgets: Budgets, attempt: F) -> ProbeOutcome
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ProbeOutcome>,
+{
+    let first = attempt().await;
+    if budgets.retry(&first) {
+        attempt().await
+    } else {
+        first
+    }
+}
+
+/// Fetches `url` within its budget, once more on a slow path.
+pub async fn probe_tcp(url: &str, budgets: Budgets) -> ProbeOutcome {
+    let tls = url.starts_with("https:");
+    let timeout_ms = budgets.for_handshake(Handshake::Fetch { tls });
+    with_retry(budgets, || fetch_once(url, timeout_ms)).await
+}
+
 /// Fetches `url` and classifies the answer. Any HTTP answer with our CORS
 /// header counts as reachable; a fast failure as refused; our timeout as
 /// filtered.
-pub async fn probe_tcp(url: &str, timeout_ms: u32) -> ProbeOutcome {
+async fn fetch_once(url: &str, timeout_ms: u32) -> ProbeOutcome {
     let controller = AbortController::new().ok();
     let signal = controller.as_ref().map(AbortController::signal);
     let abort = controller.map(|controller| Timeout::new(timeout_ms, move || controller.abort()));
@@ -57,11 +80,17 @@ pub async fn probe_tcp(url: &str, timeout_ms: u32) -> ProbeOutcome {
     classify(attempt, elapsed, timeout_ms)
 }
 
+/// UDP probe within its budget, once more on a slow path.
+pub async fn probe_udp(host: &str, port: u16, budgets: Budgets) -> ProbeOutcome {
+    let timeout_ms = budgets.for_handshake(Handshake::Stun);
+    with_retry(budgets, || stun_once(host, port, timeout_ms)).await
+}
+
 /// UDP probe: one STUN server, one peer connection, so a server-reflexive
 /// candidate can only have come from this port. No answer before our
 /// timeout reads as filtered; a browser that asked nobody reads as its own
 /// limit (core's `GatheringEnd`).
-pub async fn probe_udp(host: &str, port: u16, timeout_ms: u32) -> ProbeOutcome {
+async fn stun_once(host: &str, port: u16, timeout_ms: u32) -> ProbeOutcome {
     let servers = [IceServer::stun(stun_url(host, port))];
     let srflx = |found: &[Gathered]| found.iter().any(|g| g.candidate.is_server_reflexive());
     match gather(&servers, timeout_ms, None, srflx).await {
@@ -77,7 +106,8 @@ pub async fn probe_udp(host: &str, port: u16, timeout_ms: u32) -> ProbeOutcome {
 /// Asks two or three STUN servers from one peer connection and compares the
 /// mappings; each server is also asked alone, because a server that did not
 /// answer would otherwise look like a shared mapping.
-pub async fn check_nat(host: &str, servers: &NatServers, timeout_ms: u32) -> NatResult {
+pub async fn check_nat(host: &str, servers: &NatServers, budgets: Budgets) -> NatResult {
+    let timeout_ms = budgets.for_handshake(Handshake::Stun);
     let mut targets = vec![
         (host.to_owned(), servers.ports[0]),
         (host.to_owned(), servers.ports[1]),
@@ -89,7 +119,7 @@ pub async fn check_nat(host: &str, servers: &NatServers, timeout_ms: u32) -> Nat
     let alone = futures::future::join_all(
         targets
             .iter()
-            .map(|(host, port)| probe_udp(host, *port, timeout_ms)),
+            .map(|(host, port)| stun_once(host, *port, timeout_ms)),
     );
     let count = urls.len();
     let all_servers = [IceServer {
@@ -145,11 +175,12 @@ fn distinct_mappings(found: &[Gathered]) -> Vec<String> {
 }
 
 /// Asks the server's TURN relay for an allocation over UDP, TCP and TLS, each
-/// in its own peer connection; a `relay` candidate means that way works.
+/// in its own peer connection and within its handshake's budget; a `relay`
+/// candidate means that way works.
 pub async fn check_relay(
     host: &str,
     credentials: Option<TurnCredentials>,
-    timeout_ms: u32,
+    budgets: Budgets,
 ) -> RelayResult {
     let Some(credentials) = credentials else {
         return RelayResult {
@@ -159,37 +190,54 @@ pub async fn check_relay(
         };
     };
     let host = bracket_ipv6(host);
-    let attempt = |url: String| {
+    let attempt = |url: String, handshake: Handshake| {
         let server = IceServer {
             urls: vec![url],
             username: Some(credentials.username.clone()),
             credential: Some(credentials.credential.clone()),
         };
-        async move {
-            let relay = |found: &[Gathered]| found.iter().any(|g| g.candidate.is_relay());
-            match gather(&[server], timeout_ms, None, relay).await {
-                Ok(gathering) => gathering.end(Candidate::is_relay).outcome(timeout_ms),
-                Err(_) => ProbeOutcome::NotTestable {
-                    reason: Untestable::NoWebRtc,
-                },
+        let timeout_ms = budgets.for_handshake(handshake);
+        with_retry(budgets, move || {
+            let server = server.clone();
+            async move {
+                let relay = |found: &[Gathered]| found.iter().any(|g| g.candidate.is_relay());
+                match gather(&[server], timeout_ms, None, relay).await {
+                    Ok(gathering) => gathering.end(Candidate::is_relay).outcome(timeout_ms),
+                    Err(_) => ProbeOutcome::NotTestable {
+                        reason: Untestable::NoWebRtc,
+                    },
+                }
             }
-        }
+        })
     };
     let (udp, tcp, tls) = futures::join!(
-        attempt(format!("turn:{host}:{}?transport=udp", credentials.port)),
-        attempt(format!("turn:{host}:{}?transport=tcp", credentials.port)),
-        attempt(format!(
-            "turns:{host}:{}?transport=tcp",
-            credentials.tls_port
-        )),
+        attempt(
+            format!("turn:{host}:{}?transport=udp", credentials.port),
+            Handshake::TurnUdp
+        ),
+        attempt(
+            format!("turn:{host}:{}?transport=tcp", credentials.port),
+            Handshake::TurnTcp
+        ),
+        attempt(
+            format!("turns:{host}:{}?transport=tcp", credentials.tls_port),
+            Handshake::TurnTls
+        ),
     );
     RelayResult { udp, tcp, tls }
+}
+
+/// The WebSocket echo within its budget, once more on a slow path.
+pub async fn probe_websocket(url: &str, budgets: Budgets) -> ProbeOutcome {
+    let tls = url.starts_with("wss:");
+    let timeout_ms = budgets.for_handshake(Handshake::WebSocket { tls });
+    with_retry(budgets, || websocket_once(url, timeout_ms)).await
 }
 
 /// Opens a WebSocket to the worker and waits for its echo: "reachable" when
 /// the echo comes back, "refused" when the connection fails or closes first
 /// (a proxy that breaks upgrades), "filtered" on silence until the timeout.
-pub async fn probe_websocket(url: &str, timeout_ms: u32) -> ProbeOutcome {
+async fn websocket_once(url: &str, timeout_ms: u32) -> ProbeOutcome {
     const HELLO: &str = "doorway";
     let Ok(socket) = WebSocket::new(url) else {
         return ProbeOutcome::Refused { ms: 0 };

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use anyhow::{bail, Context, Result};
 
 use crate::browser::Browser;
+use crate::wire::{PathShape, Wire};
 use crate::worker::Worker;
 
 /// The page's probe timeout in lab checks: short, as the lab's paths are.
@@ -185,6 +186,8 @@ pub struct RouterLab {
     /// The worker's main and second address.
     pub server_address: String,
     pub server_second_address: String,
+    /// The slow wire between router and server, when the lab has one.
+    wire: Option<(String, Wire)>,
 }
 
 fn ns_exec(ns: &str, args: &[&str]) -> Result<()> {
@@ -247,13 +250,20 @@ const GUARD: &str = "table inet lab_guard {
 
 impl RouterLab {
     pub fn create(nat: Nat) -> Result<RouterLab> {
+        Self::create_with_path(nat, None)
+    }
+
+    /// With `shape` (delay and loss) on the internet side, between router
+    /// and server: a fourth namespace whose two interfaces a user-space
+    /// [`Wire`] joins.
+    pub fn create_with_path(nat: Nat, shape: Option<PathShape>) -> Result<RouterLab> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let pid = std::process::id();
         // 198.19.0.0/16 for router labs, a /24 each: home side .0/25, internet side .128/25.
         let subnet = (pid.wrapping_mul(11).wrapping_add(n * 17)) % 250 + 1;
         let net = format!("198.19.{subnet}");
-        let lab = RouterLab {
+        let mut lab = RouterLab {
             browser: format!("dw{pid}b{n}"),
             router: format!("dw{pid}r{n}"),
             server: format!("dw{pid}s{n}"),
@@ -261,6 +271,7 @@ impl RouterLab {
             router_wan: format!("{net}.129"),
             server_address: format!("{net}.130"),
             server_second_address: format!("{net}.131"),
+            wire: None,
         };
         // From here on, drop removes whatever was made.
         for ns in [&lab.browser, &lab.router, &lab.server] {
@@ -279,16 +290,21 @@ impl RouterLab {
             &lab.router,
             &["ip", "link", "set", "eth0", "netns", &lab.browser],
         )?;
-        ns_exec(
-            &lab.router,
-            &[
-                "ip", "link", "add", "wan", "type", "veth", "peer", "name", "eth0",
-            ],
-        )?;
-        ns_exec(
-            &lab.router,
-            &["ip", "link", "set", "eth0", "netns", &lab.server],
-        )?;
+        match shape {
+            None => {
+                ns_exec(
+                    &lab.router,
+                    &[
+                        "ip", "link", "add", "wan", "type", "veth", "peer", "name", "eth0",
+                    ],
+                )?;
+                ns_exec(
+                    &lab.router,
+                    &["ip", "link", "set", "eth0", "netns", &lab.server],
+                )?;
+            }
+            Some(shape) => lab.add_wire(format!("dw{pid}w{n}"), shape)?,
+        }
 
         ns_exec(
             &lab.router,
@@ -372,6 +388,48 @@ impl RouterLab {
         Ok(lab)
     }
 
+    /// router `wan` ↔ `wire_a` [wire namespace] `wire_b` ↔ `eth0` server, the wire
+    /// running in this process.
+    fn add_wire(&mut self, wire_ns: String, shape: PathShape) -> Result<()> {
+        run(&["ip", "netns", "add", &wire_ns])?;
+        // Recorded now, so drop removes it whatever fails next.
+        let pending = WireNamespace(wire_ns.clone());
+        no_ipv6(&wire_ns)?;
+        ns_exec(
+            &self.router,
+            &[
+                "ip", "link", "add", "wan", "type", "veth", "peer", "name", "wire_a",
+            ],
+        )?;
+        ns_exec(
+            &self.router,
+            &["ip", "link", "set", "wire_a", "netns", &wire_ns],
+        )?;
+        ns_exec(
+            &wire_ns,
+            &[
+                "ip", "link", "add", "wire_b", "type", "veth", "peer", "name", "eth0",
+            ],
+        )?;
+        ns_exec(
+            &wire_ns,
+            &["ip", "link", "set", "eth0", "netns", &self.server],
+        )?;
+        for end in ["wire_a", "wire_b"] {
+            ns_exec(&wire_ns, &["ip", "link", "set", end, "promisc", "on", "up"])?;
+        }
+        let ns = wire_ns.clone();
+        let wire = std::thread::spawn(move || -> Result<Wire> {
+            enter_namespace(&ns)?;
+            Wire::start("wire_a", "wire_b", shape)
+        })
+        .join()
+        .map_err(|_| anyhow::anyhow!("the wire's set-up thread panicked"))??;
+        std::mem::forget(pending);
+        self.wire = Some((wire_ns, wire));
+        Ok(())
+    }
+
     /// Adds a rule to the router's forward path (traffic from home to the
     /// internet and back), e.g. `udp dport 16500-30000 drop`.
     pub fn router_rule(&self, table: &str, rule: &str) -> Result<()> {
@@ -430,9 +488,23 @@ pub fn enter_namespace(ns: &str) -> Result<()> {
 
 impl Drop for RouterLab {
     fn drop(&mut self) {
+        // The wire's threads first, then its namespace.
+        if let Some((name, wire)) = self.wire.take() {
+            drop(wire);
+            drop(WireNamespace(name));
+        }
         // Deleting a namespace deletes the veth ends in it, and their peers.
         for ns in [&self.browser, &self.router, &self.server] {
             let _ = Command::new("ip").args(["netns", "del", ns]).status();
         }
+    }
+}
+
+/// The wire's namespace, removed by its name on drop.
+struct WireNamespace(String);
+
+impl Drop for WireNamespace {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
     }
 }
