@@ -6,6 +6,7 @@ use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use doorway_core::{ProbeOutcome, Protocol};
 use doorway_e2e::lab::{enter_namespace, Nat, RouterLab};
 use doorway_e2e::wire::PathShape;
 
@@ -56,5 +57,59 @@ fn the_wire_adds_its_delay_and_nothing_else() -> Result<()> {
     let direct = RouterLab::create(Nat::Masquerade)?;
     let rtt = connect_round_trip(&direct, 5)?;
     assert!(rtt < Duration::from_millis(50), "without the wire: {rtt:?}");
+    Ok(())
+}
+
+/// Everything the open network lets through, across 600 ms of round trip
+/// and 1 % loss, five checks in a row: every served port but the dropped
+/// one, the relay over UDP, TCP and TLS, and the WebSocket read reachable;
+/// the port the router drops still reads filtered.
+#[tokio::test]
+async fn a_satellite_link_reads_everything_reachable_and_a_dropped_port_filtered() -> Result<()> {
+    let lab = RouterLab::create_with_path(Nat::Masquerade, Some(PathShape::SATELLITE))?;
+    lab.router_rule("drop_9999", "tcp dport 9999 drop")?;
+    let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
+    let mut failures = Vec::new();
+    for run in 1..=5 {
+        browser
+            .client
+            .goto(&worker.url("/?profile=ring&autorun=1"))
+            .await?;
+        let result = browser.wait_for_result(Duration::from_secs(60)).await?;
+        let dropped = result.probe(Protocol::Tcp, 9999).copied();
+        if !matches!(dropped, Some(ProbeOutcome::Filtered { .. })) {
+            failures.push(format!("run {run}: the dropped TCP 9999 read {dropped:?}"));
+        }
+        let unreachable: Vec<String> = result
+            .requirements
+            .iter()
+            .flat_map(|r| {
+                r.probes
+                    .iter()
+                    .map(move |p| (r.protocol, p.port, p.outcome))
+            })
+            .filter(|(protocol, port, outcome)| {
+                !(*protocol == Protocol::Tcp && *port == 9999)
+                    && !matches!(
+                        outcome,
+                        ProbeOutcome::NotServed | ProbeOutcome::NotTestable { .. }
+                    )
+                    && !outcome.is_reachable()
+            })
+            .map(|(protocol, port, outcome)| format!("{protocol} {port}: {outcome:?}"))
+            .collect();
+        if !unreachable.is_empty() {
+            failures.push(format!("run {run}: {unreachable:?}"));
+        }
+        let relay = result.relay.context("no relay check")?;
+        if !(relay.udp.is_reachable() && relay.tcp.is_reachable() && relay.tls.is_reachable()) {
+            failures.push(format!("run {run}: relay {relay:?}"));
+        }
+        if !result.websocket.is_some_and(|w| w.is_reachable()) {
+            failures.push(format!("run {run}: WebSocket {:?}", result.websocket));
+        }
+    }
+    browser.close().await?;
+    assert!(failures.is_empty(), "{failures:#?}");
     Ok(())
 }
