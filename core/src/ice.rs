@@ -64,6 +64,11 @@ pub fn bracket_ipv6(host: &str) -> String {
 pub struct GatheringEnd {
     /// Candidates of any kind (host, mDNS, srflx, relay).
     pub candidates: usize,
+    /// Candidates any gathering on the page produced while this one ran,
+    /// its own included: none at all means the browser's ICE gives nothing
+    /// (a proxy-only or disabled ICE), which no firewall causes, since TURN
+    /// over TCP and host candidates do not depend on UDP getting through.
+    pub candidates_on_page: usize,
     /// When the candidate the probe wants (srflx for STUN, relay for TURN)
     /// came, in ms after gathering started.
     pub wanted_ms: Option<u32>,
@@ -102,6 +107,13 @@ impl GatheringEnd {
                 reason: Untestable::SkippedByBrowser,
             },
             GatheringEnd {
+                completed: false,
+                candidates_on_page: 0,
+                ..
+            } => ProbeOutcome::NotTestable {
+                reason: Untestable::NoCandidates,
+            },
+            GatheringEnd {
                 completed: false, ..
             } => ProbeOutcome::Filtered { timeout_ms },
         }
@@ -117,6 +129,8 @@ mod tests {
         let end = |candidates, wanted_ms, error_ms, completed| {
             GatheringEnd {
                 candidates,
+                // Other probes of the check had candidates.
+                candidates_on_page: candidates + 3,
                 wanted_ms,
                 error_ms,
                 completed,
@@ -160,6 +174,35 @@ mod tests {
             ProbeOutcome::NotTestable {
                 reason: Untestable::SkippedByBrowser
             }
+        );
+    }
+
+    #[test]
+    fn silence_everywhere_on_the_page_is_the_browser_not_the_network() {
+        // Firefox with media.peerconnection.ice.proxy_only: no candidate in
+        // any gathering, none completes.
+        let nothing_anywhere = GatheringEnd {
+            candidates: 0,
+            candidates_on_page: 0,
+            wanted_ms: None,
+            error_ms: None,
+            completed: false,
+        };
+        assert_eq!(
+            nothing_anywhere.outcome(3000),
+            ProbeOutcome::NotTestable {
+                reason: Untestable::NoCandidates
+            }
+        );
+        // The same gathering while the relay over TCP got its candidate:
+        // UDP was asked and dropped.
+        let others_answered = GatheringEnd {
+            candidates_on_page: 1,
+            ..nothing_anywhere
+        };
+        assert_eq!(
+            others_answered.outcome(3000),
+            ProbeOutcome::Filtered { timeout_ms: 3000 }
         );
     }
 

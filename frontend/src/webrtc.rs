@@ -68,6 +68,17 @@ pub struct Gathering {
     pub completed: bool,
     /// When the browser first reported a failed server (`icecandidateerror`).
     pub error_ms: Option<u32>,
+    /// Candidates every gathering on the page produced meanwhile.
+    pub candidates_on_page: usize,
+}
+
+thread_local! {
+    /// Candidates any gathering on this page has produced, ever.
+    static CANDIDATES_ON_PAGE: Cell<usize> = const { Cell::new(0) };
+}
+
+fn candidates_on_page() -> usize {
+    CANDIDATES_ON_PAGE.with(Cell::get)
 }
 
 impl Gathering {
@@ -76,6 +87,7 @@ impl Gathering {
     pub fn end(&self, wanted: impl Fn(&Candidate) -> bool) -> GatheringEnd {
         GatheringEnd {
             candidates: self.found.len(),
+            candidates_on_page: self.candidates_on_page,
             wanted_ms: self
                 .found
                 .iter()
@@ -106,6 +118,7 @@ pub async fn gather(
     let connection = RtcPeerConnection::new_with_configuration(&configuration(servers))
         .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))?;
     let started = now_ms();
+    let page_count_at_start = candidates_on_page();
     let found: Rc<RefCell<Vec<Gathered>>> = Rc::default();
     let completed: Rc<Cell<bool>> = Rc::default();
     let error_ms: Rc<Cell<Option<u32>>> = Rc::default();
@@ -132,6 +145,7 @@ pub async fn gather(
                 let Some(candidate) = Candidate::parse(&candidate.candidate()) else {
                     return;
                 };
+                CANDIDATES_ON_PAGE.with(|count| count.set(count.get() + 1));
                 let ms = (now_ms() - started).max(0.0) as u32;
                 let first_srflx =
                     candidate.is_server_reflexive() && settle_timer.borrow().is_none();
@@ -204,6 +218,7 @@ pub async fn gather(
         found: found.borrow().clone(),
         completed: completed.get(),
         error_ms: error_ms.get(),
+        candidates_on_page: candidates_on_page() - page_count_at_start,
     };
     Ok(gathering)
 }

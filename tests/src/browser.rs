@@ -1,4 +1,6 @@
-//! Headless Chromium driven through chromedriver (WebDriver).
+//! Headless browsers driven through WebDriver: Chromium (chromedriver),
+//! Firefox ESR (geckodriver) and WebKitGTK (WebKitWebDriver), each driver in
+//! a process group of its own that its browser joins.
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -40,6 +42,115 @@ fn chromium_args(profile: &std::path::Path, extra_hosts: &[&str]) -> Vec<String>
     ]
 }
 
+/// Which browser engine a test runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    /// Debian's `firefox-esr` through geckodriver (`cargo install geckodriver`).
+    Firefox,
+    /// Debian's WebKitGTK MiniBrowser through WebKitWebDriver; built without
+    /// WebRTC.
+    WebKitGtk,
+}
+
+/// Firefox preferences: no traffic of its own (captive-portal and
+/// connectivity checks, updates, safe browsing, DNS over HTTPS), so the
+/// lab's paths carry only the page's.
+fn firefox_prefs() -> serde_json::Map<String, serde_json::Value> {
+    let prefs = serde_json::json!({
+        "network.captive-portal-service.enabled": false,
+        "network.connectivity-service.enabled": false,
+        "network.trr.mode": 5,
+        "network.dns.disablePrefetch": true,
+        "network.prefetch-next": false,
+        "app.update.auto": false,
+        "app.update.enabled": false,
+        "browser.safebrowsing.malware.enabled": false,
+        "browser.safebrowsing.phishing.enabled": false,
+        "browser.safebrowsing.downloads.enabled": false,
+        "datareporting.policy.dataSubmissionEnabled": false,
+        "toolkit.telemetry.enabled": false,
+        "extensions.update.enabled": false,
+        "browser.shell.checkDefaultBrowser": false,
+    });
+    match prefs {
+        serde_json::Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// The driver's command line and the capabilities of a new session.
+fn driver_and_capabilities(
+    engine: Engine,
+    port: u16,
+    profile: &std::path::Path,
+    extra_hosts: &[&str],
+    prefs: serde_json::Value,
+) -> (Command, serde_json::Map<String, serde_json::Value>) {
+    let mut capabilities = serde_json::Map::new();
+    let driver = match engine {
+        Engine::Chromium => {
+            capabilities.insert(
+                "goog:chromeOptions".into(),
+                serde_json::json!({
+                    "binary": "/usr/bin/chromium",
+                    "args": chromium_args(profile, extra_hosts),
+                    "prefs": prefs,
+                }),
+            );
+            let mut driver = Command::new("/usr/bin/chromedriver");
+            driver.arg(format!("--port={port}"));
+            driver
+        }
+        Engine::Firefox => {
+            let mut all = firefox_prefs();
+            if let serde_json::Value::Object(extra) = prefs {
+                all.extend(extra);
+            }
+            capabilities.insert("browserName".into(), "firefox".into());
+            capabilities.insert("acceptInsecureCerts".into(), true.into());
+            capabilities.insert(
+                "moz:firefoxOptions".into(),
+                serde_json::json!({
+                    "binary": "/usr/bin/firefox-esr",
+                    "args": ["-headless", "--width=1280", "--height=900"],
+                    "prefs": all,
+                }),
+            );
+            let mut driver = Command::new(geckodriver_path());
+            driver.args(["--port", &port.to_string(), "--log", "fatal"]);
+            driver
+        }
+        Engine::WebKitGtk => {
+            capabilities.insert("browserName".into(), "MiniBrowser".into());
+            capabilities.insert("acceptInsecureCerts".into(), true.into());
+            capabilities.insert(
+                "webkitgtk:browserOptions".into(),
+                serde_json::json!({
+                    "binary": MINIBROWSER,
+                    "args": ["--automation", "--headless"],
+                }),
+            );
+            let mut driver = Command::new("/usr/bin/WebKitWebDriver");
+            driver.arg(format!("--port={port}"));
+            driver
+        }
+    };
+    (driver, capabilities)
+}
+
+/// Debian's WebKitGTK test browser.
+pub const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
+/// geckodriver as `cargo install` put it (`$CARGO_HOME/bin`, else `~/.cargo/bin`).
+pub fn geckodriver_path() -> PathBuf {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_default();
+    cargo_home.join("bin/geckodriver")
+}
+
 impl Browser {
     pub async fn start() -> Result<Browser> {
         Self::start_with_hosts(&[]).await
@@ -51,10 +162,24 @@ impl Browser {
 
     /// With Chromium preferences set (`{"webrtc": {"ip_handling_policy": …}}`).
     pub async fn start_with(extra_hosts: &[&str], prefs: serde_json::Value) -> Result<Browser> {
+        Self::start_engine(Engine::Chromium, extra_hosts, prefs).await
+    }
+
+    /// `engine` with its preferences `prefs` (Chromium's profile
+    /// preferences, Firefox's `about:config` names, none for WebKitGTK);
+    /// `extra_hosts` are the addresses Chromium may look up.
+    pub async fn start_engine(
+        engine: Engine,
+        extra_hosts: &[&str],
+        prefs: serde_json::Value,
+    ) -> Result<Browser> {
         let profile = TempDir::new("browser")?;
         let port = free_port()?;
-        let driver = Command::new("/usr/bin/chromedriver")
-            .arg(format!("--port={port}"))
+        let (mut driver, capabilities) =
+            driver_and_capabilities(engine, port, &profile.0, extra_hosts, prefs);
+        let driver = driver
+            // geckodriver makes Firefox's profile under TMPDIR.
+            .env("TMPDIR", &profile.0)
             .env("XDG_CONFIG_HOME", profile.0.join("config"))
             .env("XDG_CACHE_HOME", profile.0.join("cache"))
             .env("XDG_DATA_HOME", profile.0.join("data"))
@@ -66,16 +191,9 @@ impl Browser {
             // ends the browser too, even when a failed test never closes it.
             .process_group(0)
             .spawn()
-            .context("starting /usr/bin/chromedriver (cargo xtask test installs it)")?;
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": "/usr/bin/chromium",
-                "args": chromium_args(&profile.0, extra_hosts),
-                "prefs": prefs,
-            }),
-        );
+            .with_context(|| {
+                format!("starting the {engine:?} WebDriver (cargo xtask test installs it)")
+            })?;
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = loop {
             let attempt = ClientBuilder::new(HttpConnector::new())
@@ -85,7 +203,7 @@ impl Browser {
             match attempt {
                 Ok(client) => break client,
                 Err(error) if Instant::now() > deadline => {
-                    bail!("chromedriver did not start Chromium: {error}")
+                    bail!("the {engine:?} WebDriver did not start its browser: {error}")
                 }
                 Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
             }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use anyhow::{bail, Context, Result};
 
-use crate::browser::Browser;
+use crate::browser::{Browser, Engine, TempDir};
 use crate::wire::{PathShape, Wire};
 use crate::worker::Worker;
 
@@ -462,15 +462,87 @@ impl RouterLab {
         worker_args: &[&str],
         prefs: serde_json::Value,
     ) -> Result<(Worker, Browser)> {
+        self.start_engine(Engine::Chromium, worker_args, prefs)
+            .await
+    }
+
+    /// Like [`RouterLab::start`], in the browser `engine`. The browser also
+    /// knows the server by the name [`SERVER_NAME`] (its own `/etc/hosts`),
+    /// as a phone knows a real probe host, so TURN over TLS can go to a name.
+    pub async fn start_engine(
+        &self,
+        engine: Engine,
+        worker_args: &[&str],
+        prefs: serde_json::Value,
+    ) -> Result<(Worker, Browser)> {
         self.enter_browser()?;
+        let hosts = TempDir::new("hosts")?;
+        own_hosts_file(&hosts.0, &[(&self.server_address, SERVER_NAME)])?;
         let mut args = vec!["--probe-timeout-ms", LAB_TIMEOUT_MS];
         args.extend_from_slice(worker_args);
         let worker = Worker::start(Some(&self.server), &self.server_address, &args).await?;
-        let browser =
-            Browser::start_with(&[&self.server_address, &self.server_second_address], prefs)
-                .await?;
+        let browser = Browser::start_engine(
+            engine,
+            &[
+                &self.server_address,
+                &self.server_second_address,
+                SERVER_NAME,
+            ],
+            prefs,
+        )
+        .await?;
         Ok((worker, browser))
     }
+}
+
+/// The server's name inside the lab (`.test` is reserved for testing).
+pub const SERVER_NAME: &str = "probe.doorway.test";
+
+/// Gives the calling thread a mount namespace of its own in which
+/// `/etc/hosts` holds `entries` (address, name), so processes it starts
+/// resolve those names; the machine's file is untouched.
+fn own_hosts_file(dir: &std::path::Path, entries: &[(&str, &str)]) -> Result<()> {
+    let mut text = String::from("127.0.0.1 localhost\n");
+    for (address, name) in entries {
+        text.push_str(&format!("{address} {name}\n"));
+    }
+    let file = dir.join("hosts");
+    std::fs::write(&file, text)?;
+    let source = std::ffi::CString::new(file.as_os_str().as_encoded_bytes())?;
+    let target = c"/etc/hosts";
+    // SAFETY: unshare and mount take valid C strings that outlive the calls;
+    // they change only this thread's view of the file system (CLONE_NEWNS
+    // unshares the thread's fs as well).
+    unsafe {
+        if libc::unshare(libc::CLONE_NEWNS) != 0 {
+            bail!("unshare(CLONE_NEWNS): {}", std::io::Error::last_os_error());
+        }
+        // Nothing mounted here may reach the machine's own mounts.
+        if libc::mount(
+            std::ptr::null(),
+            c"/".as_ptr(),
+            std::ptr::null(),
+            libc::MS_REC | libc::MS_PRIVATE,
+            std::ptr::null(),
+        ) != 0
+        {
+            bail!("making / private: {}", std::io::Error::last_os_error());
+        }
+        if libc::mount(
+            source.as_ptr(),
+            target.as_ptr(),
+            std::ptr::null(),
+            libc::MS_BIND,
+            std::ptr::null(),
+        ) != 0
+        {
+            bail!(
+                "bind-mounting /etc/hosts: {}",
+                std::io::Error::last_os_error()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Moves the calling thread (only) into the network namespace `ns`.

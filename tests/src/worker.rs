@@ -92,6 +92,13 @@ impl Worker {
     pub fn url(&self, path_and_query: &str) -> String {
         format!("http://{}{path_and_query}", self.app)
     }
+
+    /// Like [`Worker::url`], with the host given by name (`host` must
+    /// resolve to the worker's address where the browser runs).
+    pub fn url_named(&self, host: &str, path_and_query: &str) -> String {
+        let port = self.app.rsplit(':').next().unwrap_or_default();
+        format!("http://{host}:{port}{path_and_query}")
+    }
 }
 
 impl Drop for Worker {
