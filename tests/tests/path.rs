@@ -89,7 +89,7 @@ async fn a_satellite_link_reads_everything_reachable_and_a_dropped_port_filtered
                     .map(move |p| (r.protocol, p.port, p.outcome))
             })
             .filter(|(protocol, port, outcome)| {
-                !(*protocol == Protocol::Tcp && *port == 9999)
+                (*protocol, *port) != (Protocol::Tcp, 9999)
                     && !matches!(
                         outcome,
                         ProbeOutcome::NotServed | ProbeOutcome::NotTestable { .. }
