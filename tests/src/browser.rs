@@ -16,7 +16,43 @@ use tokio::process::{Child, Command};
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    /// The X server WebKitGTK draws into (it has no headless mode); in the
+    /// driver's process group, so it ends with it.
+    display: Option<Child>,
     _profile: TempDir,
+}
+
+/// Starts Xvfb in a new process group and returns it with its display
+/// (Xvfb picks a free one and writes it to stdout).
+async fn start_virtual_display() -> Result<(Child, String)> {
+    use tokio::io::AsyncBufReadExt;
+    let mut xvfb = Command::new("/usr/bin/Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x900x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .process_group(0)
+        .spawn()
+        .context("starting /usr/bin/Xvfb (cargo xtask test installs xvfb)")?;
+    let stdout = xvfb.stdout.take().context("Xvfb has no stdout")?;
+    let mut line = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::io::BufReader::new(stdout).read_line(&mut line),
+    )
+    .await
+    .context("Xvfb did not report its display")??;
+    let display = format!(":{}", line.trim());
+    Ok((xvfb, display))
 }
 
 /// Flags from shared/BROWSER-FACTS.md: no sandbox as root, no background
@@ -128,11 +164,13 @@ fn driver_and_capabilities(
                 "webkitgtk:browserOptions".into(),
                 serde_json::json!({
                     "binary": MINIBROWSER,
-                    "args": ["--automation", "--headless"],
+                    "args": ["--automation"],
                 }),
             );
             let mut driver = Command::new("/usr/bin/WebKitWebDriver");
-            driver.arg(format!("--port={port}"));
+            // Its default host, "local", wants ::1 too, and lab namespaces
+            // have no IPv6.
+            driver.args([format!("--port={port}"), "--host=127.0.0.1".into()]);
             driver
         }
     };
@@ -177,6 +215,21 @@ impl Browser {
         let port = free_port()?;
         let (mut driver, capabilities) =
             driver_and_capabilities(engine, port, &profile.0, extra_hosts, prefs);
+        let display = match engine {
+            Engine::WebKitGtk => Some(start_virtual_display().await?),
+            _ => None,
+        };
+        if let Some((xvfb, name)) = &display {
+            driver.env("DISPLAY", name);
+            if let Some(group) = xvfb.id() {
+                driver.process_group(group as i32);
+            }
+        } else {
+            // Its own process group, which the browser joins: ending the
+            // group ends the browser too, even when a failed test never
+            // closes it.
+            driver.process_group(0);
+        }
         let driver = driver
             // geckodriver makes Firefox's profile under TMPDIR.
             .env("TMPDIR", &profile.0)
@@ -187,9 +240,6 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
-            // Its own process group, which Chromium joins: ending the group
-            // ends the browser too, even when a failed test never closes it.
-            .process_group(0)
             .spawn()
             .with_context(|| {
                 format!("starting the {engine:?} WebDriver (cargo xtask test installs it)")
@@ -211,6 +261,7 @@ impl Browser {
         Ok(Browser {
             client,
             driver,
+            display: display.map(|(xvfb, _)| xvfb),
             _profile: profile,
         })
     }
@@ -335,20 +386,27 @@ impl Browser {
         Ok(())
     }
 
-    /// chromedriver's PID, which is also its process group's id.
+    /// The id of the process group the driver, its browser (and for
+    /// WebKitGTK, the X server) run in: the driver's PID, or Xvfb's.
     pub fn driver_pid(&self) -> Option<u32> {
-        self.driver.id()
+        match &self.display {
+            Some(xvfb) => xvfb.id(),
+            None => self.driver.id(),
+        }
     }
 
-    /// Ends chromedriver and every browser process it started, by the
-    /// process group it was given.
+    /// Ends the driver and every browser process it started, by the
+    /// process group they were given.
     fn end_process_group(&mut self) {
-        if let Some(pid) = self.driver.id() {
+        if let Some(group) = self.driver_pid() {
             // SAFETY: killpg has no memory effects; the group is the one
-            // chromedriver leads (process_group(0) above).
-            unsafe { libc::killpg(pid as libc::pid_t, libc::SIGKILL) };
+            // set at spawn (the driver's own, or Xvfb's).
+            unsafe { libc::killpg(group as libc::pid_t, libc::SIGKILL) };
         }
         let _ = self.driver.start_kill();
+        if let Some(xvfb) = &mut self.display {
+            let _ = xvfb.start_kill();
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use anyhow::Result;
 use doorway_core::browser::Untestable;
 use doorway_core::nat::NatMapping;
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Protocol};
+use doorway_e2e::browser::Engine;
 use doorway_e2e::lab::{Nat, RouterLab};
 
 /// Runs `?profile=ring` on the open lab network in a Chromium with `prefs`,
@@ -112,5 +113,39 @@ async fn when_webrtc_may_send_nothing_udp_is_not_testable_never_blocked() -> Res
         relay.tcp.is_reachable() && relay.tls.is_reachable(),
         "{relay:?}"
     );
+    Ok(())
+}
+
+/// Debian's WebKitGTK is built without WebRTC: the real thing, not a
+/// Chromium with `RTCPeerConnection` deleted.
+#[tokio::test]
+async fn webkitgtk_without_webrtc_reads_ring_could_not_tell() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    let (worker, browser) = lab
+        .start_engine(Engine::WebKitGtk, &[], serde_json::json!({}))
+        .await?;
+    let has_webrtc = browser
+        .client
+        .execute("return typeof RTCPeerConnection !== 'undefined';", vec![])
+        .await?;
+    browser
+        .client
+        .goto(&worker.url("/?profile=ring&autorun=1"))
+        .await?;
+    let result = browser.wait_for_result(Duration::from_secs(30)).await;
+    let verdict_text = browser.text("#verdict").await.unwrap_or_default();
+    browser.close().await?;
+    let result = result?;
+    assert_eq!(
+        has_webrtc,
+        serde_json::Value::Bool(false),
+        "this WebKitGTK has WebRTC"
+    );
+    assert!(
+        verdict_text.contains("Chrome, Firefox or Safari"),
+        "the page names browsers that can test it: {verdict_text}"
+    );
+    assert_could_not_tell_with_tcp_open(&result);
+    assert_all_not_testable(&udp_outcomes(&result), Untestable::NoWebRtc);
     Ok(())
 }

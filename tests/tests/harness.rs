@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use doorway_e2e::browser::Browser;
+use doorway_e2e::browser::{Browser, Engine};
 
 /// PIDs of live processes in process group `group`.
 fn processes_in_group(group: u32) -> Vec<u32> {
@@ -29,20 +29,29 @@ fn processes_in_group(group: u32) -> Vec<u32> {
 
 #[tokio::test]
 async fn a_browser_dropped_without_closing_leaves_no_process() -> Result<()> {
-    let browser = Browser::start().await?;
+    for engine in [Engine::Chromium, Engine::Firefox, Engine::WebKitGtk] {
+        dropped_browser_ends(engine).await?;
+    }
+    Ok(())
+}
+
+/// The driver, its browser (and WebKitGTK's X server) share one process
+/// group, which dropping the `Browser` ends.
+async fn dropped_browser_ends(engine: Engine) -> Result<()> {
+    let browser = Browser::start_engine(engine, &[], serde_json::json!({})).await?;
     browser.client.goto("about:blank").await?;
-    let group = browser.driver_pid().expect("chromedriver runs");
+    let group = browser.driver_pid().expect("the driver runs");
     let running = processes_in_group(group);
     assert!(
         running.len() > 1,
-        "Chromium runs in chromedriver's group: {running:?}"
+        "{engine:?} runs in its driver's group: {running:?}"
     );
     drop(browser);
     let deadline = Instant::now() + Duration::from_secs(10);
     while !processes_in_group(group).is_empty() {
         assert!(
             Instant::now() < deadline,
-            "still running: {:?}",
+            "{engine:?} still running: {:?}",
             processes_in_group(group)
         );
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -17,7 +17,13 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("/usr/sbin/nft", "nftables"),
     ("/usr/sbin/ip", "iproute2"),
     ("/usr/bin/turnutils_stunclient", "coturn"),
+    ("/usr/bin/firefox-esr", "firefox-esr"),
+    ("/usr/bin/WebKitWebDriver", "webkit2gtk-driver"),
+    ("/usr/bin/Xvfb", "xvfb"),
 ];
+
+/// geckodriver (Firefox's WebDriver) is not a Debian package; cargo builds it.
+const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// `cargo fuzz` targets (fuzz/fuzz_targets), each with a committed corpus.
 const FUZZ_TARGETS: &[&str] = &[
@@ -37,9 +43,10 @@ cargo xtask <command>
                         serve it (default http://127.0.0.1:8080); flags after
                         `serve` go to the worker, e.g. --listen, --port,
                         --public-host, --tls-cert/--tls-key (see --help)
-  test                  install what is missing (also Chromium, chromedriver,
-                        nftables), then run every check: format, clippy, unit
-                        tests, wasm tests in Chromium, end-to-end tests
+  test                  install what is missing (also Chromium, Firefox ESR,
+                        WebKitGTK and their drivers, Xvfb, nftables), then run
+                        every check: format, clippy, unit tests, wasm tests in
+                        Chromium, end-to-end tests, a short fuzz
   lab                   the firewall lab alone (network namespaces, nftables,
                         NAT; needs root)
   fuzz [--seconds N]    install a nightly toolchain and cargo-fuzz, then fuzz
@@ -176,6 +183,24 @@ impl Xtask {
             .collect();
         if !missing.is_empty() {
             self.apt_install(&missing)?;
+        }
+        // Where the tests look for it (tests/src/browser.rs).
+        let cargo_home = env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+            .context("neither CARGO_HOME nor HOME is set")?;
+        let geckodriver = cargo_home.join("bin/geckodriver");
+        let have = self
+            .output(&geckodriver.to_string_lossy(), &["--version"])
+            .unwrap_or_default();
+        if !have.contains(GECKODRIVER_VERSION) {
+            eprintln!("xtask: installing geckodriver {GECKODRIVER_VERSION} (a build, once)");
+            self.run(self.cmd("cargo").args([
+                "install",
+                "geckodriver",
+                "--version",
+                GECKODRIVER_VERSION,
+            ]))?;
         }
         Ok(())
     }
