@@ -1,5 +1,6 @@
-//! What a browser can test. Source: shared/BROWSER-FACTS.md, measured in
-//! headless Chromium 156 (fetch, WebSocket, STUN and TURN share one list).
+//! What a browser can test. Source: BROWSERS.md, measured in headless
+//! Chromium 156 (fetch, WebSocket, STUN and TURN share one list), Firefox
+//! ESR and WebKitGTK, and WebKit's source for Safari.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,8 +10,9 @@ use crate::profile::{Direction, Protocol};
 /// to one of these never leaves the browser, and page JavaScript cannot tell
 /// that apart from a network failure, so these ports are classified here and
 /// never probed. 4190 and 6679 were let through by Chromium 156 in practice;
-/// they stay on the list because calling a port untestable loses a little
-/// information, while calling it blocked would mislead.
+/// they stay on the list because WebKit (Safari) refuses them, and calling a
+/// port untestable loses a little information, while calling it blocked
+/// would mislead.
 pub const BROWSER_REFUSED_PORTS: &[u16] = &[
     0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101,
     102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427,
