@@ -2,6 +2,7 @@
 //! the app's error screen when the server cannot be reached.
 #![cfg(target_arch = "wasm32")]
 
+use doorway_core::budget::Budgets;
 use doorway_core::ProbeOutcome;
 use doorway_frontend::probe::probe_tcp;
 use doorway_frontend::query::PageQuery;
@@ -53,7 +54,7 @@ fn origin() -> String {
 #[wasm_bindgen_test]
 async fn a_server_that_answers_reads_reachable() {
     // The test runner's own server: same origin, so it answers and CORS allows it.
-    let outcome = probe_tcp(&format!("{}/", origin()), 3000).await;
+    let outcome = probe_tcp(&format!("{}/", origin()), Budgets::new(3000, None)).await;
     assert!(
         matches!(outcome, ProbeOutcome::Reachable { .. }),
         "{outcome:?}"
@@ -63,7 +64,7 @@ async fn a_server_that_answers_reads_reachable() {
 #[wasm_bindgen_test]
 async fn a_closed_port_reads_refused_fast() {
     // Nothing listens on loopback port 47 (and it is not on the browser's refused list).
-    let outcome = probe_tcp("http://127.0.0.1:47/probe", 3000).await;
+    let outcome = probe_tcp("http://127.0.0.1:47/probe", Budgets::new(3000, None)).await;
     match outcome {
         ProbeOutcome::Refused { ms } => assert!(ms < 1000, "{ms} ms"),
         other => panic!("expected refused, got {other:?}"),
