@@ -158,12 +158,21 @@ fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
     state.dispatch(Action::Started(Box::new(run)));
 
     let dispatcher = state.dispatcher();
+    // The page's own host and port: the path a proxy would sit on.
+    let page_host = location
+        .as_ref()
+        .and_then(|l| l.host().ok())
+        .unwrap_or_default();
+    let ws_url = format!(
+        "{}://{page_host}/ws",
+        if scheme == "https:" { "wss" } else { "ws" }
+    );
     let probes = ProbeRun {
         run_id,
         targets,
         scheme,
         host,
-        location,
+        ws_url,
         floor_ms: config.probe.timeout_ms,
         turn: config.probe.turn,
         nat_servers: config.probe.nat.clone(),
@@ -198,7 +207,7 @@ struct ProbeRun {
     targets: Vec<doorway_core::plan::ProbeTarget>,
     scheme: String,
     host: String,
-    location: Option<web_sys::Location>,
+    ws_url: String,
     floor_ms: u32,
     turn: bool,
     nat_servers: doorway_core::api::NatServers,
@@ -214,16 +223,7 @@ impl ProbeRun {
         credentials: Option<TurnCredentials>,
     ) {
         let run_id = self.run_id;
-        // The page's own host and port: the path a proxy would sit on.
-        let page_host = self
-            .location
-            .as_ref()
-            .and_then(|l| l.host().ok())
-            .unwrap_or_default();
-        let ws_url = format!(
-            "{}://{page_host}/ws",
-            if self.scheme == "https:" { "wss" } else { "ws" }
-        );
+        let ws_url = self.ws_url.clone();
         let websocket = dispatcher.clone();
         yew::platform::spawn_local(async move {
             let outcome = probe_websocket(&ws_url, budgets).await;

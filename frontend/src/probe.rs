@@ -35,16 +35,18 @@ pub fn now_ms() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
-/// Runs `attempt` once more when the budgets say its silence may have been
-/// the path's losses rather than a firewall (a slow path only).
-async fn with_retry<F, Fut>(budgets: Budgets, attempt: F) -> ProbeOutcome
+/// Runs `attempt` with `handshake`'s budget as its timeout, and once more
+/// when the budgets say its silence may have been the path's losses rather
+/// than a firewall (a slow path only).
+async fn within_budget<F, Fut>(budgets: Budgets, handshake: Handshake, attempt: F) -> ProbeOutcome
 where
-    F: Fn() -> Fut,
+    F: Fn(u32) -> Fut,
     Fut: std::future::Future<Output = ProbeOutcome>,
 {
-    let first = attempt().await;
+    let timeout_ms = budgets.for_handshake(handshake);
+    let first = attempt(timeout_ms).await;
     if budgets.retry(&first) {
-        attempt().await
+        attempt(timeout_ms).await
     } else {
         first
     }
@@ -53,8 +55,10 @@ where
 /// Fetches `url` within its budget, once more on a slow path.
 pub async fn probe_tcp(url: &str, budgets: Budgets) -> ProbeOutcome {
     let tls = url.starts_with("https:");
-    let timeout_ms = budgets.for_handshake(Handshake::Fetch { tls });
-    with_retry(budgets, || fetch_once(url, timeout_ms)).await
+    within_budget(budgets, Handshake::Fetch { tls }, |timeout_ms| {
+        fetch_once(url, timeout_ms)
+    })
+    .await
 }
 
 /// Fetches `url` and classifies the answer. Any HTTP answer with our CORS
@@ -82,8 +86,10 @@ async fn fetch_once(url: &str, timeout_ms: u32) -> ProbeOutcome {
 
 /// UDP probe within its budget, once more on a slow path.
 pub async fn probe_udp(host: &str, port: u16, budgets: Budgets) -> ProbeOutcome {
-    let timeout_ms = budgets.for_handshake(Handshake::Stun);
-    with_retry(budgets, || stun_once(host, port, timeout_ms)).await
+    within_budget(budgets, Handshake::Stun, |timeout_ms| {
+        stun_once(host, port, timeout_ms)
+    })
+    .await
 }
 
 /// UDP probe: one STUN server, one peer connection, so a server-reflexive
@@ -196,8 +202,7 @@ pub async fn check_relay(
             username: Some(credentials.username.clone()),
             credential: Some(credentials.credential.clone()),
         };
-        let timeout_ms = budgets.for_handshake(handshake);
-        with_retry(budgets, move || {
+        within_budget(budgets, handshake, move |timeout_ms| {
             let server = server.clone();
             async move {
                 let relay = |found: &[Gathered]| found.iter().any(|g| g.candidate.is_relay());
@@ -230,8 +235,10 @@ pub async fn check_relay(
 /// The WebSocket echo within its budget, once more on a slow path.
 pub async fn probe_websocket(url: &str, budgets: Budgets) -> ProbeOutcome {
     let tls = url.starts_with("wss:");
-    let timeout_ms = budgets.for_handshake(Handshake::WebSocket { tls });
-    with_retry(budgets, || websocket_once(url, timeout_ms)).await
+    within_budget(budgets, Handshake::WebSocket { tls }, |timeout_ms| {
+        websocket_once(url, timeout_ms)
+    })
+    .await
 }
 
 /// Opens a WebSocket to the worker and waits for its echo: "reachable" when
