@@ -112,14 +112,19 @@ impl CheckResult {
         }
     }
 
-    /// The outcome of one port, wherever it appears.
-    pub fn probe(&self, protocol: Protocol, port: u16) -> Option<&ProbeOutcome> {
+    /// Every probed port with its protocol, requirement by requirement (a
+    /// port two requirements share appears twice).
+    pub fn probes(&self) -> impl Iterator<Item = (Protocol, &PortProbe)> {
         self.requirements
             .iter()
-            .filter(|r| r.protocol == protocol)
-            .flat_map(|r| r.probes.iter())
-            .find(|p| p.port == port)
-            .map(|p| &p.outcome)
+            .flat_map(|r| r.probes.iter().map(move |p| (r.protocol, p)))
+    }
+
+    /// The outcome of one port, wherever it appears.
+    pub fn probe(&self, protocol: Protocol, port: u16) -> Option<&ProbeOutcome> {
+        self.probes()
+            .find(|(p, probe)| *p == protocol && probe.port == port)
+            .map(|(_, probe)| &probe.outcome)
     }
 }
 

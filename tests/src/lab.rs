@@ -187,7 +187,18 @@ pub struct RouterLab {
     pub server_address: String,
     pub server_second_address: String,
     /// The slow wire between router and server, when the lab has one.
-    wire: Option<(String, Wire)>,
+    wire: Option<WireLink>,
+}
+
+/// A veth pair made inside `ns`: `local` stays, `peer` moves to `peer_ns`.
+fn veth(ns: &str, local: &str, peer: &str, peer_ns: &str) -> Result<()> {
+    ns_exec(
+        ns,
+        &[
+            "ip", "link", "add", local, "type", "veth", "peer", "name", peer,
+        ],
+    )?;
+    ns_exec(ns, &["ip", "link", "set", peer, "netns", peer_ns])
 }
 
 fn ns_exec(ns: &str, args: &[&str]) -> Result<()> {
@@ -279,30 +290,9 @@ impl RouterLab {
             no_ipv6(ns)?;
             ns_exec(ns, &["ip", "link", "set", "lo", "up"])?;
         }
-        // Create each veth pair inside the router, then move one end out.
-        ns_exec(
-            &lab.router,
-            &[
-                "ip", "link", "add", "lan", "type", "veth", "peer", "name", "eth0",
-            ],
-        )?;
-        ns_exec(
-            &lab.router,
-            &["ip", "link", "set", "eth0", "netns", &lab.browser],
-        )?;
+        veth(&lab.router, "lan", "eth0", &lab.browser)?;
         match shape {
-            None => {
-                ns_exec(
-                    &lab.router,
-                    &[
-                        "ip", "link", "add", "wan", "type", "veth", "peer", "name", "eth0",
-                    ],
-                )?;
-                ns_exec(
-                    &lab.router,
-                    &["ip", "link", "set", "eth0", "netns", &lab.server],
-                )?;
-            }
+            None => veth(&lab.router, "wan", "eth0", &lab.server)?,
             Some(shape) => lab.add_wire(format!("dw{pid}w{n}"), shape)?,
         }
 
@@ -392,41 +382,24 @@ impl RouterLab {
     /// running in this process.
     fn add_wire(&mut self, wire_ns: String, shape: PathShape) -> Result<()> {
         run(&["ip", "netns", "add", &wire_ns])?;
-        // Recorded now, so drop removes it whatever fails next.
-        let pending = WireNamespace(wire_ns.clone());
+        // Held from here on, so whatever fails next, the namespace goes.
+        let namespace = WireNamespace(wire_ns.clone());
         no_ipv6(&wire_ns)?;
-        ns_exec(
-            &self.router,
-            &[
-                "ip", "link", "add", "wan", "type", "veth", "peer", "name", "wire_a",
-            ],
-        )?;
-        ns_exec(
-            &self.router,
-            &["ip", "link", "set", "wire_a", "netns", &wire_ns],
-        )?;
-        ns_exec(
-            &wire_ns,
-            &[
-                "ip", "link", "add", "wire_b", "type", "veth", "peer", "name", "eth0",
-            ],
-        )?;
-        ns_exec(
-            &wire_ns,
-            &["ip", "link", "set", "eth0", "netns", &self.server],
-        )?;
+        veth(&self.router, "wan", "wire_a", &wire_ns)?;
+        veth(&wire_ns, "wire_b", "eth0", &self.server)?;
         for end in ["wire_a", "wire_b"] {
             ns_exec(&wire_ns, &["ip", "link", "set", end, "promisc", "on", "up"])?;
         }
-        let ns = wire_ns.clone();
         let wire = std::thread::spawn(move || -> Result<Wire> {
-            enter_namespace(&ns)?;
+            enter_namespace(&wire_ns)?;
             Wire::start("wire_a", "wire_b", shape)
         })
         .join()
         .map_err(|_| anyhow::anyhow!("the wire's set-up thread panicked"))??;
-        std::mem::forget(pending);
-        self.wire = Some((wire_ns, wire));
+        self.wire = Some(WireLink {
+            _wire: wire,
+            _namespace: namespace,
+        });
         Ok(())
     }
 
@@ -560,16 +533,20 @@ pub fn enter_namespace(ns: &str) -> Result<()> {
 
 impl Drop for RouterLab {
     fn drop(&mut self) {
-        // The wire's threads first, then its namespace.
-        if let Some((name, wire)) = self.wire.take() {
-            drop(wire);
-            drop(WireNamespace(name));
-        }
+        // The wire (its threads, then its namespace) before the rest.
+        drop(self.wire.take());
         // Deleting a namespace deletes the veth ends in it, and their peers.
         for ns in [&self.browser, &self.router, &self.server] {
             let _ = Command::new("ip").args(["netns", "del", ns]).status();
         }
     }
+}
+
+/// A running wire and its namespace; fields drop in this order, so the
+/// threads stop before the namespace goes.
+struct WireLink {
+    _wire: Wire,
+    _namespace: WireNamespace,
 }
 
 /// The wire's namespace, removed by its name on drop.

@@ -1,6 +1,7 @@
 //! The browser's own limits are not the network's: a Chromium without
-//! WebRTC, and one whose policy lets WebRTC send nothing, on an open lab
-//! network (browser → router → server). UDP must read "not testable in this
+//! WebRTC, one whose policy lets WebRTC send nothing, and Debian's
+//! WebKitGTK, built without WebRTC, on an open lab network (browser →
+//! router → server). UDP must read "not testable in this
 //! browser", never blocked, and the verdict never "ready".
 
 use std::time::Duration;
@@ -12,14 +13,16 @@ use doorway_core::{CheckResult, Overall, ProbeOutcome, Protocol};
 use doorway_e2e::browser::Engine;
 use doorway_e2e::lab::{Nat, RouterLab};
 
-/// Runs `?profile=ring` on the open lab network in a Chromium with `prefs`,
-/// and without `RTCPeerConnection` when `hide_webrtc`.
+/// Runs `?profile=ring` on the open lab network in `engine` with `prefs`,
+/// and (Chromium only) without `RTCPeerConnection` when `hide_webrtc`.
+/// Returns the result and whether the page had `RTCPeerConnection`.
 async fn check_ring(
     lab: &RouterLab,
+    engine: Engine,
     prefs: serde_json::Value,
     hide_webrtc: bool,
-) -> Result<CheckResult> {
-    let (worker, browser) = lab.start(&[], prefs).await?;
+) -> Result<(CheckResult, bool)> {
+    let (worker, browser) = lab.start_engine(engine, &[], prefs).await?;
     if hide_webrtc {
         // As in WebKitGTK (Debian), Firefox with WebRTC off, locked-down browsers.
         browser
@@ -37,23 +40,26 @@ async fn check_ring(
         .await?;
     let result = browser.wait_for_result(Duration::from_secs(30)).await;
     let verdict_text = browser.text("#verdict").await.unwrap_or_default();
+    let has_webrtc = browser
+        .client
+        .execute("return typeof RTCPeerConnection !== 'undefined';", vec![])
+        .await?;
     browser.close().await?;
     let result = result?;
     assert!(
         verdict_text.contains("Chrome, Firefox or Safari"),
         "the page names browsers that can test it: {verdict_text}"
     );
-    Ok(result)
+    Ok((result, has_webrtc == serde_json::Value::Bool(true)))
 }
 
 /// The UDP ports a browser with WebRTC would have tested (not the refused
 /// or unserved ones).
 fn udp_outcomes(result: &CheckResult) -> Vec<ProbeOutcome> {
     result
-        .requirements
-        .iter()
-        .filter(|r| r.protocol == Protocol::Udp)
-        .flat_map(|r| r.probes.iter().map(|p| p.outcome))
+        .probes()
+        .filter(|(protocol, _)| *protocol == Protocol::Udp)
+        .map(|(_, probe)| probe.outcome)
         .filter(|o| match o {
             ProbeOutcome::NotServed => false,
             ProbeOutcome::NotTestable { reason } => reason.is_this_browser(),
@@ -91,7 +97,9 @@ fn assert_could_not_tell_with_tcp_open(result: &CheckResult) {
 #[tokio::test]
 async fn without_webrtc_udp_is_not_testable_and_ring_could_not_tell() -> Result<()> {
     let lab = RouterLab::create(Nat::Masquerade)?;
-    let result = check_ring(&lab, serde_json::json!({}), true).await?;
+    let (result, has_webrtc) =
+        check_ring(&lab, Engine::Chromium, serde_json::json!({}), true).await?;
+    assert!(!has_webrtc, "RTCPeerConnection was not hidden");
     assert_could_not_tell_with_tcp_open(&result);
     assert_all_not_testable(&udp_outcomes(&result), Untestable::NoWebRtc);
     let relay = result.relay.expect("relay check");
@@ -104,7 +112,7 @@ async fn when_webrtc_may_send_nothing_udp_is_not_testable_never_blocked() -> Res
     let lab = RouterLab::create(Nat::Masquerade)?;
     // What the WebRtcIPHandling policy and privacy extensions set.
     let prefs = serde_json::json!({"webrtc": {"ip_handling_policy": "disable_non_proxied_udp"}});
-    let result = check_ring(&lab, prefs, false).await?;
+    let (result, _) = check_ring(&lab, Engine::Chromium, prefs, false).await?;
     assert_could_not_tell_with_tcp_open(&result);
     assert_all_not_testable(&udp_outcomes(&result), Untestable::NoCandidates);
     // The policy still lets WebRTC use TCP: the relay over TCP and TLS works.
@@ -121,30 +129,9 @@ async fn when_webrtc_may_send_nothing_udp_is_not_testable_never_blocked() -> Res
 #[tokio::test]
 async fn webkitgtk_without_webrtc_reads_ring_could_not_tell() -> Result<()> {
     let lab = RouterLab::create(Nat::Masquerade)?;
-    let (worker, browser) = lab
-        .start_engine(Engine::WebKitGtk, &[], serde_json::json!({}))
-        .await?;
-    let has_webrtc = browser
-        .client
-        .execute("return typeof RTCPeerConnection !== 'undefined';", vec![])
-        .await?;
-    browser
-        .client
-        .goto(&worker.url("/?profile=ring&autorun=1"))
-        .await?;
-    let result = browser.wait_for_result(Duration::from_secs(30)).await;
-    let verdict_text = browser.text("#verdict").await.unwrap_or_default();
-    browser.close().await?;
-    let result = result?;
-    assert_eq!(
-        has_webrtc,
-        serde_json::Value::Bool(false),
-        "this WebKitGTK has WebRTC"
-    );
-    assert!(
-        verdict_text.contains("Chrome, Firefox or Safari"),
-        "the page names browsers that can test it: {verdict_text}"
-    );
+    let (result, has_webrtc) =
+        check_ring(&lab, Engine::WebKitGtk, serde_json::json!({}), false).await?;
+    assert!(!has_webrtc, "this WebKitGTK has WebRTC");
     assert_could_not_tell_with_tcp_open(&result);
     assert_all_not_testable(&udp_outcomes(&result), Untestable::NoWebRtc);
     Ok(())

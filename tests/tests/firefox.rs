@@ -83,11 +83,11 @@ async fn firefox_with_ice_through_a_proxy_only_reads_udp_not_testable() -> Resul
     let prefs = serde_json::json!({"media.peerconnection.ice.proxy_only": true});
     let result = check_in_firefox(&lab, &[], prefs, "profile=ring").await?;
     let udp: Vec<ProbeOutcome> = result
-        .requirements
-        .iter()
-        .filter(|r| r.protocol == Protocol::Udp)
-        .flat_map(|r| r.probes.iter().map(|p| p.outcome))
-        .filter(|o| !matches!(o, ProbeOutcome::NotServed))
+        .probes()
+        .filter(|(protocol, probe)| {
+            *protocol == Protocol::Udp && probe.outcome != ProbeOutcome::NotServed
+        })
+        .map(|(_, probe)| probe.outcome)
         .collect();
     assert!(udp
         .iter()

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use doorway_core::{ProbeOutcome, Protocol};
 use doorway_e2e::lab::{enter_namespace, Nat, RouterLab};
+use doorway_e2e::reading::not_reachable;
 use doorway_e2e::wire::PathShape;
 
 /// The median time of `tries` TCP connects from the browser namespace to a
@@ -80,33 +81,8 @@ async fn a_satellite_link_reads_everything_reachable_and_a_dropped_port_filtered
         if !matches!(dropped, Some(ProbeOutcome::Filtered { .. })) {
             failures.push(format!("run {run}: the dropped TCP 9999 read {dropped:?}"));
         }
-        let unreachable: Vec<String> = result
-            .requirements
-            .iter()
-            .flat_map(|r| {
-                r.probes
-                    .iter()
-                    .map(move |p| (r.protocol, p.port, p.outcome))
-            })
-            .filter(|(protocol, port, outcome)| {
-                (*protocol, *port) != (Protocol::Tcp, 9999)
-                    && !matches!(
-                        outcome,
-                        ProbeOutcome::NotServed | ProbeOutcome::NotTestable { .. }
-                    )
-                    && !outcome.is_reachable()
-            })
-            .map(|(protocol, port, outcome)| format!("{protocol} {port}: {outcome:?}"))
-            .collect();
-        if !unreachable.is_empty() {
-            failures.push(format!("run {run}: {unreachable:?}"));
-        }
-        let relay = result.relay.context("no relay check")?;
-        if !(relay.udp.is_reachable() && relay.tcp.is_reachable() && relay.tls.is_reachable()) {
-            failures.push(format!("run {run}: relay {relay:?}"));
-        }
-        if !result.websocket.is_some_and(|w| w.is_reachable()) {
-            failures.push(format!("run {run}: WebSocket {:?}", result.websocket));
+        for line in not_reachable(&result, &[(Protocol::Tcp, 9999)]) {
+            failures.push(format!("run {run}: {line}"));
         }
     }
     browser.close().await?;

@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use doorway_core::api::ConfigResponse;
-use doorway_core::{CheckResult, ProbeOutcome};
+use doorway_core::CheckResult;
 use doorway_e2e::attack::{AttackThread, Target, ALL_KINDS};
 use doorway_e2e::browser::{free_port, Browser};
 use doorway_e2e::env_path;
 use doorway_e2e::lab::{Nat, RouterLab};
 use doorway_e2e::load::{probe_latencies, run_load, CheckTarget};
+use doorway_e2e::reading::not_reachable;
 use doorway_e2e::wire::PathShape;
 use doorway_e2e::worker::Worker;
 use std::net::{IpAddr, SocketAddr};
@@ -285,7 +286,7 @@ fn lab_wall_times() -> Result<()> {
                 for _ in 0..RUNS {
                     let (time, result) = timed_ring_run(&browser, &worker).await?;
                     times.push(time);
-                    all_reachable += usize::from(everything_reachable(&result));
+                    all_reachable += usize::from(not_reachable(&result, &[]).is_empty());
                 }
                 browser.close().await?;
                 drop(worker);
@@ -298,26 +299,6 @@ fn lab_wall_times() -> Result<()> {
     })
     .join()
     .map_err(|_| anyhow::anyhow!("the lab thread panicked"))?
-}
-
-/// Whether every tested port, the three relay ways and the WebSocket
-/// answered (on the open network, anything else is a false failure).
-fn everything_reachable(result: &CheckResult) -> bool {
-    let ports = result
-        .requirements
-        .iter()
-        .flat_map(|r| r.probes.iter().map(|p| p.outcome))
-        .filter(|o| {
-            !matches!(
-                o,
-                ProbeOutcome::NotServed | ProbeOutcome::NotTestable { .. }
-            )
-        })
-        .all(|o| o.is_reachable());
-    let relay = result
-        .relay
-        .is_some_and(|r| r.udp.is_reachable() && r.tcp.is_reachable() && r.tls.is_reachable());
-    ports && relay && result.websocket.is_some_and(|w| w.is_reachable())
 }
 
 async fn timed_ring_run(browser: &Browser, worker: &Worker) -> Result<(f64, CheckResult)> {
