@@ -1,7 +1,9 @@
 //! What to do, drawn from the vendors' own guidance in the seed articles:
 //! open the ports on the router or relax its firewall, ask the internet
 //! provider (with the table), and the profile's own advice (disable SIP ALG,
-//! one NAT only, a longer UDP timeout, WPA2 Personal).
+//! one NAT only, a longer UDP timeout, WPA2 Personal); where something else
+//! answers in the server's place, sign in to the portal or get the device
+//! exempted, not a firewall change.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +16,11 @@ use crate::result::{RelayResult, RequirementResult, RequirementStatus};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Advice {
+    /// Something answers in the server's place: most often a sign-in page.
+    SignInToPortal,
+    /// Or a proxy or security filter: ask IT to exempt the device, or use
+    /// another network.
+    ExemptFromInterception,
     /// Something is blocked: allow it in the router's firewall.
     OpenFirewall,
     /// If the router is not the cause, the provider may be: give them the table.
@@ -38,15 +45,19 @@ pub fn advise(
     relay: Option<&RelayResult>,
     profile_advice: &[Advice],
 ) -> Vec<Advice> {
-    let failed = |r: &&RequirementResult| {
-        matches!(
-            r.status,
-            RequirementStatus::Blocked { .. } | RequirementStatus::Partial { .. }
-        )
-    };
-    let failures: Vec<&RequirementResult> = requirements.iter().filter(failed).collect();
+    let failures: Vec<&RequirementResult> = requirements
+        .iter()
+        .filter(|r| r.status.is_failure())
+        .collect();
     let mut advice = Vec::new();
-    if !failures.is_empty() {
+    // An answered port is not a firewall's doing: no advice to open it.
+    let intercepted =
+        |r: &RequirementResult| matches!(r.status, RequirementStatus::Intercepted { .. });
+    if failures.iter().any(|r| intercepted(r)) {
+        advice.push(Advice::SignInToPortal);
+        advice.push(Advice::ExemptFromInterception);
+    }
+    if failures.iter().any(|r| !intercepted(r)) {
         advice.push(Advice::OpenFirewall);
         advice.push(Advice::AskProvider);
     }
@@ -84,6 +95,8 @@ pub const fn msg(id: &'static str) -> &'static str {
 
 pub fn advice_id(advice: Advice) -> &'static str {
     match advice {
+        Advice::SignInToPortal => msg("advice-sign-in-to-portal"),
+        Advice::ExemptFromInterception => msg("advice-exempt-from-interception"),
         Advice::OpenFirewall => msg("advice-open-firewall"),
         Advice::AskProvider => msg("advice-ask-provider"),
         Advice::AllowUdpForDirectMedia => msg("advice-allow-udp-for-direct-media"),
@@ -105,6 +118,16 @@ pub fn failure_text(words: &dyn Words, status: RequirementStatus) -> String {
                 ("probed", probed.to_string()),
             ],
         ),
+        RequirementStatus::Intercepted {
+            intercepted,
+            probed,
+        } => words.word(
+            "report-intercepted",
+            &[
+                ("intercepted", intercepted.to_string()),
+                ("probed", probed.to_string()),
+            ],
+        ),
         RequirementStatus::Blocked { filtered: true } => words.word("report-blocked-dropped", &[]),
         _ => words.word("report-blocked-refused", &[]),
     }
@@ -115,12 +138,7 @@ pub fn failure_text(words: &dyn Words, status: RequirementStatus) -> String {
 pub fn provider_table(words: &dyn Words, requirements: &[RequirementResult]) -> String {
     let rows: Vec<[String; 4]> = requirements
         .iter()
-        .filter(|r| {
-            matches!(
-                r.status,
-                RequirementStatus::Blocked { .. } | RequirementStatus::Partial { .. }
-            )
-        })
+        .filter(|r| r.status.is_failure())
         .map(|r| {
             [
                 r.ports.to_string(),
@@ -228,6 +246,38 @@ mod tests {
         assert_eq!(
             advise(&results, None, None, &[]),
             [Advice::OpenFirewall, Advice::AskProvider]
+        );
+    }
+
+    #[test]
+    fn interception_gets_portal_and_exemption_advice_not_a_firewall_change() {
+        let intercepted = RequirementStatus::Intercepted {
+            intercepted: 1,
+            probed: 1,
+        };
+        let results = [requirement(Protocol::Tcp, "80", intercepted)];
+        assert_eq!(
+            advise(&results, None, None, &[]),
+            [Advice::SignInToPortal, Advice::ExemptFromInterception]
+        );
+        // A port blocked beside it still gets the firewall advice, after.
+        let both = [
+            results[0].clone(),
+            requirement(Protocol::Tcp, "8557", DROPPED),
+        ];
+        assert_eq!(
+            advise(&both, None, None, &[]),
+            [
+                Advice::SignInToPortal,
+                Advice::ExemptFromInterception,
+                Advice::OpenFirewall,
+                Advice::AskProvider
+            ]
+        );
+        let table = provider_table(&Ids, &results);
+        assert!(
+            table.contains("report-intercepted(intercepted=1,probed=1)"),
+            "{table}"
         );
     }
 

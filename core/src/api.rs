@@ -95,11 +95,42 @@ pub struct EchoResponse {
     pub headers: BTreeMap<String, String>,
 }
 
-/// `GET /probe` on every probe port.
+/// `GET /probe?n=<nonce>` on every probe port.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProbeResponse {
     pub port: u16,
     pub tls: bool,
+    /// The check's nonce, echoed: an answer without it is not ours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+}
+
+/// The query parameter a probe's nonce travels in.
+pub const NONCE_PARAM: &str = "n";
+/// Longest nonce the server echoes; the page sends 16 characters.
+pub const MAX_NONCE: usize = 64;
+
+/// A nonce is 1 to [`MAX_NONCE`] characters of `A–Z a–z 0–9 - _`, so the
+/// server can echo it without escaping anything.
+pub fn nonce_is_valid(nonce: &str) -> bool {
+    (1..=MAX_NONCE).contains(&nonce.len())
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Whether a probe's answer came from our server: a 200 whose body is our
+/// [`ProbeResponse`] carrying this check's nonce. A portal, a proxy's error
+/// page or a filter's block page is an answer, but not this one.
+pub fn is_our_probe_answer(status: u16, body: &str, nonce: &str) -> bool {
+    status == 200
+        && serde_json::from_str::<ProbeResponse>(body)
+            .is_ok_and(|answer| answer.nonce.as_deref() == Some(nonce))
+}
+
+/// What the page sends over the WebSocket, and expects back word for word.
+pub fn websocket_hello(nonce: &str) -> String {
+    format!("doorway {nonce}")
 }
 
 /// Every API error: `{"error": {"status": 404, "code": "not_found", "message": "…"}}`.
@@ -113,4 +144,37 @@ pub struct ErrorBody {
     pub status: u16,
     pub code: String,
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_short_and_need_no_escaping() {
+        assert!(nonce_is_valid("a1B2-c3_D4"));
+        assert!(nonce_is_valid(&"x".repeat(MAX_NONCE)));
+        for bad in [
+            "",
+            "a b",
+            "a&b=c",
+            "\"<script>",
+            "ä",
+            &"x".repeat(MAX_NONCE + 1),
+        ] {
+            assert!(!nonce_is_valid(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn only_our_answer_with_this_checks_nonce_is_ours() {
+        let ours = r#"{"port":80,"tls":false,"nonce":"k3y"}"#;
+        assert!(is_our_probe_answer(200, ours, "k3y"));
+        assert!(!is_our_probe_answer(200, ours, "other"), "another check's");
+        assert!(!is_our_probe_answer(404, ours, "k3y"));
+        let portal = "<html><body>Please sign in to Hotel Wi-Fi</body></html>";
+        assert!(!is_our_probe_answer(200, portal, "k3y"));
+        let no_nonce = r#"{"port":80,"tls":false}"#;
+        assert!(!is_our_probe_answer(200, no_nonce, "k3y"));
+    }
 }

@@ -195,11 +195,20 @@ fn plan_requirement(requirement: &Requirement, served: &ServedPorts) -> PlannedR
     planned
 }
 
-/// Folds a requirement's port outcomes into one status.
+/// Folds a requirement's port outcomes into one status. Interception comes
+/// first: where something else answers, the blocked ports behind it may
+/// only be its doing.
 pub fn status_of(probes: &[PortProbe]) -> RequirementStatus {
     let reachable = probes.iter().filter(|p| p.outcome.is_reachable()).count() as u32;
+    let intercepted = probes.iter().filter(|p| p.outcome.is_intercepted()).count() as u32;
     let blocked: Vec<&PortProbe> = probes.iter().filter(|p| p.outcome.is_blocked()).collect();
-    let probed = reachable + blocked.len() as u32;
+    let probed = reachable + intercepted + blocked.len() as u32;
+    if intercepted > 0 {
+        return RequirementStatus::Intercepted {
+            intercepted,
+            probed,
+        };
+    }
     if probed == 0 {
         // "Not served" first: it is the one a better server would fix.
         let not_served = probes.iter().any(|p| p.outcome == ProbeOutcome::NotServed);
@@ -229,7 +238,10 @@ pub fn status_of(probes: &[PortProbe]) -> RequirementStatus {
 /// How a probe attempt ended, as the page sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempt {
+    /// Our server answered (with this check's nonce).
     Answered,
+    /// Something answered, but not our server.
+    AnsweredByOther,
     Failed,
     TimedOut,
 }
@@ -240,6 +252,7 @@ pub enum Attempt {
 pub fn classify(attempt: Attempt, elapsed_ms: u32, timeout_ms: u32) -> ProbeOutcome {
     match attempt {
         Attempt::Answered => ProbeOutcome::Reachable { ms: elapsed_ms },
+        Attempt::AnsweredByOther => ProbeOutcome::Intercepted { ms: elapsed_ms },
         Attempt::Failed if elapsed_ms < timeout_ms => ProbeOutcome::Refused { ms: elapsed_ms },
         Attempt::Failed | Attempt::TimedOut => ProbeOutcome::Filtered { timeout_ms },
     }
@@ -366,6 +379,15 @@ mod tests {
             plan.results(&answers)[0].status,
             RequirementStatus::Blocked { filtered: false }
         );
+        // Something else answering on one port outweighs the other's refusal.
+        answers.insert(target(9998), ProbeOutcome::Intercepted { ms: 6 });
+        assert_eq!(
+            plan.results(&answers)[0].status,
+            RequirementStatus::Intercepted {
+                intercepted: 1,
+                probed: 2
+            }
+        );
     }
 
     #[test]
@@ -391,6 +413,10 @@ mod tests {
         assert_eq!(
             classify(Attempt::Failed, 4, 3000),
             ProbeOutcome::Refused { ms: 4 }
+        );
+        assert_eq!(
+            classify(Attempt::AnsweredByOther, 7, 3000),
+            ProbeOutcome::Intercepted { ms: 7 }
         );
         assert_eq!(
             classify(Attempt::TimedOut, 3000, 3000),

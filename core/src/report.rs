@@ -54,6 +54,7 @@ pub fn headline_id(overall: Overall) -> &'static str {
         Overall::Partly => msg("overall-partly"),
         Overall::NotReady => msg("overall-not-ready"),
         Overall::RelayNeeded => msg("overall-relay-needed"),
+        Overall::Intercepted => msg("overall-intercepted"),
         Overall::CouldNotTell => msg("overall-could-not-tell"),
     }
 }
@@ -89,6 +90,9 @@ fn outcome_text(words: &dyn Words, outcome: ProbeOutcome) -> String {
         ),
         ProbeOutcome::NotTestable { reason } => words.word(untestable_id(reason), &[]),
         ProbeOutcome::NotServed => words.word("outcome-not-served", &[]),
+        ProbeOutcome::Intercepted { ms } => {
+            words.word("outcome-intercepted", &[("ms", ms.to_string())])
+        }
     }
 }
 

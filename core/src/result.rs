@@ -203,6 +203,10 @@ pub enum ProbeOutcome {
     NotTestable { reason: Untestable },
     /// Testable, but this Doorway server does not listen on it.
     NotServed,
+    /// Something answered, but not our server (no nonce, not our answer): a
+    /// captive portal, a transparent proxy or a security filter on the way.
+    /// The port is not blocked; the traffic goes somewhere else.
+    Intercepted { ms: u32 },
 }
 
 impl ProbeOutcome {
@@ -217,6 +221,10 @@ impl ProbeOutcome {
             ProbeOutcome::Refused { .. } | ProbeOutcome::Filtered { .. }
         )
     }
+
+    pub fn is_intercepted(self) -> bool {
+        matches!(self, ProbeOutcome::Intercepted { .. })
+    }
 }
 
 /// Summary of a requirement's probes.
@@ -229,8 +237,24 @@ pub enum RequirementStatus {
     Partial { reachable: u32, probed: u32 },
     /// No probed port answered.
     Blocked { filtered: bool },
+    /// Something other than our server answered on `intercepted` of the
+    /// `probed` ports: the traffic does not reach its destination, though
+    /// nothing blocks it.
+    Intercepted { intercepted: u32, probed: u32 },
     /// Nothing about the user's network could be learnt.
     Untested { reason: UntestedReason },
+}
+
+impl RequirementStatus {
+    /// The requirement did not pass: something was blocked or intercepted.
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            RequirementStatus::Blocked { .. }
+                | RequirementStatus::Partial { .. }
+                | RequirementStatus::Intercepted { .. }
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

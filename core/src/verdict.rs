@@ -18,6 +18,10 @@ pub enum Overall {
     /// Direct UDP is blocked, but a TURN relay works: media can go through a
     /// relay, if the device's service offers one.
     RelayNeeded,
+    /// Something other than our server answers in place of a required port
+    /// (a captive portal, a proxy, a security filter): nothing may be
+    /// blocked, but the traffic does not reach its destination.
+    Intercepted,
     /// Nothing failed, but something required could not be checked here
     /// (by this server, or in this browser).
     CouldNotTell,
@@ -39,7 +43,8 @@ pub struct Finding {
 #[serde(deny_unknown_fields)]
 pub struct Verdict {
     pub overall: Overall,
-    /// Blocked or partly blocked requirements, required ones first.
+    /// Blocked, partly blocked or intercepted requirements, required ones
+    /// first.
     pub failures: Vec<Finding>,
     /// Requirements no browser can test (refused ports, inbound traffic).
     pub untestable: Vec<Finding>,
@@ -64,12 +69,7 @@ impl Verdict {
         };
         let mut failures: Vec<Finding> = results
             .iter()
-            .filter(|r| {
-                matches!(
-                    r.status,
-                    RequirementStatus::Blocked { .. } | RequirementStatus::Partial { .. }
-                )
-            })
+            .filter(|r| r.status.is_failure())
             .map(finding)
             .collect();
         failures.sort_by_key(|f| !f.required);
@@ -85,6 +85,9 @@ impl Verdict {
         let this_browser = untested(UntestedReason::is_this_browser);
         let unchecked = untested(|reason| reason == UntestedReason::NotServed);
 
+        let required_intercepted = failures
+            .iter()
+            .any(|f| f.required && matches!(f.status, RequirementStatus::Intercepted { .. }));
         let required_blocked = failures
             .iter()
             .any(|f| f.required && matches!(f.status, RequirementStatus::Blocked { .. }));
@@ -96,7 +99,10 @@ impl Verdict {
             .iter()
             .filter(|f| f.required)
             .all(|f| f.protocol == Protocol::Udp);
-        let overall = if required_blocked && only_udp_blocked && relay_works {
+        // Interception first: behind a portal the rest may be its doing too.
+        let overall = if required_intercepted {
+            Overall::Intercepted
+        } else if required_blocked && only_udp_blocked && relay_works {
             Overall::RelayNeeded
         } else if required_blocked {
             Overall::NotReady
@@ -220,6 +226,35 @@ mod tests {
             Verdict::from_results(&tcp_too, true).overall,
             Overall::NotReady
         );
+    }
+
+    #[test]
+    fn interception_of_a_required_port_reads_intercepted_not_blocked() {
+        let intercepted = RequirementStatus::Intercepted {
+            intercepted: 1,
+            probed: 1,
+        };
+        let mut udp = requirement(16500, true, DROPPED);
+        udp.protocol = Protocol::Udp;
+        let verdict = Verdict::from_results(
+            &[
+                requirement(80, true, intercepted),
+                requirement(443, true, OPEN),
+                udp,
+            ],
+            true,
+        );
+        assert_eq!(verdict.overall, Overall::Intercepted);
+        assert_eq!(verdict.failures[0].status, intercepted);
+        // Optional only: the rest is ready, so the network is partly ready.
+        let optional = Verdict::from_results(
+            &[
+                requirement(80, false, intercepted),
+                requirement(443, true, OPEN),
+            ],
+            false,
+        );
+        assert_eq!(optional.overall, Overall::Partly);
     }
 
     #[test]

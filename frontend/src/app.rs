@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use doorway_core::api::{ConfigResponse, EchoResponse, TurnCredentials};
+use doorway_core::api::{ConfigResponse, EchoResponse, TurnCredentials, NONCE_PARAM};
 use doorway_core::budget::Budgets;
 use doorway_core::ice::bracket_ipv6;
 use doorway_core::profile::CustomProfileError;
@@ -169,6 +169,7 @@ fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
     );
     let probes = ProbeRun {
         run_id,
+        nonce: new_nonce(),
         targets,
         scheme,
         host,
@@ -204,6 +205,8 @@ fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
 /// What the probes of one run need once the round trip is known.
 struct ProbeRun {
     run_id: u32,
+    /// Sent with every probe and echoed by our server only.
+    nonce: String,
     targets: Vec<doorway_core::plan::ProbeTarget>,
     scheme: String,
     host: String,
@@ -223,10 +226,10 @@ impl ProbeRun {
         credentials: Option<TurnCredentials>,
     ) {
         let run_id = self.run_id;
-        let ws_url = self.ws_url.clone();
+        let (ws_url, ws_nonce) = (self.ws_url.clone(), self.nonce.clone());
         let websocket = dispatcher.clone();
         yew::platform::spawn_local(async move {
-            let outcome = probe_websocket(&ws_url, budgets).await;
+            let outcome = probe_websocket(&ws_url, &ws_nonce, budgets).await;
             websocket.dispatch(Action::WebSocket {
                 run: run_id,
                 outcome,
@@ -258,10 +261,12 @@ impl ProbeRun {
         for target in self.targets.iter().copied() {
             let dispatcher = dispatcher.clone();
             let (scheme, host) = (self.scheme.clone(), self.host.clone());
+            let nonce = self.nonce.clone();
             yew::platform::spawn_local(async move {
                 let outcome = match target.protocol {
                     Protocol::Tcp => {
-                        probe_tcp(&probe_url(&scheme, &host, target.port), budgets).await
+                        let url = probe_url(&scheme, &host, target.port, &nonce);
+                        probe_tcp(&url, &nonce, budgets).await
                     }
                     Protocol::Udp => probe_udp(&host, target.port, budgets).await,
                 };
@@ -276,8 +281,24 @@ impl ProbeRun {
     }
 }
 
-fn probe_url(scheme: &str, host: &str, port: u16) -> String {
-    format!("{scheme}//{}:{port}/probe", bracket_ipv6(host))
+fn probe_url(scheme: &str, host: &str, port: u16, nonce: &str) -> String {
+    format!(
+        "{scheme}//{}:{port}/probe?{NONCE_PARAM}={nonce}",
+        bracket_ipv6(host)
+    )
+}
+
+/// A fresh nonce per check: 16 characters from `Math.random`. It only has
+/// to tell our answer from a stranger's, which never saw it; it guards no
+/// secret, so it needs no cryptographic randomness.
+fn new_nonce() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    (0..16)
+        .map(|_| {
+            let index = (js_sys::Math::random() * ALPHABET.len() as f64) as usize;
+            char::from(ALPHABET[index.min(ALPHABET.len() - 1)])
+        })
+        .collect()
 }
 
 async fn fetch_turn() -> Option<TurnCredentials> {

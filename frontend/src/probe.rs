@@ -2,7 +2,7 @@
 //! for UDP, each under our own timeout (the browser's own give-up on a
 //! dropped port takes from 40 s to minutes).
 
-use doorway_core::api::{NatServers, TurnCredentials};
+use doorway_core::api::{is_our_probe_answer, websocket_hello, NatServers, TurnCredentials};
 use doorway_core::browser::Untestable;
 use doorway_core::budget::{Budgets, Handshake};
 use doorway_core::ice::{bracket_ipv6, stun_url, Candidate};
@@ -15,7 +15,7 @@ use gloo::timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, MessageEvent, RequestCache, WebSocket};
+use web_sys::{AbortController, MessageEvent, RequestCache, RequestMode, WebSocket};
 
 use crate::webrtc::{gather, Gathered, IceServer};
 
@@ -52,19 +52,21 @@ where
     }
 }
 
-/// Fetches `url` within its budget, once more on a slow path.
-pub async fn probe_tcp(url: &str, budgets: Budgets) -> ProbeOutcome {
+/// Fetches `url` within its budget, once more on a slow path; `nonce` is
+/// the check's, which our server echoes.
+pub async fn probe_tcp(url: &str, nonce: &str, budgets: Budgets) -> ProbeOutcome {
     let tls = url.starts_with("https:");
     within_budget(budgets, Handshake::Fetch { tls }, |timeout_ms| {
-        fetch_once(url, timeout_ms)
+        fetch_once(url, nonce, timeout_ms)
     })
     .await
 }
 
-/// Fetches `url` and classifies the answer. Any HTTP answer with our CORS
-/// header counts as reachable; a fast failure as refused; our timeout as
-/// filtered.
-async fn fetch_once(url: &str, timeout_ms: u32) -> ProbeOutcome {
+/// Fetches `url` and classifies the answer: our answer (with the nonce) is
+/// reachable, any other answer intercepted; a fast failure is refused unless
+/// a `no-cors` fetch shows an HTTP answer behind it (a portal or proxy sends
+/// no CORS header); our timeout is filtered.
+async fn fetch_once(url: &str, nonce: &str, timeout_ms: u32) -> ProbeOutcome {
     let controller = AbortController::new().ok();
     let signal = controller.as_ref().map(AbortController::signal);
     let abort = controller.map(|controller| Timeout::new(timeout_ms, move || controller.abort()));
@@ -74,14 +76,45 @@ async fn fetch_once(url: &str, timeout_ms: u32) -> ProbeOutcome {
         .abort_signal(signal.as_ref())
         .send()
         .await;
+    // The time to the answer's head: a refusal keeps its own time even when
+    // the second look below takes longer.
     let elapsed = (now_ms() - started).max(0.0) as u32;
-    drop(abort);
     let attempt = match response {
-        Ok(_) => Attempt::Answered,
+        Ok(response) => {
+            // Only our JSON is worth reading; a portal's page may be large.
+            let json = response
+                .headers()
+                .get("content-type")
+                .is_some_and(|t| t.starts_with("application/json"));
+            let body = match json {
+                true => response.text().await.unwrap_or_default(),
+                false => String::new(),
+            };
+            if is_our_probe_answer(response.status(), &body, nonce) {
+                Attempt::Answered
+            } else {
+                Attempt::AnsweredByOther
+            }
+        }
         Err(gloo::net::Error::JsError(error)) if error.name == "AbortError" => Attempt::TimedOut,
+        Err(_) if answers_without_cors(url, signal.as_ref()).await => Attempt::AnsweredByOther,
         Err(_) => Attempt::Failed,
     };
+    drop(abort);
     classify(attempt, elapsed, timeout_ms)
+}
+
+/// Whether `url` gives any HTTP answer at all when CORS is not asked for:
+/// the answer is opaque, but it exists, so something answered on the port.
+/// Our own server never gets here (it always sends the CORS header).
+async fn answers_without_cors(url: &str, signal: Option<&web_sys::AbortSignal>) -> bool {
+    Request::get(url)
+        .mode(RequestMode::NoCors)
+        .cache(RequestCache::NoStore)
+        .abort_signal(signal)
+        .send()
+        .await
+        .is_ok()
 }
 
 /// UDP probe within its budget, once more on a slow path.
@@ -233,19 +266,22 @@ pub async fn check_relay(
 }
 
 /// The WebSocket echo within its budget, once more on a slow path.
-pub async fn probe_websocket(url: &str, budgets: Budgets) -> ProbeOutcome {
+pub async fn probe_websocket(url: &str, nonce: &str, budgets: Budgets) -> ProbeOutcome {
     let tls = url.starts_with("wss:");
     within_budget(budgets, Handshake::WebSocket { tls }, |timeout_ms| {
-        websocket_once(url, timeout_ms)
+        websocket_once(url, nonce, timeout_ms)
     })
     .await
 }
 
-/// Opens a WebSocket to the worker and waits for its echo: "reachable" when
-/// the echo comes back, "refused" when the connection fails or closes first
-/// (a proxy that breaks upgrades), "filtered" on silence until the timeout.
-async fn websocket_once(url: &str, timeout_ms: u32) -> ProbeOutcome {
-    const HELLO: &str = "doorway";
+/// Opens a WebSocket to the worker and waits for the echo of the check's
+/// hello: "reachable" when it comes back word for word; "intercepted" when
+/// the socket opened but something else came back, or it closed unechoed
+/// (something took the upgrade that is not our server); "refused" when it
+/// fails before opening (a proxy that breaks upgrades); "filtered" on
+/// silence until the timeout.
+async fn websocket_once(url: &str, nonce: &str, timeout_ms: u32) -> ProbeOutcome {
+    let hello = websocket_hello(nonce);
     let Ok(socket) = WebSocket::new(url) else {
         return ProbeOutcome::Refused { ms: 0 };
     };
@@ -261,17 +297,21 @@ async fn websocket_once(url: &str, timeout_ms: u32) -> ProbeOutcome {
             let _ = settle.call1(&JsValue::NULL, &JsValue::from_str(value));
         }
     };
+    let opened = std::rc::Rc::new(std::cell::Cell::new(false));
     let on_open = {
-        let socket = socket.clone();
+        let (socket, opened, hello) = (socket.clone(), opened.clone(), hello.clone());
         Closure::<dyn FnMut()>::new(move || {
-            let _ = socket.send_with_str(HELLO);
+            opened.set(true);
+            let _ = socket.send_with_str(&hello);
         })
     };
     let on_message = {
-        let echoed = answer("echo");
+        let (echoed, other) = (answer("echo"), answer("other"));
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if event.data().as_string().as_deref() == Some(HELLO) {
+            if event.data().as_string() == Some(hello.clone()) {
                 echoed();
+            } else {
+                other();
             }
         })
     };
@@ -299,7 +339,11 @@ async fn websocket_once(url: &str, timeout_ms: u32) -> ProbeOutcome {
     let _ = socket.close();
     match how.as_str() {
         "echo" => ProbeOutcome::Reachable { ms: elapsed },
+        "other" => classify(Attempt::AnsweredByOther, elapsed, timeout_ms),
+        "failed" if opened.get() => classify(Attempt::AnsweredByOther, elapsed, timeout_ms),
         "failed" => classify(Attempt::Failed, elapsed, timeout_ms),
+        // Silence, even after opening, may be a slow path's losses: filtered
+        // (and tried again on a slow path), never a guess at interception.
         _ => ProbeOutcome::Filtered { timeout_ms },
     }
 }

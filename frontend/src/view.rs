@@ -96,7 +96,7 @@ fn overall_class(overall: Overall) -> &'static str {
     match overall {
         Overall::Ready => "ready",
         Overall::Partly | Overall::RelayNeeded => "partly",
-        Overall::NotReady => "not-ready",
+        Overall::NotReady | Overall::Intercepted => "not-ready",
         Overall::CouldNotTell => "unknown",
     }
 }
@@ -109,6 +109,17 @@ fn finding_line(i18n: &Translator, finding: &Finding) -> Html {
             &[
                 ("ports", ports),
                 ("reachable", reachable.to_string()),
+                ("probed", probed.to_string()),
+            ],
+        ),
+        RequirementStatus::Intercepted {
+            intercepted,
+            probed,
+        } => i18n.t_args(
+            "finding-intercepted",
+            &[
+                ("ports", ports),
+                ("intercepted", intercepted.to_string()),
                 ("probed", probed.to_string()),
             ],
         ),
@@ -271,6 +282,7 @@ pub fn RelaySummary(props: &RelayProps) -> Html {
                 <p id="websocket" class="detail">{ match websocket {
                     ProbeOutcome::Reachable { ms } => i18n.t_args("websocket-works", &[("ms", ms.to_string())]),
                     ProbeOutcome::Refused { .. } => i18n.t("websocket-broken"),
+                    ProbeOutcome::Intercepted { .. } => i18n.t("websocket-intercepted"),
                     _ => i18n.t("websocket-silent"),
                 } }</p>
             }
@@ -297,6 +309,10 @@ fn outcome_label(i18n: &Translator, outcome: ProbeOutcome) -> (String, &'static 
         ),
         ProbeOutcome::NotTestable { reason } => (i18n.t(untestable_id(reason)), "untestable"),
         ProbeOutcome::NotServed => (i18n.t("outcome-not-served"), "unchecked"),
+        ProbeOutcome::Intercepted { ms } => (
+            i18n.t_args("outcome-intercepted", &[("ms", ms.to_string())]),
+            "intercepted",
+        ),
     }
 }
 
@@ -334,6 +350,7 @@ fn status_label(
             "partial",
         ),
         RequirementStatus::Blocked { .. } => (i18n.t("status-blocked"), "blocked"),
+        RequirementStatus::Intercepted { .. } => (i18n.t("status-intercepted"), "intercepted"),
         RequirementStatus::Untested { reason } => (
             i18n.t(untested_id(reason)),
             if reason == UntestedReason::NotServed {

@@ -52,11 +52,13 @@ fn origin() -> String {
 }
 
 #[wasm_bindgen_test]
-async fn a_server_that_answers_reads_reachable() {
-    // The test runner's own server: same origin, so it answers and CORS allows it.
-    let outcome = probe_tcp(&format!("{}/", origin()), Budgets::new(3000, None)).await;
+async fn a_server_that_answers_but_is_not_ours_reads_intercepted() {
+    // The test runner's own server answers (same origin, so CORS allows it),
+    // but with its own page, not our probe's answer with the nonce: that is
+    // what a portal or a proxy looks like, and it is not "blocked".
+    let outcome = probe_tcp(&format!("{}/", origin()), "n0nce", Budgets::new(3000, None)).await;
     assert!(
-        matches!(outcome, ProbeOutcome::Reachable { .. }),
+        matches!(outcome, ProbeOutcome::Intercepted { .. }),
         "{outcome:?}"
     );
 }
@@ -64,7 +66,12 @@ async fn a_server_that_answers_reads_reachable() {
 #[wasm_bindgen_test]
 async fn a_closed_port_reads_refused_fast() {
     // Nothing listens on loopback port 47 (and it is not on the browser's refused list).
-    let outcome = probe_tcp("http://127.0.0.1:47/probe", Budgets::new(3000, None)).await;
+    let outcome = probe_tcp(
+        "http://127.0.0.1:47/probe",
+        "n0nce",
+        Budgets::new(3000, None),
+    )
+    .await;
     match outcome {
         ProbeOutcome::Refused { ms } => assert!(ms < 1000, "{ms} ms"),
         other => panic!("expected refused, got {other:?}"),

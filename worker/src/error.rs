@@ -19,6 +19,11 @@ pub enum ApiError {
         "this is a Doorway probe port: it answers GET /probe, GET /api/echo and WebSocket /ws only, not {path}"
     )]
     ProbePortOnly { path: String },
+    #[error(
+        "the probe nonce (n=…) must be 1 to {max} characters of A-Z, a-z, 0-9, - and _",
+        max = doorway_core::api::MAX_NONCE
+    )]
+    BadNonce,
     #[error("the result is larger than {max} bytes; a Doorway result is a few kilobytes")]
     TooLarge { max: usize },
     #[error("the result did not arrive within {seconds} seconds; please try again")]
@@ -60,7 +65,9 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
-            ApiError::BadResult(_) | ApiError::BadQr(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadResult(_) | ApiError::BadQr(_) | ApiError::BadNonce => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::NotJson(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -83,6 +90,7 @@ impl ApiError {
             ApiError::NotJson(_) => "not_json",
             ApiError::ForeignOrigin(_) => "foreign_origin",
             ApiError::BadQr(_) => "bad_qr",
+            ApiError::BadNonce => "bad_nonce",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Store => "store_failed",
             ApiError::NoStore => "no_store",

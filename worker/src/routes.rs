@@ -13,7 +13,10 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode,
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Extension, Json, Router};
-use doorway_core::api::{ConfigResponse, EchoResponse, ProbeResponse, ShareResponse, SharedResult};
+use doorway_core::api::{
+    nonce_is_valid, ConfigResponse, EchoResponse, ProbeResponse, ShareResponse, SharedResult,
+    NONCE_PARAM,
+};
 use doorway_core::vouch::vouch;
 use doorway_core::CheckResult;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -521,11 +524,21 @@ async fn websocket_echo(upgrade: WebSocketUpgrade, slot: Option<Extension<Slot>>
         })
 }
 
-async fn probe(Extension(connection): Extension<ConnectionInfo>) -> Response {
+/// Says which port and transport answered, and echoes the check's nonce so
+/// the page knows the answer is ours and not a portal's or a proxy's.
+async fn probe(
+    Extension(connection): Extension<ConnectionInfo>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let nonce = crate::query::param(query.as_deref(), NONCE_PARAM);
+    if nonce.is_some_and(|n| !nonce_is_valid(n)) {
+        return with_probe_headers(ApiError::BadNonce.into_response());
+    }
     with_probe_headers(
         Json(ProbeResponse {
             port: connection.local_port,
             tls: connection.tls,
+            nonce: nonce.map(str::to_owned),
         })
         .into_response(),
     )

@@ -256,11 +256,41 @@ async fn probe_answers_any_origin_and_is_never_cached() {
     let probe: ProbeResponse = serde_json::from_str(&reply.body).unwrap();
     assert!(!probe.tls);
 
+    assert_eq!(probe.nonce, None);
+
     let preflight = request(&server.probe, "OPTIONS", "/probe").await;
     assert_eq!(preflight.status, 204);
     assert!(preflight
         .head
         .contains("access-control-allow-private-network: true"));
+}
+
+#[tokio::test]
+async fn probe_echoes_the_checks_nonce_and_refuses_a_bad_one_readably() {
+    let server = start(None).await;
+    let reply = request(&server.probe, "GET", "/probe?n=Zq7-x_9").await;
+    assert_eq!(reply.status, 200);
+    assert!(doorway_core::api::is_our_probe_answer(
+        reply.status,
+        &reply.body,
+        "Zq7-x_9"
+    ));
+    let long = "x".repeat(doorway_core::api::MAX_NONCE + 1);
+    for bad in [
+        "/probe?n=",
+        "/probe?n=%3Cscript%3E",
+        &format!("/probe?n={long}"),
+    ] {
+        let reply = request(&server.probe, "GET", bad).await;
+        assert_eq!(reply.status, 400, "{bad}");
+        // The page can read the error: it carries the probe's CORS header.
+        assert!(
+            reply.head.contains("access-control-allow-origin: *"),
+            "{bad}"
+        );
+        let error: ErrorResponse = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(error.error.code, "bad_nonce", "{bad}");
+    }
 }
 
 #[tokio::test]
