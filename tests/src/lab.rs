@@ -414,6 +414,29 @@ impl RouterLab {
         )
     }
 
+    /// Sends the home network's TCP `port` to `to_port` on the router
+    /// itself, as a captive portal or a transparent proxy does.
+    pub fn redirect_tcp_to_router(&self, port: u16, to_port: u16) -> Result<()> {
+        nft_in(
+            &self.router,
+            &format!(
+                "table ip lab_redirect_{port} {{\n  chain prerouting {{\n    type nat hook prerouting priority -100; policy accept;\n    iifname \"lan\" tcp dport {port} redirect to :{to_port}\n  }}\n}}\n"
+            ),
+        )
+    }
+
+    /// A TCP listener on `port` of every router address, for a service the
+    /// router itself runs (a captive portal); the calling thread stays put.
+    pub fn listen_in_router(&self, port: u16) -> Result<std::net::TcpListener> {
+        let router = self.router.clone();
+        std::thread::spawn(move || -> Result<std::net::TcpListener> {
+            enter_namespace(&router)?;
+            Ok(std::net::TcpListener::bind(("0.0.0.0", port))?)
+        })
+        .join()
+        .map_err(|_| anyhow::anyhow!("the router's listener thread panicked"))?
+    }
+
     /// Moves the calling thread into the browser's namespace: sockets it opens
     /// and processes it starts from then on live there. Use with a
     /// current-thread runtime so every socket is opened on this thread.

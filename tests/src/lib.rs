@@ -8,6 +8,7 @@ pub mod browser;
 pub mod http;
 pub mod lab;
 pub mod load;
+pub mod portal;
 pub mod reading;
 pub mod wire;
 pub mod worker;

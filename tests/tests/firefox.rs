@@ -8,6 +8,7 @@ use anyhow::Result;
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Protocol};
 use doorway_e2e::browser::Engine;
 use doorway_e2e::lab::{Nat, RouterLab, SERVER_NAME};
+use doorway_e2e::portal::CaptivePortal;
 
 /// Runs `?{query}&autorun=1` in Firefox with `prefs` from the lab's home side.
 async fn check_in_firefox(
@@ -72,6 +73,25 @@ async fn firefox_reads_a_dropped_port_filtered_and_a_rejected_one_refused() -> R
         outcome(9999)
     );
     assert_eq!(result.verdict.overall, Overall::NotReady);
+    Ok(())
+}
+
+#[tokio::test]
+async fn firefox_reads_a_captive_portal_intercepted_not_blocked() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    let portal = CaptivePortal::serve(lab.listen_in_router(8000)?)?;
+    lab.redirect_tcp_to_router(80, 8000)?;
+    let result = check_in_firefox(&lab, &[], serde_json::json!({}), "tcp=80,443").await?;
+    assert!(portal.answered() > 0, "the portal saw no request");
+    assert!(
+        matches!(
+            result.probe(Protocol::Tcp, 80),
+            Some(ProbeOutcome::Intercepted { .. })
+        ),
+        "{:?}",
+        result.probe(Protocol::Tcp, 80)
+    );
+    assert_eq!(result.verdict.overall, Overall::Intercepted);
     Ok(())
 }
 

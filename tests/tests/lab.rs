@@ -7,10 +7,12 @@
 use std::time::Duration;
 
 use anyhow::Result;
+use doorway_core::advice::Advice;
 use doorway_core::nat::NatMapping;
 use doorway_core::result::RequirementStatus;
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Protocol};
 use doorway_e2e::lab::{Nat, RouterLab};
+use doorway_e2e::portal::CaptivePortal;
 
 /// Runs `?{query}&autorun=1` from the browser namespace and returns the result.
 async fn check(lab: &RouterLab, worker_args: &[&str], query: &str) -> Result<CheckResult> {
@@ -133,6 +135,51 @@ async fn tcp_drop_and_reject_in_the_router() -> Result<()> {
         ProbeOutcome::Filtered { timeout_ms: 2000 }
     );
     assert_eq!(result.verdict.overall, Overall::NotReady);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_captive_portal_on_port_80_reads_intercepted_with_its_advice_never_blocked() -> Result<()>
+{
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    let portal = CaptivePortal::serve(lab.listen_in_router(8000)?)?;
+    lab.redirect_tcp_to_router(80, 8000)?;
+    let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
+    browser
+        .client
+        .goto(&worker.url("/?tcp=80,443&autorun=1"))
+        .await?;
+    let result = browser.wait_for_result(Duration::from_secs(30)).await;
+    let headline = browser.text("#verdict h2").await;
+    let advice = browser.text("#advice").await;
+    browser.close().await?;
+    let (result, headline, advice) = (result?, headline?, advice?);
+
+    assert!(portal.answered() > 0, "the portal saw no request");
+    assert!(
+        matches!(
+            outcome(&result, Protocol::Tcp, 80),
+            ProbeOutcome::Intercepted { .. }
+        ),
+        "{:?}",
+        result.probe(Protocol::Tcp, 80)
+    );
+    assert!(outcome(&result, Protocol::Tcp, 443).is_reachable());
+    assert_eq!(result.verdict.overall, Overall::Intercepted);
+    assert_eq!(
+        result.advice,
+        [Advice::SignInToPortal, Advice::ExemptFromInterception],
+        "no firewall advice for an answered port"
+    );
+    assert!(
+        headline.contains("answers in place of the server"),
+        "{headline}"
+    );
+    assert!(advice.contains("sign in"), "{advice}");
+    assert!(
+        !headline.contains("block") && !advice.contains("firewall"),
+        "{headline} / {advice}"
+    );
     Ok(())
 }
 
