@@ -8,8 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::nat::{NatMapping, NatResult};
-use crate::profile::Protocol;
-use crate::result::{RelayResult, RequirementResult, RequirementStatus};
+use crate::profile::{Direction, Protocol};
+use crate::result::{RelayResult, RequirementResult, RequirementStatus, UntestedReason};
 
 /// One piece of advice. The variant is the stable key (also the message id
 /// for translations); [`Advice::text`] is the English wording.
@@ -23,6 +23,11 @@ pub enum Advice {
     ExemptFromInterception,
     /// Something is blocked: allow it in the router's firewall.
     OpenFirewall,
+    /// An inbound port does not reach the device: forward it in the router,
+    /// to the device's address, with the device switched on.
+    ForwardInbound,
+    /// Inbound behind a carrier-grade NAT: only a public address helps.
+    PublicAddressForInbound,
     /// If the router is not the cause, the provider may be: give them the table.
     AskProvider,
     /// Direct UDP is blocked but a relay works.
@@ -53,11 +58,27 @@ pub fn advise(
     // An answered port is not a firewall's doing: no advice to open it.
     let intercepted =
         |r: &RequirementResult| matches!(r.status, RequirementStatus::Intercepted { .. });
+    let carrier_nat = |r: &RequirementResult| {
+        r.status
+            == RequirementStatus::Untested {
+                reason: UntestedReason::CarrierNat,
+            }
+    };
     if failures.iter().any(|r| intercepted(r)) {
         advice.push(Advice::SignInToPortal);
         advice.push(Advice::ExemptFromInterception);
     }
-    if failures.iter().any(|r| !intercepted(r)) {
+    if failures.iter().any(|r| carrier_nat(r)) {
+        advice.push(Advice::PublicAddressForInbound);
+    }
+    let blocked: Vec<&&RequirementResult> = failures
+        .iter()
+        .filter(|r| !intercepted(r) && !carrier_nat(r))
+        .collect();
+    if blocked.iter().any(|r| r.direction == Direction::Inbound) {
+        advice.push(Advice::ForwardInbound);
+    }
+    if !blocked.is_empty() {
         advice.push(Advice::OpenFirewall);
         advice.push(Advice::AskProvider);
     }
@@ -98,6 +119,8 @@ pub fn advice_id(advice: Advice) -> &'static str {
         Advice::SignInToPortal => msg("advice-sign-in-to-portal"),
         Advice::ExemptFromInterception => msg("advice-exempt-from-interception"),
         Advice::OpenFirewall => msg("advice-open-firewall"),
+        Advice::ForwardInbound => msg("advice-forward-inbound"),
+        Advice::PublicAddressForInbound => msg("advice-public-address-for-inbound"),
         Advice::AskProvider => msg("advice-ask-provider"),
         Advice::AllowUdpForDirectMedia => msg("advice-allow-udp-for-direct-media"),
         Advice::SingleNat => msg("advice-single-nat"),
@@ -129,6 +152,9 @@ pub fn failure_text(words: &dyn Words, status: RequirementStatus) -> String {
             ],
         ),
         RequirementStatus::Blocked { filtered: true } => words.word("report-blocked-dropped", &[]),
+        RequirementStatus::Untested {
+            reason: UntestedReason::CarrierNat,
+        } => words.word("report-carrier-nat", &[]),
         _ => words.word("report-blocked-refused", &[]),
     }
 }
@@ -208,7 +234,6 @@ impl Words for Ids {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::Direction;
 
     fn requirement(
         protocol: Protocol,
@@ -279,6 +304,29 @@ mod tests {
             table.contains("report-intercepted(intercepted=1,probed=1)"),
             "{table}"
         );
+    }
+
+    #[test]
+    fn inbound_failures_get_forwarding_advice_and_carrier_nat_a_public_address() {
+        let mut inbound = requirement(Protocol::Tcp, "57536", DROPPED);
+        inbound.direction = Direction::Inbound;
+        assert_eq!(
+            advise(&[inbound.clone()], None, None, &[]),
+            [
+                Advice::ForwardInbound,
+                Advice::OpenFirewall,
+                Advice::AskProvider
+            ]
+        );
+        inbound.status = RequirementStatus::Untested {
+            reason: UntestedReason::CarrierNat,
+        };
+        assert_eq!(
+            advise(&[inbound.clone()], None, None, &[]),
+            [Advice::PublicAddressForInbound],
+            "no firewall can fix a shared address"
+        );
+        assert!(provider_table(&Ids, &[inbound]).contains("report-carrier-nat"));
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct ProbeConfig {
     /// Whether the server stores shared results; without a store the page
     /// puts the result in the link itself.
     pub store: bool,
+    /// Whether `POST /api/knock` checks inbound ports from outside.
+    #[serde(default)]
+    pub inbound: bool,
 }
 
 /// Two STUN ports on the main address, and one on a second address when the
@@ -103,6 +106,29 @@ pub struct ProbeResponse {
     /// The check's nonce, echoed: an answer without it is not ours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+}
+
+/// `POST /api/knock`: knock on the caller's own public address, TCP `port`,
+/// one of the inbound ports of `profile` (a built-in id, or `custom` with the
+/// custom lists). There is no field for an address: the server knocks only
+/// on the address it sees the request come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnockRequest {
+    pub profile: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+    pub port: u16,
+}
+
+/// The knock's end: reachable (something at home accepted), refused (the
+/// router or a device said no), filtered (nothing before the timeout), or
+/// not testable behind a carrier-grade NAT (no knock was made).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnockResponse {
+    pub port: u16,
+    pub outcome: crate::ProbeOutcome,
 }
 
 /// The query parameter a probe's nonce travels in.

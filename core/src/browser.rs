@@ -48,6 +48,9 @@ pub enum Untestable {
     /// The browser ended gathering without asking our server (Firefox skips
     /// loopback and TURN over TLS to a bare address): nothing was sent.
     SkippedByBrowser,
+    /// Inbound, and the client's address is a carrier-grade NAT's: no port
+    /// forward can work, so the server did not knock.
+    CarrierNat,
 }
 
 impl Untestable {

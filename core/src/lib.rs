@@ -10,6 +10,7 @@ pub mod fragment;
 #[cfg(feature = "i18n")]
 pub mod i18n;
 pub mod ice;
+pub mod inbound;
 pub mod nat;
 pub mod plan;
 pub mod ports;

@@ -5,7 +5,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::browser::testability;
+use crate::browser::{testability, Untestable};
+use crate::inbound::{is_knockable_requirement, knock_ports};
 use crate::profile::{Direction, Profile, Protocol, Requirement};
 use crate::result::{
     PortProbe, ProbeOutcome, RequirementResult, RequirementStatus, UntestedReason,
@@ -56,10 +57,23 @@ impl ServedPorts {
 }
 
 /// A probe for one port; the same port may serve several requirements.
+/// Inbound targets are knocked on by the server, on request, never probed
+/// by the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ProbeTarget {
     pub protocol: Protocol,
     pub port: u16,
+    pub direction: Direction,
+}
+
+impl ProbeTarget {
+    pub fn outbound(protocol: Protocol, port: u16) -> ProbeTarget {
+        ProbeTarget {
+            protocol,
+            port,
+            direction: Direction::Outbound,
+        }
+    }
 }
 
 /// What the page needs to run for a profile, and what is already known.
@@ -97,10 +111,7 @@ impl CheckPlan {
                     .ports
                     .iter()
                     .filter(|(_, known)| known.is_none())
-                    .map(|&(port, _)| ProbeTarget {
-                        protocol: planned.requirement.protocol,
-                        port,
-                    })
+                    .map(|&(port, _)| ProbeTarget::outbound(planned.requirement.protocol, port))
             })
             .collect();
         set.into_iter().collect()
@@ -116,7 +127,8 @@ impl CheckPlan {
                     .ports
                     .iter()
                     .filter(|&&(port, known)| {
-                        known.is_none() && !answers.contains_key(&ProbeTarget { protocol, port })
+                        known.is_none()
+                            && !answers.contains_key(&ProbeTarget::outbound(protocol, port))
                     })
                     .count()
             })
@@ -124,19 +136,30 @@ impl CheckPlan {
     }
 
     /// Requirement results from the answers so far; ports without an answer
-    /// yet are left out, so this also drives the live view.
+    /// yet are left out, so this also drives the live view. An inbound port
+    /// reads "incoming: not testable" until the server knocked on it.
     pub fn results(&self, answers: &HashMap<ProbeTarget, ProbeOutcome>) -> Vec<RequirementResult> {
         self.requirements
             .iter()
             .map(|planned| {
                 let protocol = planned.requirement.protocol;
+                let direction = planned.requirement.direction;
                 let probes: Vec<PortProbe> = planned
                     .ports
                     .iter()
                     .filter_map(|&(port, known)| {
-                        known
-                            .or_else(|| answers.get(&ProbeTarget { protocol, port }).copied())
-                            .map(|outcome| PortProbe { port, outcome })
+                        let answer = answers
+                            .get(&ProbeTarget {
+                                protocol,
+                                port,
+                                direction,
+                            })
+                            .copied();
+                        match direction {
+                            Direction::Inbound => answer.or(known),
+                            Direction::Outbound => known.or(answer),
+                        }
+                        .map(|outcome| PortProbe { port, outcome })
                     })
                     .collect();
                 let status = match planned.untested {
@@ -166,6 +189,17 @@ fn plan_requirement(requirement: &Requirement, served: &ServedPorts) -> PlannedR
         ports: Vec::new(),
         untested: None,
     };
+    if is_knockable_requirement(requirement) {
+        // Listed, so the server's knocks have a place; until then incoming.
+        let incoming = Some(ProbeOutcome::NotTestable {
+            reason: Untestable::Inbound,
+        });
+        planned.ports = knock_ports(requirement)
+            .into_iter()
+            .map(|port| (port, incoming))
+            .collect();
+        return planned;
+    }
     if requirement.direction == Direction::Inbound {
         planned.untested = Some(UntestedReason::Inbound);
         return planned;
@@ -332,10 +366,7 @@ mod tests {
                 ..ServedPorts::default()
             },
         );
-        let target = |port| ProbeTarget {
-            protocol: Protocol::Udp,
-            port,
-        };
+        let target = |port| ProbeTarget::outbound(Protocol::Udp, port);
         // Only 19302 answers: the range still reads 0 of its 8.
         let mut answers: HashMap<ProbeTarget, ProbeOutcome> = sample
             .iter()
@@ -353,10 +384,7 @@ mod tests {
     fn answers_fold_into_statuses() {
         let profile = Profile::custom(Some("9998-9999"), None).unwrap();
         let plan = CheckPlan::new(&profile, &served(&[9998, 9999]));
-        let target = |port| ProbeTarget {
-            protocol: Protocol::Tcp,
-            port,
-        };
+        let target = |port| ProbeTarget::outbound(Protocol::Tcp, port);
         let mut answers = HashMap::new();
         assert_eq!(plan.pending(&answers), [2]);
         answers.insert(target(9998), ProbeOutcome::Reachable { ms: 5 });
@@ -391,17 +419,37 @@ mod tests {
     }
 
     #[test]
-    fn inbound_requirements_are_never_probed() {
-        let mut profile = Profile::custom(Some("5222"), None).unwrap();
-        profile.requirements[0].direction = Direction::Inbound;
+    fn inbound_requirements_are_never_probed_only_knocked_on() {
+        let mut profile = Profile::custom(Some("5222"), Some("7076")).unwrap();
+        for requirement in &mut profile.requirements {
+            requirement.direction = Direction::Inbound;
+        }
         let plan = CheckPlan::new(&profile, &served(&[5222]));
         assert!(plan.targets().is_empty());
-        assert_eq!(
-            plan.results(&HashMap::new())[0].status,
-            RequirementStatus::Untested {
-                reason: UntestedReason::Inbound
-            }
+        let incoming = RequirementStatus::Untested {
+            reason: UntestedReason::Inbound,
+        };
+        let mut answers = HashMap::new();
+        assert_eq!(plan.results(&answers)[0].status, incoming);
+        // An outbound answer on the same port says nothing about incoming.
+        answers.insert(
+            ProbeTarget::outbound(Protocol::Tcp, 5222),
+            ProbeOutcome::Reachable { ms: 3 },
         );
+        assert_eq!(plan.results(&answers)[0].status, incoming);
+        let knock = ProbeTarget {
+            direction: Direction::Inbound,
+            ..ProbeTarget::outbound(Protocol::Tcp, 5222)
+        };
+        answers.insert(knock, ProbeOutcome::Filtered { timeout_ms: 3000 });
+        let results = plan.results(&answers);
+        assert_eq!(
+            results[0].status,
+            RequirementStatus::Blocked { filtered: true }
+        );
+        // UDP inbound is never knocked on: it stays incoming.
+        assert_eq!(results[1].status, incoming);
+        assert!(results[1].probes.is_empty());
     }
 
     #[test]

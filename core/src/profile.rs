@@ -25,7 +25,7 @@ impl fmt::Display for Protocol {
 }
 
 /// Seen from the user's network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// The device or app opens the connection to the internet.

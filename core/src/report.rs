@@ -77,6 +77,7 @@ pub fn untestable_id(reason: Untestable) -> &'static str {
         Untestable::NoWebRtc => msg("untestable-no-webrtc"),
         Untestable::NoCandidates => msg("untestable-no-candidates"),
         Untestable::SkippedByBrowser => msg("untestable-skipped"),
+        Untestable::CarrierNat => msg("untestable-carrier-nat"),
     }
 }
 
@@ -104,6 +105,7 @@ pub fn untested_id(reason: UntestedReason) -> &'static str {
         UntestedReason::NoWebRtc => untestable_id(Untestable::NoWebRtc),
         UntestedReason::NoCandidates => untestable_id(Untestable::NoCandidates),
         UntestedReason::SkippedByBrowser => untestable_id(Untestable::SkippedByBrowser),
+        UntestedReason::CarrierNat => untestable_id(Untestable::CarrierNat),
         UntestedReason::NotServed => msg("status-not-checked"),
     }
 }

@@ -246,13 +246,17 @@ pub enum RequirementStatus {
 }
 
 impl RequirementStatus {
-    /// The requirement did not pass: something was blocked or intercepted.
+    /// The requirement did not pass: something was blocked or intercepted,
+    /// or it is inbound behind a carrier-grade NAT, where it cannot work.
     pub fn is_failure(self) -> bool {
         matches!(
             self,
             RequirementStatus::Blocked { .. }
                 | RequirementStatus::Partial { .. }
                 | RequirementStatus::Intercepted { .. }
+                | RequirementStatus::Untested {
+                    reason: UntestedReason::CarrierNat
+                }
         )
     }
 }
@@ -266,6 +270,7 @@ pub enum UntestedReason {
     NoCandidates,
     SkippedByBrowser,
     NotServed,
+    CarrierNat,
 }
 
 impl UntestedReason {
@@ -288,6 +293,7 @@ impl From<Untestable> for UntestedReason {
             Untestable::NoWebRtc => UntestedReason::NoWebRtc,
             Untestable::NoCandidates => UntestedReason::NoCandidates,
             Untestable::SkippedByBrowser => UntestedReason::SkippedByBrowser,
+            Untestable::CarrierNat => UntestedReason::CarrierNat,
         }
     }
 }

@@ -80,17 +80,30 @@ impl Verdict {
                 .map(finding)
                 .collect()
         };
-        let untestable =
-            untested(|reason| reason != UntestedReason::NotServed && !reason.is_this_browser());
+        let untestable = untested(|reason| {
+            !matches!(
+                reason,
+                UntestedReason::NotServed | UntestedReason::CarrierNat
+            ) && !reason.is_this_browser()
+        });
         let this_browser = untested(UntestedReason::is_this_browser);
         let unchecked = untested(|reason| reason == UntestedReason::NotServed);
 
         let required_intercepted = failures
             .iter()
             .any(|f| f.required && matches!(f.status, RequirementStatus::Intercepted { .. }));
-        let required_blocked = failures
-            .iter()
-            .any(|f| f.required && matches!(f.status, RequirementStatus::Blocked { .. }));
+        // Behind a carrier-grade NAT an inbound requirement cannot work: as
+        // good as blocked, though nothing was knocked on.
+        let required_blocked = failures.iter().any(|f| {
+            f.required
+                && matches!(
+                    f.status,
+                    RequirementStatus::Blocked { .. }
+                        | RequirementStatus::Untested {
+                            reason: UntestedReason::CarrierNat
+                        }
+                )
+        });
         let tested_any = results
             .iter()
             .any(|r| !matches!(r.status, RequirementStatus::Untested { .. }));
