@@ -44,14 +44,11 @@ pub enum VouchError {
 /// `result` with every word replaced by ours and every derived part derived
 /// again, or the reason it cannot be vouched for.
 pub fn vouch(mut result: CheckResult, profiles: &[Profile]) -> Result<CheckResult, VouchError> {
-    let profile = match result.profile.id.as_str() {
-        CUSTOM_PROFILE_ID => custom_profile(result.profile.custom.as_deref())?,
-        id => profiles
-            .iter()
-            .find(|p| p.id == id)
-            .cloned()
-            .ok_or_else(|| VouchError::UnknownProfile(id.to_owned()))?,
-    };
+    let profile = resolve_profile(
+        &result.profile.id,
+        result.profile.custom.as_deref(),
+        profiles,
+    )?;
     if result.requirements.len() != profile.requirements.len() {
         return Err(VouchError::RequirementsDiffer(profile.id));
     }
@@ -127,6 +124,23 @@ fn status_from_probes(requirement: &RequirementResult) -> RequirementStatus {
             claimed
         }
         _ => derived,
+    }
+}
+
+/// The profile `id` names among ours, or for `custom`, the one its lists
+/// (`tcp=443&udp=3478`) make.
+pub fn resolve_profile(
+    id: &str,
+    custom: Option<&str>,
+    profiles: &[Profile],
+) -> Result<Profile, VouchError> {
+    match id {
+        CUSTOM_PROFILE_ID => custom_profile(custom),
+        id => profiles
+            .iter()
+            .find(|p| p.id == id)
+            .cloned()
+            .ok_or_else(|| VouchError::UnknownProfile(id.to_owned())),
     }
 }
 

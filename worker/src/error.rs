@@ -10,7 +10,7 @@ use doorway_core::api::{ErrorBody, ErrorResponse};
 pub enum ApiError {
     #[error(
         "there is no API route {method} {path}; the API has GET /api/config, GET /api/echo, \
-         GET /api/turn, GET /api/qr.svg, POST /api/results and GET /api/results/<id>"
+         GET /api/turn, GET /api/qr.svg, POST /api/knock, POST /api/results and GET /api/results/<id>"
     )]
     NoSuchRoute { method: String, path: String },
     #[error("{method} is not allowed on {path}")]
@@ -24,6 +24,16 @@ pub enum ApiError {
         max = doorway_core::api::MAX_NONCE
     )]
     BadNonce,
+    #[error("not a check from outside: {0}")]
+    BadKnock(String),
+    #[error("the server does not check from outside here: {0}")]
+    NotKnockable(String),
+    #[error("too many checks from outside for this address; try again in {retry_after} seconds")]
+    TooManyKnocks { retry_after: u64 },
+    #[error("a check from outside on port {port} is already running for this address")]
+    KnockInFlight { port: u16 },
+    #[error("this Doorway server does not check ports from outside (started with --no-inbound)")]
+    InboundOff,
     #[error("the result is larger than {max} bytes; a Doorway result is a few kilobytes")]
     TooLarge { max: usize },
     #[error("the result did not arrive within {seconds} seconds; please try again")]
@@ -65,17 +75,22 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
-            ApiError::BadResult(_) | ApiError::BadQr(_) | ApiError::BadNonce => {
-                StatusCode::BAD_REQUEST
-            }
+            ApiError::BadResult(_)
+            | ApiError::BadQr(_)
+            | ApiError::BadNonce
+            | ApiError::BadKnock(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotKnockable(_) => StatusCode::FORBIDDEN,
+            ApiError::TooManyKnocks { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::KnockInFlight { .. } => StatusCode::CONFLICT,
             ApiError::NotJson(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::StoreFull => StatusCode::INSUFFICIENT_STORAGE,
-            ApiError::AppNotBuilt | ApiError::TurnUnavailable | ApiError::NoStore => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ApiError::AppNotBuilt
+            | ApiError::TurnUnavailable
+            | ApiError::NoStore
+            | ApiError::InboundOff => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -91,6 +106,11 @@ impl ApiError {
             ApiError::ForeignOrigin(_) => "foreign_origin",
             ApiError::BadQr(_) => "bad_qr",
             ApiError::BadNonce => "bad_nonce",
+            ApiError::BadKnock(_) => "bad_knock",
+            ApiError::NotKnockable(_) => "not_knockable",
+            ApiError::TooManyKnocks { .. } => "too_many_knocks",
+            ApiError::KnockInFlight { .. } => "knock_in_flight",
+            ApiError::InboundOff => "inbound_off",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Store => "store_failed",
             ApiError::NoStore => "no_store",
@@ -106,6 +126,7 @@ impl IntoResponse for ApiError {
         let status = self.status();
         let retry_after = match self {
             ApiError::TooManyRequests { retry_after } => Some(retry_after),
+            ApiError::TooManyKnocks { retry_after } => Some(retry_after),
             _ => None,
         };
         let body = ErrorResponse {

@@ -12,6 +12,7 @@ use doorway_core::profile::builtin_profiles;
 use doorway_core::PortList;
 use doorway_core::Protocol;
 use doorway_worker::admission::{raise_open_file_limit, Admission, ConnectionCaps};
+use doorway_worker::knock::Knocker;
 use doorway_worker::limit::RateLimit;
 use doorway_worker::ports::{
     bind_tcp, bind_udp, profile_ports, RANGE_SAMPLE, SECOND_STUN_PORT, STUN_PORT,
@@ -87,6 +88,13 @@ struct Args {
     /// Keep no shared results: the page puts results in the link instead.
     #[arg(long)]
     no_store: bool,
+    /// Do not check inbound ports from outside (POST /api/knock answers 503).
+    #[arg(long)]
+    no_inbound: bool,
+    /// Let checks from outside knock on private, loopback and test ranges
+    /// (a lab only: on the internet a client's address is public).
+    #[arg(long)]
+    inbound_allow_private: bool,
     /// How many days shared results are kept.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
     result_days: u64,
@@ -269,6 +277,7 @@ async fn main() -> anyhow::Result<()> {
                 unavailable: unavailable.clone(),
                 turn: turn_service.is_some(),
                 store: store.is_some(),
+                inbound: !args.no_inbound,
                 nat: NatServers {
                     ports: [STUN_PORT, SECOND_STUN_PORT],
                     second_host,
@@ -279,6 +288,7 @@ async fn main() -> anyhow::Result<()> {
         turn_service,
         store,
         RateLimit::new(args.share_limit, 600),
+        (!args.no_inbound).then(|| Knocker::new(args.inbound_allow_private)),
     )
     .context("loading the built app (see --dist)")?;
     let state = Arc::new(state);

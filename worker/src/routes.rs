@@ -14,16 +14,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Extension, Json, Router};
 use doorway_core::api::{
-    nonce_is_valid, ConfigResponse, EchoResponse, ProbeResponse, ShareResponse, SharedResult,
-    NONCE_PARAM,
+    nonce_is_valid, ConfigResponse, EchoResponse, KnockRequest, KnockResponse, ProbeResponse,
+    ShareResponse, SharedResult, NONCE_PARAM,
 };
-use doorway_core::vouch::vouch;
+use doorway_core::inbound::profile_knock_ports;
+use doorway_core::vouch::{resolve_profile, vouch};
 use doorway_core::CheckResult;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::admission::Slot;
 use crate::assets::{Asset, AssetError, CacheRule, Files};
 use crate::error::ApiError;
+use crate::knock::{KnockError, Knocker};
 use crate::limit::RateLimit;
 use crate::security::{security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
@@ -43,6 +45,8 @@ pub struct AppState {
     /// Shared results, and how often one address may share.
     pub store: Option<Store>,
     pub share_limit: RateLimit,
+    /// Checks from outside, unless turned off (`--no-inbound`).
+    pub knocker: Option<Knocker>,
 }
 
 /// The built app (Trunk's dist folder), held in memory.
@@ -76,6 +80,7 @@ impl AppState {
         turn: Option<TurnService>,
         store: Option<Store>,
         share_limit: RateLimit,
+        knocker: Option<Knocker>,
     ) -> Result<AppState, AppError> {
         let app = match dist {
             Some(dist) => {
@@ -111,6 +116,7 @@ impl AppState {
             turn,
             store,
             share_limit,
+            knocker,
         })
     }
 }
@@ -173,6 +179,7 @@ pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
         .route("/api/config", get(config))
         .route("/api/echo", get(echo))
         .route("/api/turn", get(turn_credentials))
+        .route("/api/knock", post(knock))
         .route("/api/results", post(share_result))
         .route("/api/results/{id}", get(shared_result))
         .route("/api/qr.svg", get(qr_code))
@@ -482,6 +489,44 @@ async fn echo(
         headers,
     };
     with_probe_headers(Json(body).into_response())
+}
+
+/// Knocks on the caller's own public address (never one the request names:
+/// the body has no such field and unknown fields are refused), on one of the
+/// inbound TCP ports of the profile it names.
+async fn knock(
+    State(state): State<Arc<AppState>>,
+    Extension(connection): Extension<ConnectionInfo>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let knocker = state.knocker.as_ref().ok_or(ApiError::InboundOff)?;
+    from_own_page(&uri, &headers)?;
+    let body = read_result_body(body).await?;
+    let request: KnockRequest =
+        serde_json::from_slice(&body).map_err(|e| ApiError::BadKnock(e.to_string()))?;
+    let profile = resolve_profile(&request.profile, request.custom.as_deref(), &state.profiles)
+        .map_err(|e| ApiError::BadKnock(e.to_string()))?;
+    if !profile_knock_ports(&profile).contains(&request.port) {
+        return Err(ApiError::BadKnock(format!(
+            "TCP {} is not an inbound port of profile \"{}\"",
+            request.port, profile.id
+        )));
+    }
+    let outcome = knocker
+        .knock(connection.peer.ip(), request.port, unix_now())
+        .await
+        .map_err(|error| match error {
+            KnockError::Unknockable(reason) => ApiError::NotKnockable(reason.to_string()),
+            KnockError::TooMany { retry_after } => ApiError::TooManyKnocks { retry_after },
+            KnockError::InFlight(port) => ApiError::KnockInFlight { port },
+        })?;
+    Ok(Json(KnockResponse {
+        port: request.port,
+        outcome,
+    })
+    .into_response())
 }
 
 /// Echo limits: a readiness check sends a few words, not a stream.

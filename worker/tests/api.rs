@@ -4,14 +4,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use doorway_core::api::{
-    ConfigResponse, EchoResponse, ErrorResponse, NatServers, ProbeConfig, ProbeResponse,
+    ConfigResponse, EchoResponse, ErrorResponse, KnockResponse, NatServers, ProbeConfig,
+    ProbeResponse,
 };
 use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
+use doorway_core::ProbeOutcome;
 mod common;
 
 use common::sample_result;
 use doorway_worker::admission::{Admission, ConnectionCaps};
+use doorway_worker::knock::Knocker;
 use doorway_worker::limit::RateLimit;
 use doorway_worker::routes::{app_router, probe_router, AppState, MAX_RESULT_BYTES};
 use doorway_worker::security::SecurityPolicy;
@@ -121,6 +124,7 @@ async fn launch(options: Options) -> Running {
                 unavailable: Vec::new(),
                 turn: false,
                 store: keep_results,
+                inbound: true,
                 nat: NatServers {
                     ports: [3478, 3479],
                     second_host: None,
@@ -132,6 +136,8 @@ async fn launch(options: Options) -> Running {
         keep_results
             .then(|| Store::open(&data_dir().join("results.sqlite"), store_limits).unwrap()),
         RateLimit::new(share_limit, 600),
+        // The test server and its clients are on loopback.
+        Some(Knocker::new(true)),
     )
     .unwrap();
     let state = Arc::new(state);
@@ -1063,4 +1069,106 @@ async fn a_stored_result_carries_only_our_words_and_our_verdict() {
     .await;
     assert_eq!(reply.status, 400);
     assert!(error_of(&reply).error.message.contains("bank-login"));
+}
+
+/// A knock request with these extra header lines (each ending in \r\n).
+async fn knock_with(addr: &str, headers: &str, body: &str) -> Reply {
+    let raw = format!(
+        "POST /api/knock HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{headers}Connection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    send(addr, raw.as_bytes()).await
+}
+
+#[tokio::test]
+async fn a_knock_goes_only_to_the_callers_own_address() {
+    let server = start(None).await;
+    // Something listens on MxMC's inbound port at another loopback address:
+    // a knock that went there would read open and be accepted.
+    let elsewhere = TcpListener::bind("127.0.0.2:57536").await.unwrap();
+    let knock = r#"{"profile":"mobotix-mxmc","port":57536}"#;
+    let reply = knock_with(
+        &server.app,
+        "X-Forwarded-For: 127.0.0.2\r\nForwarded: for=127.0.0.2\r\nX-Real-IP: 127.0.0.2\r\n",
+        knock,
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let answer: KnockResponse = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(answer.port, 57536);
+    assert!(
+        matches!(answer.outcome, ProbeOutcome::Refused { .. }),
+        "the caller (127.0.0.1) has nothing on 57536: {:?}",
+        answer.outcome
+    );
+    let forged = r#"{"profile":"mobotix-mxmc","port":57536,"address":"127.0.0.2"}"#;
+    let reply = knock_with(&server.app, "", forged).await;
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert!(reply.body.contains("bad_knock") && reply.body.contains("address"));
+    let accepted = tokio::time::timeout(Duration::from_millis(200), elsewhere.accept()).await;
+    assert!(accepted.is_err(), "the worker knocked on 127.0.0.2");
+}
+
+#[tokio::test]
+async fn a_knock_on_a_listening_port_reads_open() {
+    let server = start(None).await;
+    // ringio-desktop's inbound XMPP port, on the caller's own address.
+    let Ok(listener) = TcpListener::bind("127.0.0.1:5222").await else {
+        panic!("TCP 5222 on loopback is taken; this test needs it");
+    };
+    let reply = knock_with(
+        &server.app,
+        "",
+        r#"{"profile":"ringio-desktop","port":5222}"#,
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let answer: KnockResponse = serde_json::from_str(&reply.body).unwrap();
+    assert!(
+        matches!(answer.outcome, ProbeOutcome::Reachable { .. }),
+        "{:?}",
+        answer.outcome
+    );
+    assert!(listener.accept().await.is_ok());
+}
+
+#[tokio::test]
+async fn bad_knocks_get_clear_errors() {
+    let server = start(None).await;
+    for (body, status, code, says) in [
+        (
+            r#"{"profile":"mobotix-mxmc","port":443}"#,
+            400,
+            "bad_knock",
+            "not an inbound port",
+        ),
+        (
+            r#"{"profile":"nope","port":57536}"#,
+            400,
+            "bad_knock",
+            "nope",
+        ),
+        (
+            r#"{"profile":"mobotix-mxmc","port":70000}"#,
+            400,
+            "bad_knock",
+            "70000",
+        ),
+        ("not json", 400, "bad_knock", "expected"),
+        (r#"{"profile":"mobotix-mxmc"}"#, 400, "bad_knock", "port"),
+    ] {
+        let reply = knock_with(&server.app, "", body).await;
+        assert_eq!(reply.status, status, "{body}: {}", reply.body);
+        let error: ErrorResponse = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(error.error.code, code, "{body}");
+        assert!(
+            error.error.message.contains(says),
+            "{body}: {}",
+            error.error.message
+        );
+    }
+    // Not from our page: a form post any site could send is refused.
+    let raw = "POST /api/knock HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}";
+    let reply = send(&server.app, raw.as_bytes()).await;
+    assert_eq!(reply.status, 415, "{}", reply.body);
 }
