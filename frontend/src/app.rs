@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use doorway_core::api::{ConfigResponse, EchoResponse, TurnCredentials, NONCE_PARAM};
+use doorway_core::api::{ConfigResponse, EchoResponse, KnockRequest, TurnCredentials, NONCE_PARAM};
 use doorway_core::budget::Budgets;
 use doorway_core::ice::bracket_ipv6;
 use doorway_core::profile::CustomProfileError;
@@ -15,7 +15,9 @@ use yew::prelude::*;
 
 use crate::embed;
 use crate::i18n::{choose, I18n, Lang, Translator};
-use crate::probe::{check_nat, check_relay, mark, now_ms, probe_tcp, probe_udp, probe_websocket};
+use crate::probe::{
+    check_nat, check_relay, knock, mark, now_ms, probe_tcp, probe_udp, probe_websocket,
+};
 use crate::query::PageQuery;
 use crate::share::ResultActions;
 use crate::state::{Action, Notice, PageState, Phase, Run};
@@ -153,6 +155,8 @@ fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
             .and_then(|w| w.navigator().user_agent().ok())
             .unwrap_or_default(),
         result: None,
+        knocking: Vec::new(),
+        knock_error: None,
     };
     let run_id = run.id;
     state.dispatch(Action::Started(Box::new(run)));
@@ -533,6 +537,45 @@ fn Checker() -> Html {
         let state = state.clone();
         Callback::from(move |id: String| state.dispatch(Action::Choose(id)))
     };
+    // Checks from outside, once the check is done, where the server offers them.
+    let on_knock = state
+        .config
+        .as_ref()
+        .is_some_and(|c| c.probe.inbound)
+        .then_some(state.run.as_ref())
+        .flatten()
+        .filter(|run| run.result.is_some())
+        .map(|run| {
+            let dispatcher = state.dispatcher();
+            let (run_id, profile, custom) =
+                (run.id, run.profile.id.clone(), run.custom_spec.clone());
+            Callback::from(move |ports: Vec<u16>| {
+                dispatcher.dispatch(Action::Knocking {
+                    run: run_id,
+                    ports: ports.clone(),
+                });
+                let dispatcher = dispatcher.clone();
+                let (profile, custom) = (profile.clone(), custom.clone());
+                // One after another: the server takes one knock per port
+                // and address at a time anyway.
+                yew::platform::spawn_local(async move {
+                    for port in ports {
+                        let request = KnockRequest {
+                            profile: profile.clone(),
+                            custom: custom.clone(),
+                            port,
+                        };
+                        let outcome = knock(&request).await;
+                        dispatcher.dispatch(Action::Knocked {
+                            run: run_id,
+                            port,
+                            outcome,
+                            now_ms: now_ms(),
+                        });
+                    }
+                });
+            })
+        });
 
     let body = match &state.phase {
         Phase::LoadingConfig => html! {
@@ -569,7 +612,8 @@ fn Checker() -> Html {
                                 <RelaySummary {relay} websocket={result.websocket} />
                             }
                         }
-                        <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))} />
+                        <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))}
+                            on_knock={on_knock.clone()} knocking={Rc::new(run.knocking.clone())} knock_error={run.knock_error.clone()} />
                         if let Some(result) = &run.result {
                             <ResultActions result={result.clone()} store={state.config.as_ref().is_some_and(|c| c.probe.store)} />
                             <ResultJson result={result.clone()} />

@@ -2,7 +2,9 @@
 //! for UDP, each under our own timeout (the browser's own give-up on a
 //! dropped port takes from 40 s to minutes).
 
-use doorway_core::api::{is_our_probe_answer, websocket_hello, NatServers, TurnCredentials};
+use doorway_core::api::{
+    is_our_probe_answer, websocket_hello, KnockRequest, KnockResponse, NatServers, TurnCredentials,
+};
 use doorway_core::browser::Untestable;
 use doorway_core::budget::{Budgets, Handshake};
 use doorway_core::ice::{bracket_ipv6, stun_url, Candidate};
@@ -346,4 +348,29 @@ async fn websocket_once(url: &str, nonce: &str, timeout_ms: u32) -> ProbeOutcome
         // (and tried again on a slow path), never a guess at interception.
         _ => ProbeOutcome::Filtered { timeout_ms },
     }
+}
+
+/// Asks our server to knock on this network's public address, TCP `port`
+/// (`POST /api/knock`); the server's error message when it will not.
+pub async fn knock(request: &KnockRequest) -> Result<ProbeOutcome, String> {
+    let unreachable =
+        "the Doorway server could not be reached; check your connection and try again";
+    let response = Request::post("/api/knock")
+        .json(request)
+        .map_err(|e| e.to_string())?
+        .send()
+        .await
+        .map_err(|_| unreachable.to_owned())?;
+    if response.status() != 200 {
+        let status = response.status();
+        return Err(
+            match crate::json::read::<doorway_core::api::ErrorResponse>(response).await {
+                Ok(error) => error.error.message,
+                Err(_) => format!("the server answered {status}"),
+            },
+        );
+    }
+    crate::json::read::<KnockResponse>(response)
+        .await
+        .map(|answer| answer.outcome)
 }

@@ -10,7 +10,9 @@ use doorway_core::nat::NatResult;
 use doorway_core::plan::ProbeTarget;
 use doorway_core::profile::CustomProfileError;
 use doorway_core::result::{ClientInfo, ProfileRef, RelayResult, ServerRef};
-use doorway_core::{CheckPlan, CheckResult, ProbeOutcome, Profile, Verdict, RESULT_SCHEMA};
+use doorway_core::{
+    CheckPlan, CheckResult, Direction, ProbeOutcome, Profile, Protocol, Verdict, RESULT_SCHEMA,
+};
 use yew::Reducible;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,11 +46,18 @@ pub struct Run {
     pub server: ServerRef,
     pub user_agent: String,
     pub result: Option<Rc<CheckResult>>,
+    /// Inbound ports the server is knocking on now.
+    pub knocking: Vec<u16>,
+    /// Why the last check from outside could not run.
+    pub knock_error: Option<String>,
 }
 
 impl Run {
     pub fn done(&self) -> bool {
-        self.answers.len() >= self.total
+        self.plan
+            .pending(&self.answers)
+            .iter()
+            .all(|&left| left == 0)
             && self.echo.is_some()
             && self.nat.is_some()
             && self.relay.is_some()
@@ -66,10 +75,15 @@ impl Run {
         );
         let verdict = Verdict::from_results(&requirements, relay_works);
         let public_address = self.echo.clone().flatten().map(|echo| echo.address);
+        // A knock after the check changes the result, not how long it took.
+        let duration_ms = match &self.result {
+            Some(result) => result.duration_ms,
+            None => (now_ms - self.started_ms).max(0.0) as u64,
+        };
         self.result = Some(Rc::new(CheckResult {
             schema: RESULT_SCHEMA.into(),
             started_at: self.started_at.clone(),
-            duration_ms: (now_ms - self.started_ms).max(0.0) as u64,
+            duration_ms,
             profile: ProfileRef {
                 id: self.profile.id.clone(),
                 name: self.profile.name.clone(),
@@ -157,6 +171,18 @@ pub enum Action {
         outcome: ProbeOutcome,
         now_ms: f64,
     },
+    /// The server starts knocking on these inbound ports.
+    Knocking {
+        run: u32,
+        ports: Vec<u16>,
+    },
+    /// A knock's answer, or why there is none.
+    Knocked {
+        run: u32,
+        port: u16,
+        outcome: Result<ProbeOutcome, String>,
+        now_ms: f64,
+    },
 }
 
 impl PageState {
@@ -218,6 +244,32 @@ impl Reducible for PageState {
                 outcome,
                 now_ms,
             } => return self.update_run(run, now_ms, |r| r.websocket = Some(outcome)),
+            Action::Knocking { run, ports } => {
+                return self.update_run(run, 0.0, |r| {
+                    r.knock_error = None;
+                    r.knocking.extend(ports);
+                })
+            }
+            Action::Knocked {
+                run,
+                port,
+                outcome,
+                now_ms,
+            } => {
+                return self.update_run(run, now_ms, |r| {
+                    r.knocking.retain(|&p| p != port);
+                    match outcome {
+                        Ok(outcome) => {
+                            let target = ProbeTarget {
+                                direction: Direction::Inbound,
+                                ..ProbeTarget::outbound(Protocol::Tcp, port)
+                            };
+                            r.answers.insert(target, outcome);
+                        }
+                        Err(message) => r.knock_error = Some(message),
+                    }
+                })
+            }
             _ => (*self).clone(),
         };
         match action {
@@ -256,7 +308,9 @@ impl Reducible for PageState {
             | Action::Echo { .. }
             | Action::Nat { .. }
             | Action::Relay { .. }
-            | Action::WebSocket { .. } => {}
+            | Action::WebSocket { .. }
+            | Action::Knocking { .. }
+            | Action::Knocked { .. } => {}
         }
         Rc::new(state)
     }

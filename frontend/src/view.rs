@@ -8,7 +8,7 @@ use doorway_core::nat::{NatMapping, NatResult};
 use doorway_core::report::{headline_id, nat_id, untestable_id, untested_id};
 use doorway_core::result::{RelayResult, RequirementResult, RequirementStatus, UntestedReason};
 use doorway_core::verdict::Finding;
-use doorway_core::{CheckResult, Overall, ProbeOutcome, Profile};
+use doorway_core::{CheckResult, Direction, Overall, ProbeOutcome, Profile, Protocol};
 use yew::prelude::*;
 
 use crate::i18n::{I18n, Lang, Translator};
@@ -126,6 +126,9 @@ fn finding_line(i18n: &Translator, finding: &Finding) -> Html {
         RequirementStatus::Blocked { filtered: true } => {
             i18n.t_args("finding-dropped", &[("ports", ports)])
         }
+        RequirementStatus::Untested {
+            reason: UntestedReason::CarrierNat,
+        } => i18n.t_args("finding-carrier-nat", &[("ports", ports)]),
         _ => i18n.t_args("finding-refused", &[("ports", ports)]),
     };
     html! {
@@ -371,6 +374,7 @@ fn untested_explanation(result: &RequirementResult) -> Option<&'static str> {
             UntestedReason::NoCandidates => msg("explain-no-candidates"),
             UntestedReason::SkippedByBrowser => msg("explain-skipped"),
             UntestedReason::NotServed => msg("explain-not-served"),
+            UntestedReason::CarrierNat => msg("explain-carrier-nat"),
         }),
         _ => None,
     }
@@ -381,6 +385,31 @@ pub struct RequirementsProps {
     pub results: Rc<Vec<RequirementResult>>,
     /// Per requirement, probes still waiting for an answer.
     pub pending: Rc<Vec<usize>>,
+    /// Asks the server to knock on these inbound ports; absent while the
+    /// check runs or where the server does not knock.
+    #[prop_or_default]
+    pub on_knock: Option<Callback<Vec<u16>>>,
+    /// Inbound ports being knocked on now.
+    #[prop_or_default]
+    pub knocking: Rc<Vec<u16>>,
+    #[prop_or_default]
+    pub knock_error: Option<String>,
+}
+
+/// What a knock from outside found, in words for the person at home.
+fn inbound_label(i18n: &Translator, outcome: ProbeOutcome) -> (String, &'static str) {
+    match outcome {
+        ProbeOutcome::Reachable { ms } => (
+            i18n.t_args("inbound-open", &[("ms", ms.to_string())]),
+            "open",
+        ),
+        ProbeOutcome::Refused { ms } => (
+            i18n.t_args("inbound-closed", &[("ms", ms.to_string())]),
+            "blocked",
+        ),
+        ProbeOutcome::Filtered { .. } => (i18n.t("inbound-filtered"), "blocked"),
+        other => outcome_label(i18n, other),
+    }
 }
 
 #[component]
@@ -393,6 +422,14 @@ pub fn Requirements(props: &RequirementsProps) -> Html {
                 { for props.results.iter().zip(props.pending.iter()).map(|(r, &pending)| {
                     let (label, class) = status_label(&i18n, r, pending);
                     let many = r.probes.len() > 1;
+                    let inbound = r.direction == Direction::Inbound;
+                    let label_of = |outcome| if inbound { inbound_label(&i18n, outcome) } else { outcome_label(&i18n, outcome) };
+                    let knock_ports: Vec<u16> = r.probes.iter().map(|p| p.port).collect();
+                    let knocking = knock_ports.iter().any(|p| props.knocking.contains(p));
+                    let knock = (inbound && r.protocol == Protocol::Tcp && !knock_ports.is_empty())
+                        .then_some(props.on_knock.clone())
+                        .flatten()
+                        .map(|on_knock| Callback::from(move |_: MouseEvent| on_knock.emit(knock_ports.clone())));
                     html! {
                         <li class={classes!("requirement", class)}
                             data-protocol={r.protocol.to_string().to_lowercase()} data-ports={r.ports.to_string()}>
@@ -410,17 +447,26 @@ pub fn Requirements(props: &RequirementsProps) -> Html {
                             if many {
                                 <ul class="probes">
                                     { for r.probes.iter().map(|p| {
-                                        let (label, class) = outcome_label(&i18n, p.outcome);
+                                        let (label, class) = label_of(p.outcome);
                                         html! { <li class={class}><span class="port">{ p.port }</span>{ " " }{ label }</li> }
                                     }) }
                                 </ul>
                             } else if let Some(p) = r.probes.first() {
                                 if !matches!(p.outcome, ProbeOutcome::NotTestable { .. } | ProbeOutcome::NotServed) {
-                                    <p class="detail">{ outcome_label(&i18n, p.outcome).0 }</p>
+                                    <p class="detail">{ label_of(p.outcome).0 }</p>
                                 }
                             }
                             if let (0, Some(id)) = (pending, untested_explanation(r)) {
                                 <p class="detail">{ i18n.t(id) }</p>
+                            }
+                            if let Some(onclick) = knock {
+                                <p class="detail">{ i18n.t("knock-explain") }</p>
+                                <button type="button" class="knock" disabled={knocking} {onclick}>
+                                    { if knocking { i18n.t("knock-running") } else { i18n.t("knock-button") } }
+                                </button>
+                                if let (Some(error), false) = (&props.knock_error, knocking) {
+                                    <p class="notice error" role="alert">{ i18n.t_args("knock-failed", &[("message", error.clone())]) }</p>
+                                }
                             }
                         </li>
                     }

@@ -425,6 +425,18 @@ impl RouterLab {
         )
     }
 
+    /// A port forward on the router: TCP `port` arriving from the internet
+    /// goes to the browser's machine at home.
+    pub fn forward_tcp_to_browser(&self, port: u16) -> Result<()> {
+        nft_in(
+            &self.router,
+            &format!(
+                "table ip lab_forward_{port} {{\n  chain prerouting {{\n    type nat hook prerouting priority -100; policy accept;\n    iifname \"wan\" tcp dport {port} dnat to {}\n  }}\n}}\n",
+                self.browser_address
+            ),
+        )
+    }
+
     /// A TCP listener on `port` of every router address, for a service the
     /// router itself runs (a captive portal); the calling thread stays put.
     pub fn listen_in_router(&self, port: u16) -> Result<std::net::TcpListener> {

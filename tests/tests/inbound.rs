@@ -1,0 +1,104 @@
+//! Checks from outside: the worker knocks on the lab router's internet-side
+//! address, where a port forward sends TCP 57536 (MOBOTIX MxMC's remote
+//! control) to the browser's machine. The page's "Check from outside"
+//! button asks for it; the result JSON is read again once it answered.
+
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use doorway_core::{CheckResult, Direction, ProbeOutcome, Protocol};
+use doorway_e2e::lab::{Nat, RouterLab};
+
+const PORT: u16 = 57536;
+
+/// Runs `mobotix-mxmc`, presses "Check from outside" for 57536 and returns
+/// the port's outcome once the knock answered.
+async fn knock_from_the_page(lab: &RouterLab) -> Result<ProbeOutcome> {
+    let (worker, browser) = lab
+        .start(&["--inbound-allow-private"], serde_json::json!({}))
+        .await?;
+    browser
+        .client
+        .goto(&worker.url("/?profile=mobotix-mxmc&autorun=1"))
+        .await?;
+    let outcome = async {
+        browser.wait_for_result(Duration::from_secs(30)).await?;
+        browser
+            .client
+            .find(fantoccini::Locator::Css(&format!(
+                "li[data-ports='{PORT}'] button.knock"
+            )))
+            .await?
+            .click()
+            .await?;
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let result = browser.wait_for_result(Duration::from_secs(1)).await?;
+            if let Some(outcome) = inbound_outcome(&result) {
+                return Ok(outcome);
+            }
+        }
+        let page = browser.text("body").await.unwrap_or_default();
+        bail!("no answer from outside within 10 s; the page shows:\n{page}")
+    }
+    .await;
+    browser.close().await?;
+    outcome
+}
+
+/// 57536's outcome under the inbound requirement, once it was knocked on.
+fn inbound_outcome(result: &CheckResult) -> Option<ProbeOutcome> {
+    result
+        .requirements
+        .iter()
+        .filter(|r| r.direction == Direction::Inbound && r.protocol == Protocol::Tcp)
+        .flat_map(|r| &r.probes)
+        .find(|p| p.port == PORT)
+        .map(|p| p.outcome)
+        .filter(|o| !matches!(o, ProbeOutcome::NotTestable { .. }))
+}
+
+#[tokio::test]
+async fn a_forward_to_a_listening_device_reads_open() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    lab.forward_tcp_to_browser(PORT)?;
+    // The device at home: listening in the browser's namespace.
+    let browser_ns = lab.browser.clone();
+    let _device = std::thread::spawn(move || -> Result<std::net::TcpListener> {
+        doorway_e2e::lab::enter_namespace(&browser_ns)?;
+        Ok(std::net::TcpListener::bind(("0.0.0.0", PORT))?)
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the device's thread panicked"))??;
+    let outcome = knock_from_the_page(&lab).await?;
+    assert!(
+        matches!(outcome, ProbeOutcome::Reachable { .. }),
+        "{outcome:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_forward_to_nothing_listening_reads_closed() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    lab.forward_tcp_to_browser(PORT)?;
+    let outcome = knock_from_the_page(&lab).await?;
+    assert!(
+        matches!(outcome, ProbeOutcome::Refused { .. }),
+        "{outcome:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_router_that_drops_the_port_reads_filtered() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    lab.forward_tcp_to_browser(PORT)?;
+    lab.router_rule("inbound_drop", &format!("tcp dport {PORT} drop"))?;
+    let outcome = knock_from_the_page(&lab).await?;
+    assert!(
+        matches!(outcome, ProbeOutcome::Filtered { .. }),
+        "{outcome:?}"
+    );
+    Ok(())
+}
