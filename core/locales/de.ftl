@@ -20,8 +20,10 @@ ports-zero = Port 0 gibt es nicht; Ports reichen von 1 bis 65535
 ports-too-large = { $item } ist größer als 65535, die höchste Portnummer
 ports-backwards = der Bereich { $start }-{ $end } ist verkehrt herum; schreiben Sie { $end }-{ $start }
 ports-too-many = die Liste hat { $count } Einträge; höchstens { $max } sind erlaubt (für viele Ports einen Bereich wie 16500-65000 verwenden)
-ports-none = keine Ports angegeben: fügen Sie tcp=… und/oder udp=… zur Adresse hinzu
+ports-none = keine Ports angegeben: fügen Sie tcp=…, udp=… und/oder in=… zur Adresse hinzu
 ports-in-list = die { $protocol }-Portliste: { $reason }
+ports-in-inbound-list = die Liste eingehender Ports (in=…): { $reason }
+ports-too-many-inbound = die Liste eingehender Ports (in=…) nennt { $count } Ports; höchstens { $max } lassen sich von außen prüfen
 
 ## Auswahl und Prüfung
 device = Gerät oder App

@@ -20,8 +20,10 @@ ports-zero = port 0 does not exist; ports run from 1 to 65535
 ports-too-large = { $item } is above 65535, the highest port number
 ports-backwards = the range { $start }-{ $end } runs backwards; write { $end }-{ $start }
 ports-too-many = the list has { $count } items; at most { $max } are allowed (use a range such as 16500-65000 for many ports)
-ports-none = no ports given: add tcp=… and/or udp=… to the address
+ports-none = no ports given: add tcp=…, udp=… and/or in=… to the address
 ports-in-list = the { $protocol } port list: { $reason }
+ports-in-inbound-list = the incoming list (in=…): { $reason }
+ports-too-many-inbound = the incoming list (in=…) names { $count } ports; at most { $max } can be checked from outside
 
 ## Choosing and running
 device = Device or app

@@ -20,8 +20,10 @@ ports-zero = la porta 0 non esiste; le porte vanno da 1 a 65535
 ports-too-large = { $item } supera 65535, il numero di porta più alto
 ports-backwards = l'intervallo { $start }-{ $end } è al contrario; scrivi { $end }-{ $start }
 ports-too-many = l'elenco ha { $count } voci; al massimo { $max } sono ammesse (per molte porte usa un intervallo come 16500-65000)
-ports-none = nessuna porta indicata: aggiungi tcp=… e/o udp=… all'indirizzo
+ports-none = nessuna porta indicata: aggiungi tcp=…, udp=… e/o in=… all'indirizzo
 ports-in-list = l'elenco delle porte { $protocol }: { $reason }
+ports-in-inbound-list = l'elenco delle porte in entrata (in=…): { $reason }
+ports-too-many-inbound = l'elenco delle porte in entrata (in=…) contiene { $count } porte; se ne possono verificare dall'esterno al massimo { $max }
 
 ## Scelta e verifica
 device = Dispositivo o app

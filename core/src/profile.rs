@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::advice::Advice;
+use crate::inbound::MAX_INBOUND_PORTS;
 use crate::ports::{PortList, PortListError, PortRange};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -186,7 +187,18 @@ impl Profile {
     /// (`?tcp=443,8557&udp=3478,16500-65000`). Everything is outbound and required:
     /// that is how such lists are meant.
     pub fn custom(tcp: Option<&str>, udp: Option<&str>) -> Result<Profile, CustomProfileError> {
-        if tcp.is_none() && udp.is_none() {
+        Profile::custom_with_inbound(tcp, udp, None)
+    }
+
+    /// A profile from a support article's lists: outgoing `tcp` and `udp`,
+    /// and `inbound` TCP ports the server may check from outside (at most
+    /// [`MAX_INBOUND_PORTS`] ports).
+    pub fn custom_with_inbound(
+        tcp: Option<&str>,
+        udp: Option<&str>,
+        inbound: Option<&str>,
+    ) -> Result<Profile, CustomProfileError> {
+        if tcp.is_none() && udp.is_none() && inbound.is_none() {
             return Err(CustomProfileError::NoPorts);
         }
         let parse = |text: Option<&str>, protocol| -> Result<PortList, CustomProfileError> {
@@ -197,29 +209,56 @@ impl Profile {
         };
         let tcp = parse(tcp, Protocol::Tcp)?;
         let udp = parse(udp, Protocol::Udp)?;
-        let requirements = [(Protocol::Tcp, &tcp), (Protocol::Udp, &udp)]
-            .into_iter()
-            .flat_map(|(protocol, list)| {
-                list.ranges().iter().map(move |&ports| Requirement {
-                    protocol,
-                    ports,
-                    direction: Direction::Outbound,
-                    purpose: format!("{protocol} {ports} (from the support article)"),
-                    breaks: format!("Whatever the article needs {protocol} {ports} for"),
-                    required: true,
-                    sources: Vec::new(),
-                    note: None,
-                    l10n: BTreeMap::new(),
-                })
-            })
-            .collect();
+        let inbound: PortList = inbound
+            .map_or(Ok(PortList::default()), str::parse)
+            .map_err(CustomProfileError::InboundPorts)?;
+        if inbound.port_count() > MAX_INBOUND_PORTS {
+            return Err(CustomProfileError::TooManyInbound {
+                count: inbound.port_count(),
+                max: MAX_INBOUND_PORTS,
+            });
+        }
+        let requirement = |protocol, ports, direction| {
+            let (what, incoming) = match direction {
+                Direction::Inbound => (format!("incoming {protocol} {ports}"), " incoming"),
+                Direction::Outbound => (format!("{protocol} {ports}"), ""),
+            };
+            Requirement {
+                protocol,
+                ports,
+                direction,
+                purpose: format!("{protocol} {ports}{incoming} (from the support article)"),
+                breaks: format!("Whatever the article needs {what} for"),
+                required: true,
+                sources: Vec::new(),
+                note: None,
+                l10n: BTreeMap::new(),
+            }
+        };
+        let requirements = [
+            (Protocol::Tcp, &tcp, Direction::Outbound),
+            (Protocol::Udp, &udp, Direction::Outbound),
+            (Protocol::Tcp, &inbound, Direction::Inbound),
+        ]
+        .into_iter()
+        .flat_map(|(protocol, list, direction)| {
+            list.ranges()
+                .iter()
+                .map(move |&ports| requirement(protocol, ports, direction))
+        })
+        .collect();
         let describe =
             |protocol, list: &PortList| (!list.is_empty()).then(|| format!("{protocol} {list}"));
-        let summary = [describe(Protocol::Tcp, &tcp), describe(Protocol::Udp, &udp)]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("; ");
+        let incoming = (!inbound.is_empty()).then(|| format!("incoming TCP {inbound}"));
+        let summary = [
+            describe(Protocol::Tcp, &tcp),
+            describe(Protocol::Udp, &udp),
+            incoming,
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("; ");
         Ok(Profile {
             id: CUSTOM_PROFILE_ID.into(),
             name: "Ports from a support article".into(),
@@ -239,7 +278,7 @@ pub const CUSTOM_PROFILE_ID: &str = "custom";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CustomProfileError {
     #[error(
-        "no ports given: add tcp=… and/or udp=… to the address, e.g. ?tcp=443,8557&udp=16500-65000"
+        "no ports given: add tcp=…, udp=… and/or in=… to the address, e.g. ?tcp=443,8557&udp=16500-65000"
     )]
     NoPorts,
     #[error("the {protocol} port list: {error}")]
@@ -247,6 +286,12 @@ pub enum CustomProfileError {
         protocol: Protocol,
         error: PortListError,
     },
+    #[error("the incoming list (in=…): {0}")]
+    InboundPorts(PortListError),
+    #[error(
+        "the incoming list (in=…) names {count} ports; at most {max} can be checked from outside"
+    )]
+    TooManyInbound { count: u32, max: u32 },
 }
 
 #[cfg(feature = "builtin-profiles")]
@@ -307,6 +352,29 @@ pub use builtin::{builtin_profiles, parse_profile};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_custom_profile_may_list_incoming_tcp_ports_to_check_from_outside() {
+        let profile =
+            Profile::custom_with_inbound(Some("443"), None, Some("57536,5060-5061")).unwrap();
+        let inbound: Vec<String> = profile
+            .requirements
+            .iter()
+            .filter(|r| r.direction == Direction::Inbound)
+            .map(|r| format!("{} {}", r.protocol, r.ports))
+            .collect();
+        assert_eq!(inbound, ["TCP 5060–5061", "TCP 57536"], "in port order");
+        assert_eq!(profile.summary, "TCP 443; incoming TCP 5060–5061, 57536");
+        assert!(Profile::custom_with_inbound(None, None, Some("57536")).is_ok());
+        assert_eq!(
+            Profile::custom_with_inbound(None, None, Some("5000-5016")).unwrap_err(),
+            CustomProfileError::TooManyInbound { count: 17, max: 16 }
+        );
+        assert!(matches!(
+            Profile::custom_with_inbound(None, None, Some("x")).unwrap_err(),
+            CustomProfileError::InboundPorts(_)
+        ));
+    }
 
     #[test]
     fn custom_profile_from_url_lists() {

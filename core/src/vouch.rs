@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use crate::advice::advise;
 use crate::plan::status_of;
-use crate::profile::{Profile, CUSTOM_PROFILE_ID};
+use crate::profile::{Direction, Profile, CUSTOM_PROFILE_ID};
 use crate::result::{CheckResult, RequirementResult, RequirementStatus};
 use crate::verdict::Verdict;
 
@@ -147,32 +147,35 @@ pub fn resolve_profile(
 /// The custom profile a result's `custom` lists (`tcp=443&udp=3478`) make.
 fn custom_profile(spec: Option<&str>) -> Result<Profile, VouchError> {
     let spec = spec.ok_or_else(|| VouchError::BadCustomProfile("no port lists".into()))?;
-    let (mut tcp, mut udp) = (None, None);
+    let (mut tcp, mut udp, mut inbound) = (None, None, None);
     for part in spec.split('&') {
         match part.split_once('=') {
             Some(("tcp", list)) if tcp.is_none() => tcp = Some(list),
             Some(("udp", list)) if udp.is_none() => udp = Some(list),
+            Some(("in", list)) if inbound.is_none() => inbound = Some(list),
             _ => return Err(VouchError::BadCustomProfile(format!("\"{part}\""))),
         }
     }
-    Profile::custom(tcp, udp).map_err(|e| VouchError::BadCustomProfile(e.to_string()))
+    Profile::custom_with_inbound(tcp, udp, inbound)
+        .map_err(|e| VouchError::BadCustomProfile(e.to_string()))
 }
 
 /// The custom lists written back from what was parsed, so only digits,
 /// commas and dashes remain.
 fn custom_spec(profile: &Profile) -> String {
-    let list = |protocol| {
+    let list = |protocol, direction| {
         profile
             .requirements
             .iter()
-            .filter(|r| r.protocol == protocol)
+            .filter(|r| r.protocol == protocol && r.direction == direction)
             .map(|r| r.ports.to_string())
             .collect::<Vec<_>>()
             .join(",")
     };
     [
-        ("tcp", list(crate::Protocol::Tcp)),
-        ("udp", list(crate::Protocol::Udp)),
+        ("tcp", list(crate::Protocol::Tcp, Direction::Outbound)),
+        ("udp", list(crate::Protocol::Udp, Direction::Outbound)),
+        ("in", list(crate::Protocol::Tcp, Direction::Inbound)),
     ]
     .into_iter()
     .filter(|(_, list)| !list.is_empty())
@@ -312,6 +315,11 @@ mod tests {
             vouch(result, &[]),
             Err(VouchError::RequirementsDiffer(_))
         ));
+        // With an incoming list, written back as `in=`.
+        let profile = Profile::custom_with_inbound(Some("443"), None, Some("57536")).unwrap();
+        let mut result = page_result(&profile, ProbeOutcome::Reachable { ms: 9 });
+        result.profile.custom = Some("tcp=443&in=57536".into());
+        assert_eq!(vouch(result.clone(), &[]).unwrap(), result);
     }
 
     #[test]

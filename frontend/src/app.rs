@@ -98,6 +98,14 @@ fn notice_text(i18n: &Translator, notice: &Notice) -> String {
         Notice::BadPorts(error) => {
             let reason = match error {
                 CustomProfileError::NoPorts => i18n.t("ports-none"),
+                CustomProfileError::InboundPorts(error) => i18n.t_args(
+                    "ports-in-inbound-list",
+                    &[("reason", port_error(i18n, error))],
+                ),
+                CustomProfileError::TooManyInbound { count, max } => i18n.t_args(
+                    "ports-too-many-inbound",
+                    &[("count", count.to_string()), ("max", max.to_string())],
+                ),
                 CustomProfileError::Ports { protocol, error } => i18n.t_args(
                     "ports-in-list",
                     &[

@@ -1,5 +1,6 @@
 //! What the page's address asks for: `?profile=ring&autorun=1`, or a custom
-//! profile `?tcp=443,8557&udp=16500-65000`.
+//! profile `?tcp=443,8557&udp=16500-65000` (with `in=57536` for incoming
+//! TCP ports the server checks from outside).
 
 use doorway_core::profile::{CustomProfileError, Profile};
 
@@ -8,6 +9,8 @@ pub struct PageQuery {
     pub profile: Option<String>,
     pub tcp: Option<String>,
     pub udp: Option<String>,
+    /// `in=57536`: incoming TCP ports, checked from outside on request.
+    pub inbound: Option<String>,
     pub autorun: bool,
     /// `embed=1`: the compact view for an iframe in a support article.
     pub embed: bool,
@@ -28,6 +31,7 @@ impl PageQuery {
             profile: get("profile"),
             tcp: params.get("tcp"),
             udp: params.get("udp"),
+            inbound: params.get("in"),
             autorun: matches!(get("autorun").as_deref(), Some("1" | "true" | "yes")),
             lang: get("lang"),
             embed: matches!(get("embed").as_deref(), Some("1" | "true" | "yes")),
@@ -38,21 +42,30 @@ impl PageQuery {
     }
 
     pub fn has_custom_ports(&self) -> bool {
-        self.tcp.is_some() || self.udp.is_some()
+        self.tcp.is_some() || self.udp.is_some() || self.inbound.is_some()
     }
 
     /// The custom profile the address describes, if it lists ports.
     pub fn custom_profile(&self) -> Option<Result<Profile, CustomProfileError>> {
-        self.has_custom_ports()
-            .then(|| Profile::custom(self.tcp.as_deref(), self.udp.as_deref()))
+        self.has_custom_ports().then(|| {
+            Profile::custom_with_inbound(
+                self.tcp.as_deref(),
+                self.udp.as_deref(),
+                self.inbound.as_deref(),
+            )
+        })
     }
 
     /// The custom lists as they appear in a URL, for the result.
     pub fn custom_spec(&self) -> Option<String> {
-        let parts: Vec<String> = [("tcp", &self.tcp), ("udp", &self.udp)]
-            .into_iter()
-            .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name}={v}")))
-            .collect();
+        let parts: Vec<String> = [
+            ("tcp", &self.tcp),
+            ("udp", &self.udp),
+            ("in", &self.inbound),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name}={v}")))
+        .collect();
         (!parts.is_empty()).then(|| parts.join("&"))
     }
 }

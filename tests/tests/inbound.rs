@@ -11,15 +11,15 @@ use doorway_e2e::lab::{Nat, RouterLab};
 
 const PORT: u16 = 57536;
 
-/// Runs `mobotix-mxmc`, presses "Check from outside" for 57536 and returns
+/// Runs `?{query}`, presses "Check from outside" for 57536 and returns
 /// the port's outcome once the knock answered.
-async fn knock_from_the_page(lab: &RouterLab) -> Result<ProbeOutcome> {
+async fn knock_from_the_page(lab: &RouterLab, query: &str) -> Result<ProbeOutcome> {
     let (worker, browser) = lab
         .start(&["--inbound-allow-private"], serde_json::json!({}))
         .await?;
     browser
         .client
-        .goto(&worker.url("/?profile=mobotix-mxmc&autorun=1"))
+        .goto(&worker.url(&format!("/?{query}&autorun=1")))
         .await?;
     let outcome = async {
         browser.wait_for_result(Duration::from_secs(30)).await?;

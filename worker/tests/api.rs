@@ -1101,6 +1101,10 @@ async fn a_knock_goes_only_to_the_callers_own_address() {
         "the caller (127.0.0.1) has nothing on 57536: {:?}",
         answer.outcome
     );
+    // A support article's own incoming list works the same way.
+    let custom = r#"{"profile":"custom","custom":"tcp=443&in=57536","port":57536}"#;
+    let reply = knock_with(&server.app, "", custom).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
     let forged = r#"{"profile":"mobotix-mxmc","port":57536,"address":"127.0.0.2"}"#;
     let reply = knock_with(&server.app, "", forged).await;
     assert_eq!(reply.status, 400, "{}", reply.body);
@@ -1156,6 +1160,18 @@ async fn bad_knocks_get_clear_errors() {
         ),
         ("not json", 400, "bad_knock", "expected"),
         (r#"{"profile":"mobotix-mxmc"}"#, 400, "bad_knock", "port"),
+        (
+            r#"{"profile":"custom","custom":"in=57536","port":57537}"#,
+            400,
+            "bad_knock",
+            "not an inbound port",
+        ),
+        (
+            r#"{"profile":"custom","custom":"in=1-17","port":1}"#,
+            400,
+            "bad_knock",
+            "at most 16",
+        ),
     ] {
         let reply = knock_with(&server.app, "", body).await;
         assert_eq!(reply.status, status, "{body}: {}", reply.body);
