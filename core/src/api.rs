@@ -145,13 +145,13 @@ pub fn nonce_is_valid(nonce: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// Whether a probe's answer came from our server: a 200 whose body is our
-/// [`ProbeResponse`] carrying this check's nonce. A portal, a proxy's error
-/// page or a filter's block page is an answer, but not this one.
-pub fn is_our_probe_answer(status: u16, body: &str, nonce: &str) -> bool {
-    status == 200
-        && serde_json::from_str::<ProbeResponse>(body)
-            .is_ok_and(|answer| answer.nonce.as_deref() == Some(nonce))
+/// Whether a probe's answer came from our server: a 200 whose body parsed
+/// as our [`ProbeResponse`] (`None`: it did not) carrying this check's
+/// nonce. A portal, a proxy's error page or a filter's block page is an
+/// answer, but not this one. The caller parses (the page with the browser's
+/// own JSON parser, which keeps serde_json's out of the wasm).
+pub fn is_our_probe_answer(status: u16, answer: Option<&ProbeResponse>, nonce: &str) -> bool {
+    status == 200 && answer.is_some_and(|answer| answer.nonce.as_deref() == Some(nonce))
 }
 
 /// What the page sends over the WebSocket, and expects back word for word.
@@ -194,13 +194,17 @@ mod tests {
 
     #[test]
     fn only_our_answer_with_this_checks_nonce_is_ours() {
-        let ours = r#"{"port":80,"tls":false,"nonce":"k3y"}"#;
-        assert!(is_our_probe_answer(200, ours, "k3y"));
-        assert!(!is_our_probe_answer(200, ours, "other"), "another check's");
-        assert!(!is_our_probe_answer(404, ours, "k3y"));
-        let portal = "<html><body>Please sign in to Hotel Wi-Fi</body></html>";
-        assert!(!is_our_probe_answer(200, portal, "k3y"));
-        let no_nonce = r#"{"port":80,"tls":false}"#;
-        assert!(!is_our_probe_answer(200, no_nonce, "k3y"));
+        let read = |body: &str| serde_json::from_str::<ProbeResponse>(body).ok();
+        let ours = read(r#"{"port":80,"tls":false,"nonce":"k3y"}"#);
+        assert!(is_our_probe_answer(200, ours.as_ref(), "k3y"));
+        assert!(
+            !is_our_probe_answer(200, ours.as_ref(), "other"),
+            "another check's"
+        );
+        assert!(!is_our_probe_answer(404, ours.as_ref(), "k3y"));
+        let portal = read("<html><body>Please sign in to Hotel Wi-Fi</body></html>");
+        assert!(!is_our_probe_answer(200, portal.as_ref(), "k3y"));
+        let no_nonce = read(r#"{"port":80,"tls":false}"#);
+        assert!(!is_our_probe_answer(200, no_nonce.as_ref(), "k3y"));
     }
 }

@@ -3,7 +3,8 @@
 //! dropped port takes from 40 s to minutes).
 
 use doorway_core::api::{
-    is_our_probe_answer, websocket_hello, KnockRequest, KnockResponse, NatServers, TurnCredentials,
+    is_our_probe_answer, websocket_hello, KnockRequest, KnockResponse, NatServers, ProbeResponse,
+    TurnCredentials,
 };
 use doorway_core::browser::Untestable;
 use doorway_core::budget::{Budgets, Handshake};
@@ -83,16 +84,17 @@ async fn fetch_once(url: &str, nonce: &str, timeout_ms: u32) -> ProbeOutcome {
     let elapsed = (now_ms() - started).max(0.0) as u32;
     let attempt = match response {
         Ok(response) => {
+            let status = response.status();
             // Only our JSON is worth reading; a portal's page may be large.
             let json = response
                 .headers()
                 .get("content-type")
                 .is_some_and(|t| t.starts_with("application/json"));
-            let body = match json {
-                true => response.text().await.unwrap_or_default(),
-                false => String::new(),
+            let answer = match json {
+                true => crate::json::read::<ProbeResponse>(response).await.ok(),
+                false => None,
             };
-            if is_our_probe_answer(response.status(), &body, nonce) {
+            if is_our_probe_answer(status, answer.as_ref(), nonce) {
                 Attempt::Answered
             } else {
                 Attempt::AnsweredByOther

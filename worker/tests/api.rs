@@ -276,9 +276,10 @@ async fn probe_echoes_the_checks_nonce_and_refuses_a_bad_one_readably() {
     let server = start(None).await;
     let reply = request(&server.probe, "GET", "/probe?n=Zq7-x_9").await;
     assert_eq!(reply.status, 200);
+    let answer: ProbeResponse = serde_json::from_str(&reply.body).unwrap();
     assert!(doorway_core::api::is_our_probe_answer(
         reply.status,
-        &reply.body,
+        Some(&answer),
         "Zq7-x_9"
     ));
     let long = "x".repeat(doorway_core::api::MAX_NONCE + 1);
