@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::plan::{DEFAULT_RANGE_SAMPLE, LIST_WHOLE_RANGE_UP_TO};
+use crate::plan::{checked_ports, DEFAULT_RANGE_SAMPLE};
 use crate::profile::{Direction, Profile, Protocol, Requirement};
 
 /// At most this many ports in a custom `?in=` list.
@@ -89,11 +89,7 @@ fn class_v6(address: Ipv6Addr) -> Option<Unknockable> {
 /// The ports of an inbound TCP requirement the server knocks on: a small
 /// range whole, a large one on the same sample outbound ranges use.
 pub fn knock_ports(requirement: &Requirement) -> Vec<u16> {
-    if requirement.ports.port_count() <= LIST_WHOLE_RANGE_UP_TO {
-        requirement.ports.ports().collect()
-    } else {
-        requirement.ports.sample(DEFAULT_RANGE_SAMPLE)
-    }
+    checked_ports(requirement.ports, DEFAULT_RANGE_SAMPLE)
 }
 
 /// Whether `requirement` is one the server can knock for.

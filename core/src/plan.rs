@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::browser::{testability, Untestable};
 use crate::inbound::{is_knockable_requirement, knock_ports};
+use crate::ports::PortRange;
 use crate::profile::{Direction, Profile, Protocol, Requirement};
 use crate::result::{
     PortProbe, ProbeOutcome, RequirementResult, RequirementStatus, UntestedReason,
@@ -205,12 +206,8 @@ fn plan_requirement(requirement: &Requirement, served: &ServedPorts) -> PlannedR
         return planned;
     }
     let served_set = served.set(requirement.protocol);
-    let whole = requirement.ports.port_count() <= LIST_WHOLE_RANGE_UP_TO;
-    let candidates: Vec<u16> = if whole {
-        requirement.ports.ports().collect()
-    } else {
-        requirement.ports.sample(served.range_sample)
-    };
+    let whole = is_listed_whole(requirement.ports);
+    let candidates = checked_ports(requirement.ports, served.range_sample);
     if candidates.is_empty() || (!whole && !candidates.iter().any(|p| served_set.contains(p))) {
         planned.untested = Some(UntestedReason::NotServed);
         return planned;
@@ -227,6 +224,21 @@ fn plan_requirement(requirement: &Requirement, served: &ServedPorts) -> PlannedR
         })
         .collect();
     planned
+}
+
+/// Whether a range is checked port by port rather than on a sample.
+fn is_listed_whole(ports: PortRange) -> bool {
+    ports.port_count() <= LIST_WHOLE_RANGE_UP_TO
+}
+
+/// The ports of a range that are checked: a small range whole, a large one
+/// on the server's sample of `sample` ports.
+pub fn checked_ports(ports: PortRange, sample: usize) -> Vec<u16> {
+    if is_listed_whole(ports) {
+        ports.ports().collect()
+    } else {
+        ports.sample(sample)
+    }
 }
 
 /// Folds a requirement's port outcomes into one status. Interception comes

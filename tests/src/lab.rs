@@ -440,13 +440,12 @@ impl RouterLab {
     /// A TCP listener on `port` of every router address, for a service the
     /// router itself runs (a captive portal); the calling thread stays put.
     pub fn listen_in_router(&self, port: u16) -> Result<std::net::TcpListener> {
-        let router = self.router.clone();
-        std::thread::spawn(move || -> Result<std::net::TcpListener> {
-            enter_namespace(&router)?;
-            Ok(std::net::TcpListener::bind(("0.0.0.0", port))?)
-        })
-        .join()
-        .map_err(|_| anyhow::anyhow!("the router's listener thread panicked"))?
+        listen_in(&self.router, port)
+    }
+
+    /// A TCP listener on `port` of the browser's machine: a device at home.
+    pub fn listen_in_browser(&self, port: u16) -> Result<std::net::TcpListener> {
+        listen_in(&self.browser, port)
     }
 
     /// Moves the calling thread into the browser's namespace: sockets it opens
@@ -501,6 +500,18 @@ impl RouterLab {
         .await?;
         Ok((worker, browser))
     }
+}
+
+/// A TCP listener on `port` of every address of namespace `ns`, bound from
+/// a thread of its own so the caller's thread stays where it is.
+fn listen_in(ns: &str, port: u16) -> Result<std::net::TcpListener> {
+    let ns = ns.to_owned();
+    std::thread::spawn(move || -> Result<std::net::TcpListener> {
+        enter_namespace(&ns)?;
+        Ok(std::net::TcpListener::bind(("0.0.0.0", port))?)
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the listener's thread panicked"))?
 }
 
 /// The server's name inside the lab (`.test` is reserved for testing).

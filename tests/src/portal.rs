@@ -1,13 +1,15 @@
 //! A captive portal, as hotels, cafés and guest Wi-Fi run them: whatever is
 //! asked, it answers with its own sign-in page (200, `text/html`, no CORS
 //! header). The lab's router sends a port to it (see
-//! [`crate::lab::RouterLab::redirect_tcp_to_router`]).
+//! [`CaptivePortal::intercepting`]).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
+
+use crate::lab::RouterLab;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -59,6 +61,15 @@ impl CaptivePortal {
             }
         });
         Ok(CaptivePortal { task, answered })
+    }
+
+    /// A portal on the lab's router that catches the home network's TCP
+    /// `port` (on the router's own port 8000).
+    pub fn intercepting(lab: &RouterLab, port: u16) -> Result<CaptivePortal> {
+        const PORTAL_PORT: u16 = 8000;
+        let portal = CaptivePortal::serve(lab.listen_in_router(PORTAL_PORT)?)?;
+        lab.redirect_tcp_to_router(port, PORTAL_PORT)?;
+        Ok(portal)
     }
 
     /// How many requests got the sign-in page.

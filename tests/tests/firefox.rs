@@ -79,8 +79,7 @@ async fn firefox_reads_a_dropped_port_filtered_and_a_rejected_one_refused() -> R
 #[tokio::test]
 async fn firefox_reads_a_captive_portal_intercepted_not_blocked() -> Result<()> {
     let lab = RouterLab::create(Nat::Masquerade)?;
-    let portal = CaptivePortal::serve(lab.listen_in_router(8000)?)?;
-    lab.redirect_tcp_to_router(80, 8000)?;
+    let portal = CaptivePortal::intercepting(&lab, 80)?;
     let result = check_in_firefox(&lab, &[], serde_json::json!({}), "tcp=80,443").await?;
     assert!(portal.answered() > 0, "the portal saw no request");
     assert!(

@@ -63,13 +63,7 @@ async fn a_forward_to_a_listening_device_reads_open() -> Result<()> {
     let lab = RouterLab::create(Nat::Masquerade)?;
     lab.forward_tcp_to_browser(PORT)?;
     // The device at home: listening in the browser's namespace.
-    let browser_ns = lab.browser.clone();
-    let _device = std::thread::spawn(move || -> Result<std::net::TcpListener> {
-        doorway_e2e::lab::enter_namespace(&browser_ns)?;
-        Ok(std::net::TcpListener::bind(("0.0.0.0", PORT))?)
-    })
-    .join()
-    .map_err(|_| anyhow::anyhow!("the device's thread panicked"))??;
+    let _device = lab.listen_in_browser(PORT)?;
     let outcome = knock_from_the_page(&lab, "profile=mobotix-mxmc").await?;
     assert!(
         matches!(outcome, ProbeOutcome::Reachable { .. }),

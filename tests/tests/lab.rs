@@ -142,8 +142,7 @@ async fn tcp_drop_and_reject_in_the_router() -> Result<()> {
 async fn a_captive_portal_on_port_80_reads_intercepted_with_its_advice_never_blocked() -> Result<()>
 {
     let lab = RouterLab::create(Nat::Masquerade)?;
-    let portal = CaptivePortal::serve(lab.listen_in_router(8000)?)?;
-    lab.redirect_tcp_to_router(80, 8000)?;
+    let portal = CaptivePortal::intercepting(&lab, 80)?;
     let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
     browser
         .client
