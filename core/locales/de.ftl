@@ -129,7 +129,7 @@ relay-works = Funktioniert ({ $ms } ms)
 websocket-heading = WebSocket
 websocket-works = Funktioniert ({ $ms } ms): Dauerverbindungen kommen durch.
 websocket-broken = Gestört: Etwas auf dem Weg (oft ein Proxy oder Sicherheitsfilter) trennt umgewandelte Verbindungen. Apps mit Dauerverbindung funktionieren dann eventuell nicht.
-websocket-silent = Keine Antwort: Umgewandelte Verbindungen laufen unterwegs ins Leere.
+websocket-silent = Keine Antwort: Umgewandelte Verbindungen laufen unterwegs ins Leere. Apps, die eine Verbindung offen halten (Benachrichtigungen, Chat, Anrufaufbau), erhalten dann womöglich keine Neuigkeiten.
 websocket-intercepted = Antwort von etwas anderem: Ein Proxy oder Sicherheitsfilter unterwegs nimmt umgewandelte Verbindungen an, leitet sie aber nicht weiter. Apps mit dauerhafter Verbindung funktionieren womöglich nicht.
 
 ## Teilen
@@ -179,3 +179,49 @@ report-col-ports = Ports
 report-col-protocol = Protokoll
 report-col-traffic = Datenverkehr
 report-col-result = Ergebnis
+
+## Antwort zuerst: der nächste Schritt nach dem Ergebnis
+next-look-at-the-device = Ihr Netzwerk lässt { $profile } durch. Wenn es trotzdem nicht funktioniert, liegt es eher am Gerät selbst: an seinem WLAN-Empfang am Aufstellort, an der Stromversorgung oder an der Einrichtung in der App. Senden Sie dieses Ergebnis an den Support, damit er das Netzwerk ausschließen kann.
+next-try-the-steps = Das meiste, was { $profile } braucht, kommt durch, aber die oben genannten Teile können ausfallen. Probieren Sie die Schritte unter „Was Sie tun können“ oder senden Sie dieses Ergebnis an den Support.
+next-follow-the-steps = Folgen Sie den Schritten unter „Was Sie tun können“ weiter unten und starten Sie die Prüfung dann erneut. Klappt es immer noch nicht, senden Sie dieses Ergebnis an den Support oder Ihren Internetanbieter.
+next-relay-or-allow-udp = { $profile } kann über einen Relay-Server trotzdem funktionieren, wenn der Dienst einen anbietet, aber Video kann langsamer sein. Für direkte Verbindungen erlauben Sie ausgehendes UDP in Ihrem Router (siehe „Was Sie tun können“).
+next-sign-in-first = Öffnen Sie in diesem Browser eine beliebige Webseite: Erscheint eine Anmeldeseite, melden Sie sich an oder akzeptieren Sie die Bedingungen und starten Sie die Prüfung dann erneut. In einem Firmen- oder Schulnetz senden Sie dieses Ergebnis an die IT.
+next-other-browser = Dieser Browser konnte nicht alles prüfen, was { $profile } braucht. Öffnen Sie diesen Link in Chrome, Firefox oder Safari im selben Netzwerk und starten Sie die Prüfung erneut.
+next-send-to-support = Einen Teil dessen, was { $profile } braucht, konnte diese Prüfung nicht testen. Senden Sie dieses Ergebnis an den Support: Er kann es mit dem vergleichen, was das Gerät meldet.
+network-hint = Prüfen Sie in dem Netzwerk, das das Gerät nutzt: Ihrem WLAN zu Hause, nicht mit mobilen Daten.
+mobile-data-warning = Dieses Telefon scheint mobile Daten zu nutzen. Verbinden Sie sich zuerst mit dem WLAN des Geräts: Mit mobilen Daten prüft die Seite das falsche Netzwerk.
+check-again = Erneut prüfen
+details-heading = Details für den Support
+details-hint = Jeder Port, das Verhalten Ihres Routers, das Relay und die WebSocket-Prüfung.
+more-ways = Weitere Möglichkeiten, das Ergebnis aufzubewahren
+relay-meaning-none = Von hier aus funktioniert kein Relay: Ist auch direktes UDP blockiert, kommen Video und Anrufe nicht durch.
+relay-meaning-some = Mindestens ein Weg zum Relay funktioniert, sodass Video und Anrufe darauf ausweichen können, wenn direkte Verbindungen scheitern (das kann langsamer sein).
+share-system = Teilen…
+share-again-same = Dies ist der Link zu diesem Ergebnis; erneutes Teilen ergibt denselben Link.
+
+## Für den Support: Fragen und das Netzwerk
+shared-for-support = Für den Support
+shared-network = Netzwerk
+shared-time-utc = { $local } ({ $zone }); { $utc } UTC
+network-not-configured = nicht erfasst: Dieser Doorway-Server hat keine Netzwerkdatenbank
+network-not-found = nicht in der Netzwerkdatenbank des Servers
+network-unknown-address = nicht erfasst (ein älteres Ergebnis)
+network-kind-residential = Internetanschluss zu Hause (Kabel, DSL oder Glasfaser)
+network-kind-mobile-carrier = Mobilfunkanbieter: Das Telefon nutzte mobile Daten
+network-kind-corporate = Firmennetz
+network-kind-satellite = Satelliteninternet
+network-kind-unknown = Art des Netzwerks unbekannt
+questions-heading = Fragen an den Kunden
+ask-same-network = War das Telefon oder der Computer während der Prüfung im selben WLAN wie das Gerät (nicht mit mobilen Daten, nicht im Gästenetz)?
+ask-mobile-data = Die Prüfung lief im Netz eines Mobilfunkanbieters: Nutzte das Telefon mobile Daten statt des WLANs zu Hause? Dann bitten Sie, sich mit dem WLAN zu verbinden und erneut zu prüfen.
+ask-sign-in-page = Ist das ein Hotel-, Büro-, Schul- oder Gästenetz mit Anmeldeseite, Proxy oder Sicherheitsfilter?
+ask-router-model = Welchen Router oder welches Modem hat der Kunde (Hersteller und Modell), und stammt es vom Internetanbieter?
+ask-security-features = Ist im Router oder in der App des Anbieters eine Firewall, Kindersicherung oder „Sicherheits“-Funktion eingeschaltet?
+ask-second-router = Gibt es einen zweiten Router, ein Mesh-System oder ein Modem des Anbieters im Router-Modus zwischen Gerät und Internet?
+ask-forward-target = Auf welche Geräteadresse zeigt die Portweiterleitung im Router, und ist das die aktuelle Adresse des Geräts?
+ask-sip-alg = Ist SIP ALG (SIP-Helfer, SIP-Transformation) im Router ausgeschaltet?
+ask-other-browser = Kann der Kunde die Prüfung in Chrome, Firefox oder Safari im selben Netzwerk wiederholen?
+ask-device-signal = Wie stark ist der WLAN-Empfang des Geräts an seinem Montageort (die App des Geräts zeigt ihn meist an)?
+ask-when-it-fails = Wann genau tritt der Fehler auf: immer, zu bestimmten Tageszeiten oder nur bei manchen Funktionen?
+copy-text-for-support = Als Text für ein Ticket kopieren
+

@@ -129,7 +129,7 @@ relay-works = Works ({ $ms } ms)
 websocket-heading = WebSocket
 websocket-works = Works ({ $ms } ms): long-lived connections get through.
 websocket-broken = Broken: something on the way (often a proxy or security filter) cuts upgraded connections. Apps that keep a live connection may not work.
-websocket-silent = No answer: upgraded connections time out on the way.
+websocket-silent = No answer: upgraded connections time out on the way. Apps that keep a live connection (alerts, chat, call set-up) may not get updates.
 websocket-intercepted = Answered by something else: a proxy or security filter on the way takes upgraded connections but does not pass them on. Apps that keep a live connection may not work.
 
 ## Sharing
@@ -179,3 +179,49 @@ report-col-ports = Ports
 report-col-protocol = Protocol
 report-col-traffic = Traffic
 report-col-result = Result
+
+## Answer first: the next step after the verdict
+next-look-at-the-device = Your network lets { $profile } through. If it still fails, the cause is more likely the device itself: its Wi-Fi signal where it stands, its power or its setup in the app. Send this result to support so they can rule out the network.
+next-try-the-steps = Most of what { $profile } needs gets through, but the parts listed above may fail. Try the steps under “What to do”, or send this result to support.
+next-follow-the-steps = Follow the steps under “What to do” below, then run this check again. If it still fails, send this result to support or to your internet provider.
+next-relay-or-allow-udp = { $profile } can still work through a relay server, if its service offers one, but video may be slower. For direct connections, allow outgoing UDP in your router (see “What to do”).
+next-sign-in-first = Open any web page in this browser: if a sign-in page appears, sign in or accept the terms, then run this check again. On a company or school network, send this result to IT.
+next-other-browser = This browser could not test everything { $profile } needs. Open this link in Chrome, Firefox or Safari on the same network and run the check again.
+next-send-to-support = Part of what { $profile } needs could not be checked here. Send this result to support: they can compare it with what the device reports.
+network-hint = Run this on the network the device uses: your home Wi-Fi, not mobile data.
+mobile-data-warning = This phone seems to be on mobile data. Join the Wi-Fi the device uses first: on mobile data the check tests the wrong network.
+check-again = Check again
+details-heading = Details for support
+details-hint = Each port, your router's behaviour, the relay and the WebSocket check.
+more-ways = Other ways to keep the result
+relay-meaning-none = No relay works from here: where direct UDP is blocked too, video and calls have no way through.
+relay-meaning-some = At least one way to the relay works, so video and calls can fall back to it when direct connections fail (it may be slower).
+share-system = Share…
+share-again-same = This is the link to this result; sharing again gives the same link.
+
+## For support: questions and the network
+shared-for-support = For support
+shared-network = Network
+shared-time-utc = { $local } ({ $zone }); { $utc } UTC
+network-not-configured = not recorded: this Doorway server has no network database
+network-not-found = not in the server's network database
+network-unknown-address = not recorded (an older result)
+network-kind-residential = home internet (cable, DSL or fibre)
+network-kind-mobile-carrier = mobile carrier: the phone was on mobile data
+network-kind-corporate = company network
+network-kind-satellite = satellite internet
+network-kind-unknown = kind of network not known
+questions-heading = Questions to ask the customer
+ask-same-network = Was the phone or computer on the same Wi-Fi as the device when the check ran (not on mobile data, not on a guest network)?
+ask-mobile-data = The check ran on a mobile carrier's network: was the phone on mobile data instead of the home Wi-Fi? If so, ask them to join the Wi-Fi and run it again.
+ask-sign-in-page = Is this a hotel, office, school or guest network with a sign-in page, a proxy or a security filter?
+ask-router-model = Which router or modem do they have (make and model), and did the internet provider supply it?
+ask-security-features = Is a firewall, parental control or “security” feature turned on in the router or in the provider's app?
+ask-second-router = Is there a second router, a mesh system or a provider modem in router mode between the device and the internet?
+ask-forward-target = Which device address does the router's port forward point to, and is that the device's current address?
+ask-sip-alg = Is SIP ALG (SIP helper, SIP transformations) turned off in the router?
+ask-other-browser = Can they run the check again in Chrome, Firefox or Safari on the same network?
+ask-device-signal = How strong is the device's Wi-Fi signal where it is mounted (the device's app usually shows it)?
+ask-when-it-fails = When exactly does it fail: always, at certain times of day, or only for some features?
+copy-text-for-support = Copy as text for a ticket
+

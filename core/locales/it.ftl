@@ -129,7 +129,7 @@ relay-works = Funziona ({ $ms } ms)
 websocket-heading = WebSocket
 websocket-works = Funziona ({ $ms } ms): le connessioni durature passano.
 websocket-broken = Interrotto: qualcosa lungo il percorso (spesso un proxy o un filtro di sicurezza) interrompe le connessioni aggiornate. Le app con una connessione sempre attiva potrebbero non funzionare.
-websocket-silent = Nessuna risposta: le connessioni aggiornate scadono lungo il percorso.
+websocket-silent = Nessuna risposta: le connessioni aggiornate scadono lungo il percorso. Le app che tengono una connessione aperta (avvisi, chat, avvio delle chiamate) potrebbero non ricevere aggiornamenti.
 websocket-intercepted = Ha risposto qualcos'altro: un proxy o un filtro di sicurezza lungo il percorso accetta le connessioni aggiornate ma non le inoltra. Le app che tengono una connessione aperta potrebbero non funzionare.
 
 ## Condivisione
@@ -179,3 +179,49 @@ report-col-ports = Porte
 report-col-protocol = Protocollo
 report-col-traffic = Tipo di traffico
 report-col-result = Esito
+
+## Prima la risposta: il passo successivo dopo il verdetto
+next-look-at-the-device = La tua rete lascia passare { $profile }. Se non funziona ancora, la causa è più probabilmente il dispositivo: il segnale Wi-Fi dove si trova, l'alimentazione o la configurazione nell'app. Invia questo risultato all'assistenza, così potrà escludere la rete.
+next-try-the-steps = Quasi tutto ciò che serve a { $profile } passa, ma le parti elencate sopra potrebbero non funzionare. Prova i passi in “Cosa fare” o invia questo risultato all'assistenza.
+next-follow-the-steps = Segui i passi in “Cosa fare” qui sotto, poi ripeti la verifica. Se non funziona ancora, invia questo risultato all'assistenza o al tuo provider.
+next-relay-or-allow-udp = { $profile } può funzionare comunque tramite un server relay, se il servizio ne offre uno, ma il video può essere più lento. Per connessioni dirette consenti l'UDP in uscita nel router (vedi “Cosa fare”).
+next-sign-in-first = Apri una pagina web qualsiasi in questo browser: se compare una pagina di accesso, accedi o accetta le condizioni, poi ripeti la verifica. Su una rete aziendale o scolastica invia questo risultato all'IT.
+next-other-browser = Questo browser non ha potuto provare tutto ciò che serve a { $profile }. Apri questo link in Chrome, Firefox o Safari sulla stessa rete e ripeti la verifica.
+next-send-to-support = Una parte di ciò che serve a { $profile } non si è potuta verificare qui. Invia questo risultato all'assistenza: potrà confrontarlo con ciò che riporta il dispositivo.
+network-hint = Esegui la verifica sulla rete che usa il dispositivo: il Wi-Fi di casa, non i dati mobili.
+mobile-data-warning = Questo telefono sembra usare i dati mobili. Collegati prima al Wi-Fi del dispositivo: con i dati mobili la verifica prova la rete sbagliata.
+check-again = Verifica di nuovo
+details-heading = Dettagli per l'assistenza
+details-hint = Ogni porta, il comportamento del router, il relay e la verifica WebSocket.
+more-ways = Altri modi per conservare il risultato
+relay-meaning-none = Da qui nessun relay funziona: se anche l'UDP diretto è bloccato, video e chiamate non passano.
+relay-meaning-some = Almeno una via verso il relay funziona, quindi video e chiamate possono ripiegare su di essa quando le connessioni dirette falliscono (può essere più lento).
+share-system = Condividi…
+share-again-same = Questo è il link a questo risultato; condividere di nuovo dà lo stesso link.
+
+## Per l'assistenza: domande e la rete
+shared-for-support = Per l'assistenza
+shared-network = Rete
+shared-time-utc = { $local } ({ $zone }); { $utc } UTC
+network-not-configured = non registrata: questo server Doorway non ha un database delle reti
+network-not-found = non presente nel database delle reti del server
+network-unknown-address = non registrata (un risultato più vecchio)
+network-kind-residential = internet di casa (cavo, DSL o fibra)
+network-kind-mobile-carrier = operatore mobile: il telefono usava i dati mobili
+network-kind-corporate = rete aziendale
+network-kind-satellite = internet via satellite
+network-kind-unknown = tipo di rete sconosciuto
+questions-heading = Domande da fare al cliente
+ask-same-network = Il telefono o il computer era sulla stessa rete Wi-Fi del dispositivo durante la verifica (non sui dati mobili, non su una rete ospiti)?
+ask-mobile-data = La verifica è stata fatta sulla rete di un operatore mobile: il telefono usava i dati mobili invece del Wi-Fi di casa? In tal caso chiedi di collegarsi al Wi-Fi e ripetere la verifica.
+ask-sign-in-page = È una rete di hotel, ufficio, scuola o ospiti con una pagina di accesso, un proxy o un filtro di sicurezza?
+ask-router-model = Quale router o modem ha (marca e modello), ed è stato fornito dal provider?
+ask-security-features = È attivo un firewall, un controllo parentale o una funzione di “sicurezza” nel router o nell'app del provider?
+ask-second-router = C'è un secondo router, un sistema mesh o un modem del provider in modalità router tra il dispositivo e internet?
+ask-forward-target = A quale indirizzo punta l'inoltro della porta nel router, ed è l'indirizzo attuale del dispositivo?
+ask-sip-alg = Il SIP ALG (SIP helper, trasformazioni SIP) è disattivato nel router?
+ask-other-browser = Può ripetere la verifica in Chrome, Firefox o Safari sulla stessa rete?
+ask-device-signal = Quanto è forte il segnale Wi-Fi del dispositivo dove è montato (di solito l'app del dispositivo lo mostra)?
+ask-when-it-fails = Quando esattamente non funziona: sempre, in certe ore del giorno o solo per alcune funzioni?
+copy-text-for-support = Copia come testo per un ticket
+

@@ -96,6 +96,10 @@ pub struct EchoResponse {
     pub http_version: String,
     /// Only headers that tell something about the path (proxies, client).
     pub headers: BTreeMap<String, String>,
+    /// The network the address belongs to (the app's echo only; probe
+    /// ports do not look it up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<crate::network::NetworkSeen>,
 }
 
 /// `GET /probe?n=<nonce>` on every probe port.

@@ -3,6 +3,7 @@
 //! the verdicts. No I/O here, so all of it is unit-tested in isolation.
 
 pub mod advice;
+pub mod answer;
 pub mod api;
 pub mod browser;
 pub mod budget;
@@ -12,6 +13,7 @@ pub mod i18n;
 pub mod ice;
 pub mod inbound;
 pub mod nat;
+pub mod network;
 pub mod plan;
 pub mod ports;
 pub mod profile;

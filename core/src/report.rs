@@ -4,8 +4,10 @@
 use std::fmt::Write;
 
 use crate::advice::{advice_id, failure_text, msg, provider_table, Words};
+use crate::answer::{next_step, next_step_id, question_id, support_questions};
 use crate::browser::Untestable;
 use crate::nat::NatMapping;
+use crate::network::{NetworkKind, NetworkSeen};
 use crate::result::{CheckResult, RequirementStatus, UntestedReason};
 use crate::verdict::Overall;
 use crate::ProbeOutcome;
@@ -131,6 +133,15 @@ pub fn report_text(words: &dyn Words, result: &CheckResult) -> String {
             &[("headline", w(headline_id(result.verdict.overall), &[]))]
         )
     );
+    let _ = writeln!(
+        text,
+        "{}",
+        w(
+            next_step_id(next_step(result)),
+            &[("profile", result.profile.name.clone())]
+        )
+    );
+    let _ = writeln!(text);
     let profile = match &result.profile.custom {
         Some(custom) => format!("{} ({custom})", result.profile.name),
         None => result.profile.name.clone(),
@@ -158,6 +169,12 @@ pub fn report_text(words: &dyn Words, result: &CheckResult) -> String {
             w("report-address", &[("address", address.clone())])
         );
     }
+    let _ = writeln!(
+        text,
+        "{}: {}",
+        w("shared-network", &[]),
+        network_text(words, result.client.network.as_ref())
+    );
     let _ = writeln!(text, "\n{}:", w("ports-heading", &[]));
     for r in &result.requirements {
         let optional = if r.required {
@@ -215,7 +232,38 @@ pub fn report_text(words: &dyn Words, result: &CheckResult) -> String {
     if !table.is_empty() {
         let _ = writeln!(text, "\n{}:\n{table}", w("provider-heading", &[]));
     }
+    let _ = writeln!(text, "\n{}:", w("questions-heading", &[]));
+    for question in support_questions(result) {
+        let _ = writeln!(text, "- {}", w(question_id(question), &[]));
+    }
     text
+}
+
+pub fn network_kind_id(kind: NetworkKind) -> &'static str {
+    match kind {
+        NetworkKind::Residential => msg("network-kind-residential"),
+        NetworkKind::MobileCarrier => msg("network-kind-mobile-carrier"),
+        NetworkKind::Corporate => msg("network-kind-corporate"),
+        NetworkKind::Satellite => msg("network-kind-satellite"),
+        NetworkKind::Unknown => msg("network-kind-unknown"),
+    }
+}
+
+/// "AS3320 Deutsche Telekom AG, home internet (cable, DSL or fibre)", or
+/// why the network is not known.
+pub fn network_text(words: &dyn Words, network: Option<&NetworkSeen>) -> String {
+    match network {
+        None => words.word("network-unknown-address", &[]),
+        Some(NetworkSeen::NotConfigured) => words.word("network-not-configured", &[]),
+        Some(NetworkSeen::NotFound) => words.word("network-not-found", &[]),
+        Some(seen) => {
+            let kind = words.word(network_kind_id(seen.kind()), &[]);
+            match seen.operator_line() {
+                Some(operator) => format!("{operator}, {kind}"),
+                None => kind,
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -278,6 +326,11 @@ mod tests {
             client: ClientInfo {
                 user_agent: "Firefox/140.0 (Windows)".into(),
                 public_address: None,
+                network: Some(crate::network::NetworkSeen::Found {
+                    asn: Some(64500),
+                    operator: Some("Example Net".into()),
+                    kind: crate::network::NetworkKind::Residential,
+                }),
             },
             verdict: Verdict::from_results(&requirements, false),
             requirements,
@@ -309,6 +362,18 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("browser=Firefox 140 on Windows"), "{text}");
+        assert!(
+            text.contains("\nnext-follow-the-steps(profile=Ring)\n"),
+            "the next step right under the verdict: {text}"
+        );
+        assert!(
+            text.contains("shared-network: AS64500 Example Net, network-kind-residential\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("questions-heading:\n- ask-same-network\n- ask-router-model"),
+            "{text}"
+        );
         assert!(
             !text.contains("report-address"),
             "no address when it was not included"

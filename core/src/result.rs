@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::advice::Advice;
 use crate::browser::Untestable;
 use crate::nat::NatResult;
+use crate::network::NetworkSeen;
 use crate::ports::PortRange;
 use crate::profile::{Direction, Protocol};
 use crate::verdict::Verdict;
@@ -162,6 +163,10 @@ pub struct ClientInfo {
     /// The address the server saw, from /api/echo; absent when that failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_address: Option<String>,
+    /// The network as the server saw it (operator, ASN, kind); kept when
+    /// the address is left out of a shared result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkSeen>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

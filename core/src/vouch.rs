@@ -39,6 +39,11 @@ pub enum VouchError {
     BadDate(String),
     #[error("the user agent is not a plain line of text of at most {MAX_USER_AGENT} characters")]
     BadUserAgent,
+    #[error(
+        "the network's operator is not a plain line of text of at most {} characters",
+        crate::network::MAX_OPERATOR_CHARS
+    )]
+    BadNetwork,
 }
 
 /// `result` with every word replaced by ours and every derived part derived
@@ -94,6 +99,14 @@ pub fn vouch(mut result: CheckResult, profiles: &[Profile]) -> Result<CheckResul
         address
             .parse::<IpAddr>()
             .map_err(|_| VouchError::BadAddress(address.clone()))?;
+    }
+    if result
+        .client
+        .network
+        .as_ref()
+        .is_some_and(|n| !n.is_plain())
+    {
+        return Err(VouchError::BadNetwork);
     }
     if let Some(nat) = &result.nat {
         for address in &nat.public_addresses {
@@ -250,6 +263,7 @@ mod tests {
                 user_agent: "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile Safari/537.36"
                     .into(),
                 public_address: Some("198.18.0.9".into()),
+                network: None,
             },
             verdict: Verdict::from_results(&requirements, false),
             advice: advise(&requirements, None, None, &profile.advice),
@@ -351,6 +365,16 @@ mod tests {
         assert!(matches!(
             refused(&|r| r.client.public_address = Some("call us".into())),
             VouchError::BadAddress(_)
+        ));
+        assert!(matches!(
+            refused(
+                &|r| r.client.network = Some(crate::network::NetworkSeen::Found {
+                    asn: None,
+                    operator: Some("Call +1 555 0100\nfor help".into()),
+                    kind: crate::network::NetworkKind::Unknown,
+                })
+            ),
+            VouchError::BadNetwork
         ));
         assert!(matches!(
             refused(&|r| r.server.probe_host = "evil.example/login page".into()),

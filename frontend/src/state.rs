@@ -74,7 +74,9 @@ impl Run {
             &self.profile.advice,
         );
         let verdict = Verdict::from_results(&requirements, relay_works);
-        let public_address = self.echo.clone().flatten().map(|echo| echo.address);
+        let echo = self.echo.clone().flatten();
+        let public_address = echo.as_ref().map(|echo| echo.address.clone());
+        let network = echo.and_then(|echo| echo.network);
         // A knock after the check changes the result, not how long it took.
         let duration_ms = match &self.result {
             Some(result) => result.duration_ms,
@@ -93,6 +95,7 @@ impl Run {
             client: ClientInfo {
                 user_agent: self.user_agent.clone(),
                 public_address,
+                network,
             },
             requirements,
             nat: self.nat.clone(),

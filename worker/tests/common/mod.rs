@@ -64,6 +64,7 @@ pub fn sample_result() -> String {
         client: ClientInfo {
             user_agent: "test".into(),
             public_address: Some("198.51.100.7".into()),
+            network: None,
         },
         verdict: Verdict::from_results(&requirements, false),
         requirements,
