@@ -27,6 +27,10 @@ pub enum Unknockable {
     /// Unspecified, multicast, broadcast, reserved: never a host to knock on.
     #[error("the address is not one host")]
     NotAHost,
+    /// The server's network database says a mobile carrier: the phone is
+    /// on mobile data, so a knock would test the carrier, not the home.
+    #[error("this phone is on mobile data (a mobile carrier's address), so a port forward on the home router cannot be checked from here; join the home Wi-Fi and check again")]
+    MobileCarrier,
 }
 
 /// Whether the server may knock on `address`, the client's own address as

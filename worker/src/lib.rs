@@ -6,6 +6,7 @@ pub mod assets;
 pub mod error;
 pub mod knock;
 pub mod limit;
+pub mod networks;
 pub mod ports;
 pub mod query;
 pub mod routes;

@@ -14,6 +14,7 @@ use doorway_core::Protocol;
 use doorway_worker::admission::{raise_open_file_limit, Admission, ConnectionCaps};
 use doorway_worker::knock::Knocker;
 use doorway_worker::limit::RateLimit;
+use doorway_worker::networks::Networks;
 use doorway_worker::ports::{
     bind_tcp, bind_udp, profile_ports, RANGE_SAMPLE, SECOND_STUN_PORT, STUN_PORT,
 };
@@ -95,6 +96,12 @@ struct Args {
     /// (a lab only: on the internet a client's address is public).
     #[arg(long)]
     inbound_allow_private: bool,
+    /// An IP-to-ASN database (MaxMind DB: GeoLite2 ASN, DB-IP ASN Lite; add
+    /// GeoIP2 Connection-Type for the kind of network). Repeat it to merge
+    /// several: support sees which network a check ran on, and the page
+    /// warns a phone on mobile data.
+    #[arg(long = "asn-db", value_name = "FILE")]
+    asn_db: Vec<PathBuf>,
     /// How many days shared results are kept.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
     result_days: u64,
@@ -267,6 +274,7 @@ async fn main() -> anyhow::Result<()> {
         SecurityPolicy::new(dist.map(PathBuf::as_path), &args.embed_ancestors)
             .context("invalid --embed-ancestors")?,
     );
+    let networks = Networks::open(&args.asn_db)?;
     let state = AppState::new(
         ConfigResponse {
             profiles,
@@ -289,6 +297,7 @@ async fn main() -> anyhow::Result<()> {
         store,
         RateLimit::new(args.share_limit, 600),
         (!args.no_inbound).then(|| Knocker::new(args.inbound_allow_private)),
+        networks,
     )
     .context("loading the built app (see --dist)")?;
     let state = Arc::new(state);

@@ -27,6 +27,7 @@ use crate::assets::{Asset, AssetError, CacheRule, Files};
 use crate::error::ApiError;
 use crate::knock::{KnockError, Knocker};
 use crate::limit::RateLimit;
+use crate::networks::Networks;
 use crate::security::{security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
 use crate::shell::{ShellError, Shells, CHECKER_PAGE, VIEWER_PAGE};
@@ -47,6 +48,8 @@ pub struct AppState {
     pub share_limit: RateLimit,
     /// Checks from outside, unless turned off (`--no-inbound`).
     pub knocker: Option<Knocker>,
+    /// Which network a client's address belongs to (`--asn-db`).
+    pub networks: Networks,
 }
 
 /// The built app (Trunk's dist folder), held in memory.
@@ -81,6 +84,7 @@ impl AppState {
         store: Option<Store>,
         share_limit: RateLimit,
         knocker: Option<Knocker>,
+        networks: Networks,
     ) -> Result<AppState, AppError> {
         let app = match dist {
             Some(dist) => {
@@ -117,6 +121,7 @@ impl AppState {
             store,
             share_limit,
             knocker,
+            networks,
         })
     }
 }
@@ -177,7 +182,7 @@ const ECHOED_HEADERS: &[&str] = &[
 pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
     let api = Router::new()
         .route("/api/config", get(config))
-        .route("/api/echo", get(echo))
+        .route("/api/echo", get(app_echo))
         .route("/api/turn", get(turn_credentials))
         .route("/api/knock", post(knock))
         .route("/api/results", post(share_result))
@@ -322,6 +327,9 @@ async fn share_result(
     let result = CheckResult::from_json(text).map_err(|e| ApiError::BadResult(e.to_string()))?;
     // A link on our domain shows it: only our words, verdicts derived here.
     let result = vouch(result, &state.profiles).map_err(|e| ApiError::BadResult(e.to_string()))?;
+    // The network as this server sees the sharer, whatever the page said.
+    let mut result = result;
+    result.client.network = Some(state.networks.lookup(connection.peer.ip()));
     let include_ip = crate::query::flag(query.as_deref(), "include_ip");
     let result = if include_ip {
         result
@@ -468,11 +476,7 @@ async fn turn_credentials(
         .into_response()
 }
 
-async fn echo(
-    Extension(connection): Extension<ConnectionInfo>,
-    version: Version,
-    headers: HeaderMap,
-) -> Response {
+fn echo_body(connection: &ConnectionInfo, version: Version, headers: &HeaderMap) -> EchoResponse {
     let headers: BTreeMap<String, String> = ECHOED_HEADERS
         .iter()
         .filter_map(|name| {
@@ -480,14 +484,36 @@ async fn echo(
             Some((name.to_string(), value.to_owned()))
         })
         .collect();
-    let body = EchoResponse {
+    EchoResponse {
         address: connection.peer.ip().to_canonical().to_string(),
         port: connection.peer.port(),
         server_port: connection.local_port,
         tls: connection.tls,
         http_version: format!("{version:?}"),
         headers,
-    };
+        network: None,
+    }
+}
+
+/// A probe port's echo: what the server sees of the client.
+async fn echo(
+    Extension(connection): Extension<ConnectionInfo>,
+    version: Version,
+    headers: HeaderMap,
+) -> Response {
+    with_probe_headers(Json(echo_body(&connection, version, &headers)).into_response())
+}
+
+/// The app's echo adds the network the address belongs to, for the page's
+/// "on mobile data?" warning and for the result.
+async fn app_echo(
+    State(state): State<Arc<AppState>>,
+    Extension(connection): Extension<ConnectionInfo>,
+    version: Version,
+    headers: HeaderMap,
+) -> Response {
+    let mut body = echo_body(&connection, version, &headers);
+    body.network = Some(state.networks.lookup(connection.peer.ip()));
     with_probe_headers(Json(body).into_response())
 }
 
@@ -513,6 +539,15 @@ async fn knock(
             "TCP {} is not an inbound port of profile \"{}\"",
             request.port, profile.id
         )));
+    }
+    if state
+        .networks
+        .lookup(connection.peer.ip())
+        .is_mobile_carrier()
+    {
+        return Err(ApiError::NotKnockable(
+            doorway_core::inbound::Unknockable::MobileCarrier.to_string(),
+        ));
     }
     let outcome = knocker
         .knock(connection.peer.ip(), request.port, unix_now())

@@ -9,13 +9,14 @@ use doorway_core::api::{
 };
 use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
-use doorway_core::ProbeOutcome;
+use doorway_core::{CheckResult, ProbeOutcome};
 mod common;
 
 use common::sample_result;
 use doorway_worker::admission::{Admission, ConnectionCaps};
 use doorway_worker::knock::Knocker;
 use doorway_worker::limit::RateLimit;
+use doorway_worker::networks::Networks;
 use doorway_worker::routes::{app_router, probe_router, AppState, MAX_RESULT_BYTES};
 use doorway_worker::security::SecurityPolicy;
 use doorway_worker::server::{serve_until, Endpoint};
@@ -52,6 +53,8 @@ struct Options {
     keep_results: bool,
     caps: ConnectionCaps,
     store_limits: StoreLimits,
+    /// IP-to-ASN databases (`--asn-db`).
+    asn_db: Vec<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -62,6 +65,7 @@ impl Default for Options {
             keep_results: true,
             caps: ConnectionCaps::default(),
             store_limits: StoreLimits::keep_for(30 * 86_400),
+            asn_db: Vec::new(),
         }
     }
 }
@@ -104,6 +108,7 @@ async fn launch(options: Options) -> Running {
         keep_results,
         caps,
         store_limits,
+        asn_db,
     } = options;
     let app = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let probe = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -138,6 +143,7 @@ async fn launch(options: Options) -> Running {
         RateLimit::new(share_limit, 600),
         // The test server and its clients are on loopback.
         Some(Knocker::new(true)),
+        Networks::open(&asn_db).unwrap(),
     )
     .unwrap();
     let state = Arc::new(state);
@@ -1188,4 +1194,88 @@ async fn bad_knocks_get_clear_errors() {
     let raw = "POST /api/knock HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}";
     let reply = send(&server.app, raw.as_bytes()).await;
     assert_eq!(reply.status, 415, "{}", reply.body);
+}
+
+/// A server whose network database calls loopback a mobile carrier.
+async fn start_on_mobile_data() -> (Running, std::path::PathBuf) {
+    let dir = data_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mobile.mmdb");
+    common::asn_db::write_asn_db(
+        &path,
+        &[(
+            "127.0.0.0/8",
+            serde_json::json!({"autonomous_system_number": 64500,
+                "autonomous_system_organization": "Example Mobile",
+                "connection_type": "Cellular"}),
+        )],
+    )
+    .unwrap();
+    let server = launch(Options {
+        asn_db: vec![path.clone()],
+        ..Options::default()
+    })
+    .await;
+    (server, path)
+}
+
+#[tokio::test]
+async fn the_network_is_looked_up_for_the_echo_and_stamped_on_a_shared_result() {
+    use doorway_core::network::{NetworkKind, NetworkSeen};
+    let plain = start(None).await;
+    let echo: EchoResponse =
+        serde_json::from_str(&request(&plain.app, "GET", "/api/echo").await.body).unwrap();
+    assert_eq!(echo.network, Some(NetworkSeen::NotConfigured));
+
+    let (server, db) = start_on_mobile_data().await;
+    let echo: EchoResponse =
+        serde_json::from_str(&request(&server.app, "GET", "/api/echo").await.body).unwrap();
+    let mobile = NetworkSeen::Found {
+        asn: Some(64500),
+        operator: Some("Example Mobile".into()),
+        kind: NetworkKind::MobileCarrier,
+    };
+    assert_eq!(echo.network.as_ref(), Some(&mobile));
+    // The probe ports echo without a lookup.
+    let probe_echo: EchoResponse =
+        serde_json::from_str(&request(&server.probe, "GET", "/api/echo").await.body).unwrap();
+    assert_eq!(probe_echo.network, None);
+
+    // Whatever network the page claims, the stored result carries the one
+    // the server saw, also when the address is left out.
+    let mut claimed = CheckResult::from_json(&sample_result()).unwrap();
+    claimed.client.network = Some(NetworkSeen::Found {
+        asn: Some(1),
+        operator: Some("Anything".into()),
+        kind: NetworkKind::Residential,
+    });
+    let body = serde_json::to_string(&claimed).unwrap();
+    let reply = post(&server.app, "/api/results", body.as_bytes()).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let shared: doorway_core::api::ShareResponse = serde_json::from_str(&reply.body).unwrap();
+    let reply = request(&server.app, "GET", &format!("/api/results/{}", shared.id)).await;
+    let stored: doorway_core::api::SharedResult = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(stored.result.client.public_address, None);
+    assert_eq!(stored.result.client.network, Some(mobile));
+    std::fs::remove_dir_all(db.parent().unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn a_phone_on_mobile_data_is_told_before_any_knock() {
+    let (server, db) = start_on_mobile_data().await;
+    let reply = knock_with(
+        &server.app,
+        "",
+        r#"{"profile":"mobotix-mxmc","port":57536}"#,
+    )
+    .await;
+    assert_eq!(reply.status, 403, "{}", reply.body);
+    let error = error_of(&reply);
+    assert_eq!(error.error.code, "not_knockable");
+    assert!(
+        error.error.message.contains("mobile data"),
+        "{}",
+        error.error.message
+    );
+    std::fs::remove_dir_all(db.parent().unwrap()).unwrap();
 }

@@ -2,6 +2,8 @@
 // Each test binary uses some of them.
 #![allow(dead_code)]
 
+pub mod asn_db;
+
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
