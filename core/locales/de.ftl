@@ -188,6 +188,7 @@ next-relay-or-allow-udp = { $profile } kann über einen Relay-Server trotzdem fu
 next-sign-in-first = Öffnen Sie in diesem Browser eine beliebige Webseite: Erscheint eine Anmeldeseite, melden Sie sich an oder akzeptieren Sie die Bedingungen und starten Sie die Prüfung dann erneut. In einem Firmen- oder Schulnetz senden Sie dieses Ergebnis an die IT.
 next-other-browser = Dieser Browser konnte nicht alles prüfen, was { $profile } braucht. Öffnen Sie diesen Link in Chrome, Firefox oder Safari im selben Netzwerk und starten Sie die Prüfung erneut.
 next-send-to-support = Einen Teil dessen, was { $profile } braucht, konnte diese Prüfung nicht testen. Senden Sie dieses Ergebnis an den Support: Er kann es mit dem vergleichen, was das Gerät meldet.
+next-check-from-outside = Was { $profile } nach außen sendet, kommt durch. Eingehende Verbindungen sind noch nicht geprüft: Tippen Sie unten auf „Von außen prüfen“, während das Gerät eingeschaltet ist.
 network-hint = Prüfen Sie in dem Netzwerk, das das Gerät nutzt: Ihrem WLAN zu Hause, nicht mit mobilen Daten.
 mobile-data-warning = Dieses Telefon scheint mobile Daten zu nutzen. Verbinden Sie sich zuerst mit dem WLAN des Geräts: Mit mobilen Daten prüft die Seite das falsche Netzwerk.
 check-again = Erneut prüfen

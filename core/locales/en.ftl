@@ -188,6 +188,7 @@ next-relay-or-allow-udp = { $profile } can still work through a relay server, if
 next-sign-in-first = Open any web page in this browser: if a sign-in page appears, sign in or accept the terms, then run this check again. On a company or school network, send this result to IT.
 next-other-browser = This browser could not test everything { $profile } needs. Open this link in Chrome, Firefox or Safari on the same network and run the check again.
 next-send-to-support = Part of what { $profile } needs could not be checked here. Send this result to support: they can compare it with what the device reports.
+next-check-from-outside = What { $profile } sends out gets through. Its incoming connections are not checked yet: press “Check from outside” below, with the device switched on.
 network-hint = Run this on the network the device uses: your home Wi-Fi, not mobile data.
 mobile-data-warning = This phone seems to be on mobile data. Join the Wi-Fi the device uses first: on mobile data the check tests the wrong network.
 check-again = Check again

@@ -188,6 +188,7 @@ next-relay-or-allow-udp = { $profile } può funzionare comunque tramite un serve
 next-sign-in-first = Apri una pagina web qualsiasi in questo browser: se compare una pagina di accesso, accedi o accetta le condizioni, poi ripeti la verifica. Su una rete aziendale o scolastica invia questo risultato all'IT.
 next-other-browser = Questo browser non ha potuto provare tutto ciò che serve a { $profile }. Apri questo link in Chrome, Firefox o Safari sulla stessa rete e ripeti la verifica.
 next-send-to-support = Una parte di ciò che serve a { $profile } non si è potuta verificare qui. Invia questo risultato all'assistenza: potrà confrontarlo con ciò che riporta il dispositivo.
+next-check-from-outside = Ciò che { $profile } invia verso l'esterno passa. Le connessioni in entrata non sono ancora verificate: premi “Verifica dall'esterno” qui sotto, con il dispositivo acceso.
 network-hint = Esegui la verifica sulla rete che usa il dispositivo: il Wi-Fi di casa, non i dati mobili.
 mobile-data-warning = Questo telefono sembra usare i dati mobili. Collegati prima al Wi-Fi del dispositivo: con i dati mobili la verifica prova la rete sbagliata.
 check-again = Verifica di nuovo

@@ -159,10 +159,13 @@ pub fn failure_text(words: &dyn Words, status: RequirementStatus) -> String {
     }
 }
 
-/// The table for the internet provider or IT: every requirement that did not
-/// pass, as plain text that can be pasted into an e-mail or ticket.
-pub fn provider_table(words: &dyn Words, requirements: &[RequirementResult]) -> String {
-    let rows: Vec<[String; 4]> = requirements
+/// The table for the internet provider or IT: a header and one row per
+/// requirement that did not pass (ports, protocol, traffic, result).
+pub fn provider_rows(
+    words: &dyn Words,
+    requirements: &[RequirementResult],
+) -> ([String; 4], Vec<[String; 4]>) {
+    let rows = requirements
         .iter()
         .filter(|r| r.status.is_failure())
         .map(|r| {
@@ -174,15 +177,22 @@ pub fn provider_table(words: &dyn Words, requirements: &[RequirementResult]) -> 
             ]
         })
         .collect();
-    if rows.is_empty() {
-        return String::new();
-    }
     let header = [
         words.word("report-col-ports", &[]),
         words.word("report-col-protocol", &[]),
         words.word("report-col-traffic", &[]),
         words.word("report-col-result", &[]),
     ];
+    (header, rows)
+}
+
+/// The same table as plain text that can be pasted into an e-mail or
+/// ticket; empty when everything passed.
+pub fn provider_table(words: &dyn Words, requirements: &[RequirementResult]) -> String {
+    let (header, rows) = provider_rows(words, requirements);
+    if rows.is_empty() {
+        return String::new();
+    }
     align(&header, &rows)
 }
 

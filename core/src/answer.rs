@@ -27,9 +27,28 @@ pub enum NextStep {
     OtherBrowser,
     /// Neither this browser nor this server could check everything.
     SendToSupport,
+    /// Outgoing traffic passed; incoming ports wait for the check from
+    /// outside, which the server offers.
+    CheckFromOutside,
 }
 
-pub fn next_step(result: &CheckResult) -> NextStep {
+/// `knocks_offered`: the server checks incoming ports from outside.
+pub fn next_step(result: &CheckResult, knocks_offered: bool) -> NextStep {
+    let inbound_waiting = result.requirements.iter().any(|r| {
+        r.direction == Direction::Inbound
+            && r.protocol == crate::profile::Protocol::Tcp
+            && r.status
+                == RequirementStatus::Untested {
+                    reason: crate::result::UntestedReason::Inbound,
+                }
+    });
+    let outgoing_fine = matches!(
+        result.verdict.overall,
+        Overall::Ready | Overall::Partly | Overall::CouldNotTell
+    );
+    if knocks_offered && inbound_waiting && outgoing_fine {
+        return NextStep::CheckFromOutside;
+    }
     match result.verdict.overall {
         Overall::Ready => NextStep::LookAtTheDevice,
         Overall::Partly => NextStep::TryTheStepsOrSend,
@@ -53,6 +72,7 @@ pub fn next_step_id(step: NextStep) -> &'static str {
         NextStep::SignInFirst => msg("next-sign-in-first"),
         NextStep::OtherBrowser => msg("next-other-browser"),
         NextStep::SendToSupport => msg("next-send-to-support"),
+        NextStep::CheckFromOutside => msg("next-check-from-outside"),
     }
 }
 
@@ -194,12 +214,12 @@ mod tests {
             RequirementStatus::Open,
         )]);
         assert_eq!(open.verdict.overall, Overall::Ready);
-        assert_eq!(next_step(&open), NextStep::LookAtTheDevice);
+        assert_eq!(next_step(&open, true), NextStep::LookAtTheDevice);
         let blocked = result_of(vec![requirement(
             Direction::Outbound,
             RequirementStatus::Blocked { filtered: true },
         )]);
-        assert_eq!(next_step(&blocked), NextStep::FollowTheSteps);
+        assert_eq!(next_step(&blocked, true), NextStep::FollowTheSteps);
         let intercepted = result_of(vec![requirement(
             Direction::Outbound,
             RequirementStatus::Intercepted {
@@ -207,21 +227,38 @@ mod tests {
                 probed: 1,
             },
         )]);
-        assert_eq!(next_step(&intercepted), NextStep::SignInFirst);
+        assert_eq!(next_step(&intercepted, true), NextStep::SignInFirst);
         let no_webrtc = result_of(vec![requirement(
             Direction::Outbound,
             RequirementStatus::Untested {
                 reason: UntestedReason::NoWebRtc,
             },
         )]);
-        assert_eq!(next_step(&no_webrtc), NextStep::OtherBrowser);
+        assert_eq!(next_step(&no_webrtc, true), NextStep::OtherBrowser);
         let not_served = result_of(vec![requirement(
             Direction::Outbound,
             RequirementStatus::Untested {
                 reason: UntestedReason::NotServed,
             },
         )]);
-        assert_eq!(next_step(&not_served), NextStep::SendToSupport);
+        assert_eq!(next_step(&not_served, true), NextStep::SendToSupport);
+        let mut waiting = result_of(vec![
+            requirement(Direction::Outbound, RequirementStatus::Open),
+            requirement(
+                Direction::Inbound,
+                RequirementStatus::Untested {
+                    reason: UntestedReason::Inbound,
+                },
+            ),
+        ]);
+        assert_eq!(next_step(&waiting, true), NextStep::CheckFromOutside);
+        assert_eq!(
+            next_step(&waiting, false),
+            NextStep::LookAtTheDevice,
+            "no knocks offered: nothing to press"
+        );
+        waiting.requirements[1].status = RequirementStatus::Open;
+        assert_eq!(next_step(&waiting, true), NextStep::LookAtTheDevice);
     }
 
     #[test]

@@ -137,7 +137,7 @@ pub fn report_text(words: &dyn Words, result: &CheckResult) -> String {
         text,
         "{}",
         w(
-            next_step_id(next_step(result)),
+            next_step_id(next_step(result, false)),
             &[("profile", result.profile.name.clone())]
         )
     );

@@ -22,7 +22,8 @@ use crate::query::PageQuery;
 use crate::share::ResultActions;
 use crate::state::{Action, Notice, PageState, Phase, Run};
 use crate::view::{
-    use_i18n, NatSummary, ProfilePicker, Progress, RelaySummary, Requirements, ResultJson, Summary,
+    use_i18n, Details, NatSummary, ProfilePicker, Progress, RelaySummary, Requirements, ResultJson,
+    Summary, VerdictNotes, WhatToDo,
 };
 
 pub(crate) fn location() -> Option<web_sys::Location> {
@@ -350,6 +351,21 @@ fn request_to_first_byte(url: &str) -> Option<u32> {
     (sent > 0.0 && answered >= sent).then_some((answered - sent) as u32)
 }
 
+/// Whether the browser says it is on a mobile network (the Network
+/// Information API's `type`: Chrome on Android; other browsers say nothing).
+fn on_mobile_data() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let connection = js_sys::Reflect::get(&window.navigator(), &"connection".into());
+    connection
+        .ok()
+        .filter(|c| c.is_object())
+        .and_then(|c| js_sys::Reflect::get(&c, &"type".into()).ok())
+        .and_then(|t| t.as_string())
+        .is_some_and(|t| t == "cellular")
+}
+
 fn browser_languages() -> Vec<String> {
     web_sys::window()
         .map(|w| {
@@ -585,6 +601,7 @@ fn Checker() -> Html {
             })
         });
 
+    let store = state.config.as_ref().is_some_and(|c| c.probe.store);
     let body = match &state.phase {
         Phase::LoadingConfig => html! {
             <p class="loading" role="status">{ i18n.t("loading") }</p>
@@ -597,6 +614,17 @@ fn Checker() -> Html {
         },
         _ => {
             let running = state.phase == Phase::Running;
+            let result = state.run.as_ref().and_then(|run| run.result.clone());
+            // The checks from outside are the next thing to do where the
+            // profile has incoming ports: their buttons are not folded away.
+            let knockable = on_knock.is_some()
+                && result.as_ref().is_some_and(|r| {
+                    r.requirements.iter().any(|q| {
+                        q.direction == doorway_core::Direction::Inbound
+                            && q.protocol == Protocol::Tcp
+                            && !q.probes.is_empty()
+                    })
+                });
             html! {
                 <>
                     if let Some(notice) = &state.notice {
@@ -606,24 +634,34 @@ fn Checker() -> Html {
                         profiles={state.config.as_ref().map(|c| c.profiles.iter().map(|p| p.localized(lang.code())).collect::<Vec<_>>()).unwrap_or_default()}
                         selected={state.profile.as_ref().map(|p| Rc::new(p.localized(lang.code())))}
                         {running}
+                        compact={result.is_some()}
+                        on_mobile_data={result.is_none() && on_mobile_data()}
                         on_choose={on_choose}
                         on_start={on_start}
                     />
                     if let Some(run) = &state.run {
                         <Progress done={run.answers.len()} total={run.total} finished={run.result.is_some()} />
-                        if let Some(result) = &run.result {
-                            <Summary result={result.clone()} />
-                            if let Some(nat) = &result.nat {
-                                <NatSummary nat={nat.clone()} />
-                            }
-                            if let Some(relay) = result.relay {
-                                <RelaySummary {relay} websocket={result.websocket} />
-                            }
+                        if let Some(result) = &result {
+                            <Summary result={result.clone()} knocks_offered={knockable} />
+                            <ResultActions result={result.clone()} {store} />
+                            <WhatToDo result={result.clone()} />
                         }
-                        <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))}
-                            on_knock={on_knock.clone()} knocking={Rc::new(run.knocking.clone())} knock_error={run.knock_error.clone()} />
-                        if let Some(result) = &run.result {
-                            <ResultActions result={result.clone()} store={state.config.as_ref().is_some_and(|c| c.probe.store)} />
+                        <Details open={knockable}>
+                            if let Some(result) = &result {
+                                if let Some(nat) = &result.nat {
+                                    <NatSummary nat={nat.clone()} />
+                                }
+                                if let Some(relay) = result.relay {
+                                    <RelaySummary {relay} websocket={result.websocket} />
+                                }
+                            }
+                            <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))}
+                                on_knock={on_knock.clone()} knocking={Rc::new(run.knocking.clone())} knock_error={run.knock_error.clone()} />
+                            if let Some(result) = &result {
+                                <VerdictNotes result={result.clone()} />
+                            }
+                        </Details>
+                        if let Some(result) = &result {
                             <ResultJson result={result.clone()} />
                         }
                     }
@@ -631,6 +669,18 @@ fn Checker() -> Html {
             }
         }
     };
+
+    // With an answer on screen the introduction steps aside (CSS), so the
+    // answer and the share button fit a phone's first screen.
+    let answered = state.run.as_ref().is_some_and(|r| r.result.is_some());
+    use_effect_with(answered, |answered| {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.class_list().toggle_with_force("answered", *answered);
+        }
+    });
 
     // Embedded: tell the host page how far the check is, the result, and
     // how tall the frame's content is now.
@@ -655,7 +705,8 @@ fn Checker() -> Html {
             { body }
             if !embedded {
                 <PhoneCode />
-                if let Some(profile) = &state.profile {
+                // For a vendor's web team only: a person at home never needs it.
+                if let (Some(profile), true) = (&state.profile, page_query().for_vendors) {
                     <EmbedSnippet profile={profile.id.clone()} custom={page_query().custom_spec()} />
                 }
             }
@@ -710,7 +761,7 @@ fn EmbedSnippet(props: &SnippetProps) -> Html {
     ]
     .join("\n");
     html! {
-        <details class="embed-snippet">
+        <details class="embed-snippet" open=true>
             <summary>{ i18n.t("embed-summary") }</summary>
             <p class="detail">{ i18n.t("embed-detail") }{ " " }<a href="/embed-demo.html">{ "embed-demo.html" }</a>{ "." }</p>
             <pre class="provider-table" id="embed-snippet" tabindex="0">{ snippet }</pre>

@@ -18,6 +18,9 @@ pub struct PageQuery {
     pub theme: Option<String>,
     /// `lang=de`: the page's language.
     pub lang: Option<String>,
+    /// `for=vendors`: the page for a vendor's web team (the embed snippet),
+    /// not for a person at home.
+    pub for_vendors: bool,
 }
 
 impl PageQuery {
@@ -34,6 +37,7 @@ impl PageQuery {
             inbound: params.get("in"),
             autorun: matches!(get("autorun").as_deref(), Some("1" | "true" | "yes")),
             lang: get("lang"),
+            for_vendors: get("for").as_deref() == Some("vendors"),
             embed: matches!(get("embed").as_deref(), Some("1" | "true" | "yes")),
             theme: get("theme")
                 .map(|t| t.trim_start_matches('#').to_owned())

@@ -154,36 +154,93 @@ pub struct ActionsProps {
     pub store: bool,
 }
 
+/// The system share sheet (`navigator.share`), where the browser has one:
+/// phones, mostly. `false` where it has none or the person closed it.
+async fn system_share(title: &str, url: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let navigator = window.navigator();
+    let has_share = js_sys::Reflect::has(&navigator, &"share".into()).unwrap_or(false);
+    if !has_share {
+        return false;
+    }
+    let data = web_sys::ShareData::new();
+    data.set_title(title);
+    data.set_url(url);
+    JsFuture::from(navigator.share_with_data(&data))
+        .await
+        .is_ok()
+}
+
+fn has_system_share() -> bool {
+    web_sys::window()
+        .map(|w| js_sys::Reflect::has(&w.navigator(), &"share".into()).unwrap_or(false))
+        .unwrap_or(false)
+}
+
 #[component]
 pub fn ResultActions(props: &ActionsProps) -> Html {
     let i18n = use_i18n();
     let include_ip = use_state(|| false);
     let sharing = use_state(|| Sharing::Idle);
+    // One result, one link: the link made for each choice of the address,
+    // so pressing Share again gives the same link, not a new one.
+    let links = use_mut_ref(|| [None::<String>, None::<String>]);
     let note = use_state(String::new);
+    let title = i18n.t(doorway_core::report::headline_id(
+        props.result.verdict.overall,
+    ));
 
     let on_share = {
-        let (result, include_ip, sharing, store) = (
+        let (result, include_ip, sharing, store, links, title) = (
             props.result.clone(),
             include_ip.clone(),
             sharing.clone(),
             props.store,
+            links.clone(),
+            title.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let (result, include_ip, sharing) = (result.clone(), *include_ip, sharing.clone());
+            let (result, include_ip, sharing, links, title) = (
+                result.clone(),
+                *include_ip,
+                sharing.clone(),
+                links.clone(),
+                title.clone(),
+            );
+            let made = links.borrow()[usize::from(include_ip)].clone();
+            if let Some(url) = made {
+                sharing.set(Sharing::Shared(url.clone()));
+                yew::platform::spawn_local(async move {
+                    system_share(&title, &url).await;
+                });
+                return;
+            }
             sharing.set(Sharing::Busy);
             yew::platform::spawn_local(async move {
-                sharing.set(match share(&result, include_ip, store).await {
-                    Ok(url) => Sharing::Shared(url),
-                    Err(message) => Sharing::Failed(message),
-                });
+                match share(&result, include_ip, store).await {
+                    Ok(url) => {
+                        links.borrow_mut()[usize::from(include_ip)] = Some(url.clone());
+                        sharing.set(Sharing::Shared(url.clone()));
+                        system_share(&title, &url).await;
+                    }
+                    Err(message) => sharing.set(Sharing::Failed(message)),
+                }
             });
         })
     };
     let on_include = {
-        let include_ip = include_ip.clone();
+        let (include_ip, sharing, links) = (include_ip.clone(), sharing.clone(), links.clone());
         Callback::from(move |event: Event| {
             let input: web_sys::HtmlInputElement = event.target_unchecked_into();
             include_ip.set(input.checked());
+            // The link shown must match the choice: the other choice's
+            // link, if it was made, or none until Share is pressed.
+            match links.borrow()[usize::from(input.checked())].clone() {
+                Some(url) => sharing.set(Sharing::Shared(url)),
+                None => sharing.set(Sharing::Idle),
+            }
         })
     };
     let copy = |text: String, done: String| {
@@ -214,16 +271,25 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
             let _ = window.print();
         }
     });
+    let on_system_share = |url: String| {
+        let title = title.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (title, url) = (title.clone(), url.clone());
+            yew::platform::spawn_local(async move {
+                system_share(&title, &url).await;
+            });
+        })
+    };
 
     html! {
         <section class="actions" aria-labelledby="actions-heading">
             <h2 id="actions-heading">{ i18n.t("share-heading") }</h2>
+            <button id="share" class="start" type="button" onclick={on_share}
+                disabled={*sharing == Sharing::Busy}>{ i18n.t("share") }</button>
             <label class="check">
                 <input type="checkbox" id="include-ip" checked={*include_ip} onchange={on_include} />
                 { " " }{ i18n.t("include-ip") }
             </label>
-            <button id="share" class="start" type="button" onclick={on_share}
-                disabled={*sharing == Sharing::Busy}>{ i18n.t("share") }</button>
             { match &*sharing {
                 Sharing::Idle => html! {},
                 Sharing::Busy => html! { <p role="status">{ i18n.t("saving") }</p> },
@@ -238,16 +304,25 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
                             i18n.t("share-link")
                         } }</label>
                         <input id="share-link" type="text" readonly=true value={url.clone()} />
-                        <button type="button" class="secondary" onclick={copy(url.clone(), i18n.t("copied-link"))}>{ i18n.t("copy-link") }</button>
-                        { qr_image(url, i18n.t("qr-label")) }
+                        <div class="buttons">
+                            <button type="button" class="secondary" onclick={copy(url.clone(), i18n.t("copied-link"))}>{ i18n.t("copy-link") }</button>
+                            if has_system_share() {
+                                <button type="button" class="secondary" id="system-share" onclick={on_system_share(url.clone())}>{ i18n.t("share-system") }</button>
+                            }
+                        </div>
+                        // For another device's camera; a phone does not scan its own screen.
+                        <div class="not-on-phones">{ qr_image(url, i18n.t("qr-label")) }</div>
                     </div>
                 },
             } }
-            <div class="buttons">
-                <button type="button" class="secondary" id="copy-text" onclick={on_copy_text}>{ i18n.t("copy-text") }</button>
-                <button type="button" class="secondary" onclick={on_download}>{ i18n.t("download-json") }</button>
-                <button type="button" class="secondary" onclick={on_print}>{ i18n.t("print") }</button>
-            </div>
+            <details class="more">
+                <summary>{ i18n.t("more-ways") }</summary>
+                <div class="buttons">
+                    <button type="button" class="secondary" id="copy-text" onclick={on_copy_text}>{ i18n.t("copy-text") }</button>
+                    <button type="button" class="secondary" onclick={on_download}>{ i18n.t("download-json") }</button>
+                    <button type="button" class="secondary" onclick={on_print}>{ i18n.t("print") }</button>
+                </div>
+            </details>
             if !note.is_empty() {
                 <p class="detail" role="status">{ (*note).clone() }</p>
             }

@@ -3,16 +3,20 @@
 
 use std::rc::Rc;
 
+use doorway_core::answer::{question_id, support_questions};
 use doorway_core::api::{ConfigResponse, ErrorResponse, SharedResult};
 use doorway_core::fragment;
-use doorway_core::report::browser_summary;
+use doorway_core::report::{browser_summary, network_text, report_text};
 use doorway_core::vouch::vouch;
 use doorway_core::CheckResult;
 use gloo::net::http::Request;
 use yew::prelude::*;
 
 use crate::app::Frame;
-use crate::view::{use_i18n, NatSummary, RelaySummary, Requirements, ResultJson, Summary};
+use crate::view::{
+    use_i18n, Details, NatSummary, RelaySummary, Requirements, ResultJson, Summary, SummaryProps,
+    VerdictNotes, WhatToDo,
+};
 
 #[derive(Clone, PartialEq)]
 enum Loading {
@@ -71,9 +75,33 @@ async fn load_stored(id: &str) -> Result<SharedResult, String> {
         .map_err(|e| format!("the stored result cannot be read ({e})"))
 }
 
-fn date(unix: u64) -> String {
-    let date = js_sys::Date::new(&((unix as f64) * 1000.0).into());
-    String::from(date.to_locale_string("default", &js_sys::Object::new()))
+/// A moment in the reader's time zone, and in UTC: "22.11.2026, 11:15:00
+/// (Europe/Berlin); 2026-11-22 10:15 UTC".
+fn time_with_zone(i18n: &crate::i18n::Translator, date: &js_sys::Date) -> String {
+    if date.get_time().is_nan() {
+        return String::new();
+    }
+    let local = String::from(date.to_locale_string(i18n.lang().code(), &js_sys::Object::new()));
+    let zone = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    let zone = js_sys::Reflect::get(&zone, &"timeZone".into())
+        .ok()
+        .and_then(|z| z.as_string())
+        .unwrap_or_default();
+    let iso = String::from(date.to_iso_string());
+    let utc = format!(
+        "{} {}",
+        &iso[..10.min(iso.len())],
+        iso.get(11..16).unwrap_or("")
+    );
+    i18n.t_args(
+        "shared-time-utc",
+        &[("local", local), ("zone", zone), ("utc", utc)],
+    )
+}
+
+fn unix_date(unix: u64) -> js_sys::Date {
+    js_sys::Date::new(&((unix as f64) * 1000.0).into())
 }
 
 /// The viewer app: the result the address names, in the page's frame.
@@ -128,36 +156,75 @@ pub fn SharedView(props: &SharedProps) -> Html {
                 Some(custom) => format!("{} ({custom})", result.profile.name),
                 None => result.profile.name.clone(),
             };
+            let checked = match stored {
+                Some((created, _)) => unix_date(*created),
+                None => js_sys::Date::new(&result.started_at.clone().into()),
+            };
             html! {
                 <>
                     <section class="meta" id="shared-meta" aria-labelledby="shared-heading">
                         <h2 id="shared-heading">{ i18n.t("shared-heading") }</h2>
                         <dl>
                             <dt>{ i18n.t("shared-device") }</dt><dd>{ profile }</dd>
-                            <dt>{ i18n.t("shared-checked") }</dt><dd>{ match stored {
-                                Some((created, _)) => date(*created),
-                                None => result.started_at.clone(),
-                            } }</dd>
+                            <dt>{ i18n.t("shared-checked") }</dt><dd id="shared-time">{ time_with_zone(&i18n, &checked) }</dd>
                             <dt>{ i18n.t("shared-browser") }</dt><dd>{ browser_summary(&result.client.user_agent) }</dd>
+                            <dt>{ i18n.t("shared-network") }</dt><dd id="shared-network">{ network_text(&*i18n, result.client.network.as_ref()) }</dd>
                             if let Some(address) = &result.client.public_address {
                                 <dt>{ i18n.t("shared-address") }</dt><dd>{ address }</dd>
                             }
                             if let Some((_, expires)) = stored {
-                                <dt>{ i18n.t("shared-valid-until") }</dt><dd>{ date(*expires) }</dd>
+                                <dt>{ i18n.t("shared-valid-until") }</dt><dd>{ time_with_zone(&i18n, &unix_date(*expires)) }</dd>
                             }
                         </dl>
                     </section>
                     <Summary result={result.clone()} />
-                    if let Some(nat) = &result.nat {
-                        <NatSummary nat={nat.clone()} />
-                    }
-                    if let Some(relay) = result.relay {
-                        <RelaySummary {relay} websocket={result.websocket} />
-                    }
-                    <Requirements results={Rc::new(result.requirements.clone())} {pending} />
+                    <ForSupport result={result.clone()} />
+                    <WhatToDo result={result.clone()} />
+                    // The agent reads everything: open.
+                    <Details open=true>
+                        if let Some(nat) = &result.nat {
+                            <NatSummary nat={nat.clone()} />
+                        }
+                        if let Some(relay) = result.relay {
+                            <RelaySummary {relay} websocket={result.websocket} />
+                        }
+                        <Requirements results={Rc::new(result.requirements.clone())} {pending} />
+                        <VerdictNotes result={result.clone()} />
+                    </Details>
                     <ResultJson result={result.clone()} />
                 </>
             }
         }
+    }
+}
+
+/// For the agent: the questions to ask the customer, and the whole result
+/// as text for a ticket.
+#[component]
+fn ForSupport(props: &SummaryProps) -> Html {
+    let i18n = use_i18n();
+    let copied = use_state(|| None::<bool>);
+    let on_copy = {
+        let (text, copied) = (report_text(&*i18n, &props.result), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (text, copied) = (text.clone(), copied.clone());
+            yew::platform::spawn_local(async move {
+                copied.set(Some(crate::share::copy_text(&text).await));
+            });
+        })
+    };
+    html! {
+        <section class="for-support" aria-labelledby="questions-heading">
+            <h2 id="questions-heading">{ i18n.t("questions-heading") }</h2>
+            <ul class="questions" id="questions">
+                { for support_questions(&props.result).into_iter().map(|q| html! { <li>{ i18n.t(question_id(q)) }</li> }) }
+            </ul>
+            <button type="button" class="secondary" id="copy-text" onclick={on_copy}>{ i18n.t("copy-text-for-support") }</button>
+            { match *copied {
+                Some(true) => html! { <p class="detail" role="status">{ i18n.t("copied-text") }</p> },
+                Some(false) => html! { <p class="detail" role="status">{ i18n.t("copy-refused") }</p> },
+                None => html! {},
+            } }
+        </section>
     }
 }

@@ -3,7 +3,8 @@
 
 use std::rc::Rc;
 
-use doorway_core::advice::{advice_id, msg, provider_table};
+use doorway_core::advice::{advice_id, msg, provider_rows, provider_table};
+use doorway_core::answer::{next_step, next_step_id};
 use doorway_core::nat::{NatMapping, NatResult};
 use doorway_core::report::{headline_id, nat_id, untestable_id, untested_id};
 use doorway_core::result::{RelayResult, RequirementResult, RequirementStatus, UntestedReason};
@@ -26,6 +27,12 @@ pub struct PickerProps {
     pub running: bool,
     pub on_choose: Callback<String>,
     pub on_start: Callback<MouseEvent>,
+    /// After a result: no summary, and the button checks again.
+    #[prop_or_default]
+    pub compact: bool,
+    /// The browser says it is on a mobile network (Network Information).
+    #[prop_or_default]
+    pub on_mobile_data: bool,
 }
 
 #[component]
@@ -44,8 +51,8 @@ pub fn ProfilePicker(props: &PickerProps) -> Html {
         .as_ref()
         .filter(|p| !props.profiles.iter().any(|b| b.id == p.id));
     html! {
-        <section class="setup" aria-label={i18n.t("device")}>
-            <label for="profile">{ i18n.t("device") }</label>
+        <section class={classes!("setup", props.compact.then_some("compact"))} aria-label={i18n.t("device")}>
+            <label for="profile" class={classes!(props.compact.then_some("visually-hidden"))}>{ i18n.t("device") }</label>
             <select id="profile" {onchange} disabled={props.running}>
                 if let Some(custom) = custom {
                     <option value={custom.id.clone()} selected=true>{ &custom.name }</option>
@@ -54,13 +61,25 @@ pub fn ProfilePicker(props: &PickerProps) -> Html {
                     <option value={p.id.clone()} selected={selected_id.as_deref() == Some(p.id.as_str())}>{ &p.name }</option>
                 }) }
             </select>
-            if let Some(profile) = &props.selected {
+            if let (Some(profile), false) = (&props.selected, props.compact) {
                 <p class="profile-summary">{ &profile.summary }</p>
             }
             <button id="start" class="start" type="button" onclick={props.on_start.clone()}
                 disabled={props.running || props.selected.is_none()}>
-                { if props.running { i18n.t("checking") } else { i18n.t("start") } }
+                { if props.running {
+                    i18n.t("checking")
+                } else if props.compact {
+                    i18n.t("check-again")
+                } else {
+                    i18n.t("start")
+                } }
             </button>
+            if !props.compact {
+                <p class="hint" id="network-hint">{ i18n.t("network-hint") }</p>
+            }
+            if props.on_mobile_data {
+                <p class="warning" id="mobile-warning" role="alert">{ i18n.t("mobile-data-warning") }</p>
+            }
         </section>
     }
 }
@@ -84,6 +103,12 @@ pub fn Progress(props: &ProgressProps) -> Html {
             &[("done", props.done.to_string()), ("total", total)],
         )
     };
+    if props.finished {
+        // Done: one quiet line, so the answer comes up the screen.
+        return html! {
+            <p class="progress-done detail" id="progress-text" aria-live="polite">{ label }</p>
+        };
+    }
     html! {
         <section class="progress" aria-live="polite">
             <progress max={props.total.max(1).to_string()} value={props.done.to_string()} aria-label={i18n.t("progress")}></progress>
@@ -134,7 +159,7 @@ fn finding_line(i18n: &Translator, finding: &Finding) -> Html {
     html! {
         <li>
             <strong>{ &finding.breaks }</strong>
-            <span class="why">{ format!(" — {what} ({}).", finding.purpose) }</span>
+            <span class="why">{ format!(" — {what}.") }</span>
             if !finding.required { <span class="optional">{ " " }{ i18n.t("optional") }</span> }
         </li>
     }
@@ -151,32 +176,27 @@ fn port_list(findings: &[Finding]) -> String {
 #[derive(Properties, PartialEq)]
 pub struct SummaryProps {
     pub result: Rc<CheckResult>,
+    /// The server checks incoming ports from outside (the checker only).
+    #[prop_or_default]
+    pub knocks_offered: bool,
 }
 
+/// The answer: the verdict, what it breaks, and the next step, whatever
+/// the verdict. Everything else comes after it or is folded.
 #[component]
 pub fn Summary(props: &SummaryProps) -> Html {
     let i18n = use_i18n();
-    let verdict = &props.result.verdict;
-    let table = provider_table(&*i18n, &props.result.requirements);
-    // On a phone the answer is below the fold when it arrives: bring it up.
-    use_effect_with(props.result.clone(), |_| {
-        if let Some(element) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("verdict"))
-        {
-            element.scroll_into_view();
-        }
-    });
-    let copied = use_state(|| false);
-    let copy_table = {
-        let (table, copied) = (table.clone(), copied.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (table, copied) = (table.clone(), copied.clone());
-            yew::platform::spawn_local(async move {
-                copied.set(crate::share::copy_text(&table).await);
-            });
-        })
-    };
+    let result = &props.result;
+    let verdict = &result.verdict;
+    let mobile = result
+        .client
+        .network
+        .as_ref()
+        .is_some_and(|n| n.is_mobile_carrier());
+    let next = i18n.t_args(
+        next_step_id(next_step(result, props.knocks_offered)),
+        &[("profile", result.profile.name.clone())],
+    );
     let class = classes!("verdict", overall_class(verdict.overall));
     html! {
         <section {class} id="verdict" role="status" aria-live="polite">
@@ -184,20 +204,100 @@ pub fn Summary(props: &SummaryProps) -> Html {
             if !verdict.failures.is_empty() {
                 <ul class="failures">{ for verdict.failures.iter().map(|f| finding_line(&i18n, f)) }</ul>
             }
-            if !props.result.advice.is_empty() {
-                <h3>{ i18n.t("what-to-do") }</h3>
+            if mobile {
+                <p class="warning" id="mobile-result">{ i18n.t("mobile-data-warning") }</p>
+            }
+            <p class="next-step" id="next-step">{ next }</p>
+        </section>
+    }
+}
+
+/// What to do, and the table for the provider or IT: a table that
+/// stacks its cells on a phone, and copies as aligned text.
+#[component]
+pub fn WhatToDo(props: &SummaryProps) -> Html {
+    let i18n = use_i18n();
+    let result = &props.result;
+    let (header, rows) = provider_rows(&*i18n, &result.requirements);
+    let text = provider_table(&*i18n, &result.requirements);
+    let copied = use_state(|| false);
+    let copy_table = {
+        let (text, copied) = (text.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (text, copied) = (text.clone(), copied.clone());
+            yew::platform::spawn_local(async move {
+                copied.set(crate::share::copy_text(&text).await);
+            });
+        })
+    };
+    if result.advice.is_empty() && rows.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="what-to-do" aria-labelledby="what-to-do-heading">
+            if !result.advice.is_empty() {
+                <h2 id="what-to-do-heading">{ i18n.t("what-to-do") }</h2>
                 <ol class="advice" id="advice">
-                    { for props.result.advice.iter().map(|a| html! { <li>{ i18n.t(advice_id(*a)) }</li> }) }
+                    { for result.advice.iter().map(|a| html! { <li>{ i18n.t(advice_id(*a)) }</li> }) }
                 </ol>
             }
-            if !table.is_empty() {
+            if !rows.is_empty() {
                 <h3>{ i18n.t("provider-heading") }</h3>
-                <pre class="provider-table" id="provider-table" tabindex="0">{ table.clone() }</pre>
+                <table class="provider" id="provider-table">
+                    <thead><tr>{ for header.iter().map(|h| html! { <th scope="col">{ h }</th> }) }</tr></thead>
+                    <tbody>
+                        { for rows.iter().map(|row| html! {
+                            <tr>{ for row.iter().zip(header.iter()).map(|(cell, label)| html! {
+                                <td data-label={label.clone()}>{ cell }</td>
+                            }) }</tr>
+                        }) }
+                    </tbody>
+                </table>
                 <button type="button" class="secondary" onclick={copy_table}>{ i18n.t("copy-table") }</button>
                 if *copied {
                     <p class="detail" role="status">{ i18n.t("copied") }</p>
                 }
             }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DetailsProps {
+    pub open: bool,
+    pub children: Html,
+}
+
+/// Everything behind the answer, for support and the curious: folded
+/// under a plain heading.
+#[component]
+pub fn Details(props: &DetailsProps) -> Html {
+    let i18n = use_i18n();
+    html! {
+        <details class="details" id="details" open={props.open}>
+            <summary>
+                <span class="summary-title">{ i18n.t("details-heading") }</span>
+                <span class="detail">{ i18n.t("details-hint") }</span>
+            </summary>
+            { props.children.clone() }
+        </details>
+    }
+}
+
+/// What the verdict leaves aside: untestable, browser-limited and
+/// unserved requirements.
+#[component]
+pub fn VerdictNotes(props: &SummaryProps) -> Html {
+    let i18n = use_i18n();
+    let verdict = &props.result.verdict;
+    if verdict.unchecked.is_empty()
+        && verdict.this_browser.is_empty()
+        && verdict.untestable.is_empty()
+    {
+        return html! {};
+    }
+    html! {
+        <section class="notes">
             if !verdict.unchecked.is_empty() {
                 <p class="unchecked">{ i18n.t_args("not-checked-here", &[("list", port_list(&verdict.unchecked))]) }</p>
             }
@@ -280,6 +380,11 @@ pub fn RelaySummary(props: &RelayProps) -> Html {
                 { row("TCP", relay.tcp) }
                 { row("TLS", relay.tls) }
             </ul>
+            if !relay.works() {
+                <p class="detail" id="relay-meaning">{ i18n.t("relay-meaning-none") }</p>
+            } else if [relay.udp, relay.tcp, relay.tls].iter().any(|o| o.is_blocked() || o.is_intercepted()) {
+                <p class="detail" id="relay-meaning">{ i18n.t("relay-meaning-some") }</p>
+            }
             if let Some(websocket) = props.websocket {
                 <h2>{ i18n.t("websocket-heading") }</h2>
                 <p id="websocket" class="detail">{ match websocket {
