@@ -351,6 +351,16 @@ fn request_to_first_byte(url: &str) -> Option<u32> {
     (sent > 0.0 && answered >= sent).then_some((answered - sent) as u32)
 }
 
+/// `body.answered`: an answer is on screen, the introduction steps aside.
+pub(crate) fn mark_answered(answered: bool) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.class_list().toggle_with_force("answered", answered);
+    }
+}
+
 /// Whether the browser says it is on a mobile network (the Network
 /// Information API's `type`: Chrome on Android; other browsers say nothing).
 fn on_mobile_data() -> bool {
@@ -673,14 +683,7 @@ fn Checker() -> Html {
     // With an answer on screen the introduction steps aside (CSS), so the
     // answer and the share button fit a phone's first screen.
     let answered = state.run.as_ref().is_some_and(|r| r.result.is_some());
-    use_effect_with(answered, |answered| {
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.class_list().toggle_with_force("answered", *answered);
-        }
-    });
+    use_effect_with(answered, |answered| mark_answered(*answered));
 
     // Embedded: tell the host page how far the check is, the result, and
     // how tall the frame's content is now.

@@ -139,6 +139,8 @@ pub fn SharedView(props: &SharedProps) -> Html {
             });
         });
     }
+    let found = matches!(&*loading, Loading::Found(..));
+    use_effect_with(found, |found| crate::app::mark_answered(*found));
     match &*loading {
         Loading::Waiting => {
             html! { <p class="loading" role="status">{ i18n.t("shared-loading") }</p> }

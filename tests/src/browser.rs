@@ -320,6 +320,40 @@ impl Browser {
             .with_context(|| format!("no element {css}"))
     }
 
+    /// A phone's screen, 390×844 CSS pixels with touch (Chromium only, via
+    /// the DevTools protocol): the viewport itself, not a window around it.
+    pub async fn phone_screen(&self) -> Result<()> {
+        use serde_json::json;
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true }),
+        )
+        .await?;
+        self.cdp(
+            "Emulation.setTouchEmulationEnabled",
+            json!({ "enabled": true, "maxTouchPoints": 5 }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Opens "Details for support" (each port, router, relay), as a person
+    /// taps it; nothing when it is open already.
+    pub async fn open_details(&self) -> Result<()> {
+        let details = self
+            .client
+            .find(fantoccini::Locator::Css("#details"))
+            .await?;
+        if details.attr("open").await?.is_none() {
+            self.client
+                .find(fantoccini::Locator::Css("#details > summary"))
+                .await?
+                .click()
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Waits until an element matching `css` exists, then returns its text.
     pub async fn wait_text(&self, css: &str, within: Duration) -> Result<String> {
         let deadline = Instant::now() + within;

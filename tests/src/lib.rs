@@ -3,6 +3,9 @@
 //! with nftables rules. Everything is cleaned up on drop, processes by the PID
 //! recorded at spawn, namespaces by the name this process gave them.
 
+/// The worker's test IP-to-ASN databases, written the same way here.
+#[path = "../../worker/tests/common/asn_db.rs"]
+pub mod asn_db;
 pub mod attack;
 pub mod browser;
 pub mod http;

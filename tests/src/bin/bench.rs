@@ -139,12 +139,7 @@ async fn emulate_phone(browser: &Browser) -> Result<()> {
     browser
         .cdp("Emulation.setCPUThrottlingRate", json!({ "rate": 4 }))
         .await?;
-    browser
-        .cdp(
-            "Emulation.setDeviceMetricsOverride",
-            json!({ "width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": true }),
-        )
-        .await?;
+    browser.phone_screen().await?;
     Ok(())
 }
 

@@ -1,0 +1,275 @@
+//! Answer first, as each reader meets it: the person at home on a phone
+//! (390×844) sees the verdict, the next step and the share button on the
+//! first screen, with the details folded; the support agent opening `/r/…`
+//! sees the network the check ran on (from the server's ASN database) while
+//! the address stays hidden, the time with its zone, questions to ask and a
+//! copy-as-text button. Screenshots go to `target/screenshots/` for review.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use doorway_core::Overall;
+use doorway_e2e::asn_db::write_asn_db;
+use doorway_e2e::browser::{Browser, TempDir};
+use doorway_e2e::lab::ServerNamespace;
+use doorway_e2e::worker::Worker;
+
+/// The phone's screen in CSS pixels (`Browser::phone_screen`).
+const PHONE_HEIGHT: f64 = 844.0;
+
+/// Where the answer's parts end on the page (document pixels), whether the
+/// details are open, and how tall the page is.
+#[derive(Debug)]
+struct Layout {
+    verdict_bottom: f64,
+    next_step_bottom: f64,
+    share_bottom: f64,
+    details_open: bool,
+    page_height: f64,
+    scroll_width: f64,
+    viewport_width: f64,
+}
+
+async fn layout(browser: &Browser) -> Result<Layout> {
+    let value = browser
+        .client
+        .execute(
+            "const bottom = (css) => { const e = document.querySelector(css);
+               return e ? e.getBoundingClientRect().bottom + window.scrollY : 1e9; };
+             return [bottom('#verdict'), bottom('#next-step'), bottom('#share'),
+               document.querySelector('#details').open,
+               document.documentElement.scrollHeight,
+               document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await?;
+    let number = |i: usize| value[i].as_f64().unwrap_or(f64::MAX);
+    Ok(Layout {
+        verdict_bottom: number(0),
+        next_step_bottom: number(1),
+        share_bottom: number(2),
+        details_open: value[3].as_bool().unwrap_or(true),
+        page_height: number(4),
+        scroll_width: number(5),
+        viewport_width: number(6),
+    })
+}
+
+async fn screenshot(browser: &Browser, name: &str) -> Result<()> {
+    let png = browser.client.screenshot().await?;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join(format!("{name}-390x844.png")), &png)?;
+    anyhow::ensure!(png.starts_with(b"\x89PNG"), "not a PNG screenshot");
+    Ok(())
+}
+
+fn assert_answer_first(layout: &Layout, what: &str) {
+    let screen = PHONE_HEIGHT;
+    assert!(
+        layout.verdict_bottom <= screen
+            && layout.next_step_bottom <= screen
+            && layout.share_bottom <= screen,
+        "{what}: the answer must fit the first screen: {layout:?}"
+    );
+    assert!(!layout.details_open, "{what}: details folded: {layout:?}");
+    assert!(
+        layout.page_height < 2.0 * screen,
+        "{what}: shorter than two screens with details folded: {layout:?}"
+    );
+    assert!(
+        layout.scroll_width <= layout.viewport_width,
+        "{what}: no sideways scrolling: {layout:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_an_open_network_answers_on_the_first_screen() -> Result<()> {
+    let lab = ServerNamespace::create()?;
+    let worker = Worker::start(Some(&lab.name), &lab.address, &[]).await?;
+    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
+    browser.phone_screen().await?;
+    browser
+        .client
+        .goto(&worker.url("/?profile=ring&autorun=1"))
+        .await?;
+    let result = browser.wait_for_result(Duration::from_secs(20)).await?;
+    let layout = layout(&browser).await;
+    let next_step = browser.text("#next-step").await;
+    let vendor_text = browser.text(".embed-snippet").await;
+    screenshot(&browser, "answer-ring-ready").await?;
+    browser.close().await?;
+
+    assert_eq!(result.verdict.overall, Overall::Ready);
+    assert_answer_first(&layout?, "ring, open network");
+    let next_step = next_step?;
+    assert!(
+        next_step.contains("Your network lets Ring") && next_step.contains("Send this result"),
+        "a next step for a ready network too: {next_step}"
+    );
+    assert!(vendor_text.is_err(), "no vendor snippet on a person's page");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_a_network_with_failures_answers_first_and_shares_one_link() -> Result<()> {
+    let lab = ServerNamespace::create()?;
+    lab.drop_tcp(9998)?;
+    lab.drop_tcp(9999)?;
+    lab.reject_tcp(8557)?;
+    let worker = Worker::start(
+        Some(&lab.name),
+        &lab.address,
+        &["--probe-timeout-ms", "1000"],
+    )
+    .await?;
+    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
+    browser.phone_screen().await?;
+    browser
+        .client
+        .goto(&worker.url("/?profile=ring&autorun=1"))
+        .await?;
+    let result = browser.wait_for_result(Duration::from_secs(20)).await?;
+    let layout = layout(&browser).await;
+    let next_step = browser.text("#next-step").await;
+    screenshot(&browser, "answer-ring-not-ready").await?;
+    let first = browser.share_link().await;
+    let second = browser.share_link().await;
+    // A phone is not shown a QR code of its own link.
+    let qr_shown = browser
+        .client
+        .execute(
+            "const q = document.querySelector('.qr');
+             return [!!q, !!q && q.getBoundingClientRect().width > 0, matchMedia('(pointer: coarse)').matches];",
+            vec![],
+        )
+        .await;
+    let table = browser.text("#provider-table").await;
+    browser.close().await?;
+
+    assert_eq!(result.verdict.overall, Overall::NotReady);
+    assert_answer_first(&layout?, "ring, ports blocked");
+    let next_step = next_step?;
+    assert!(
+        next_step.contains("Follow the steps"),
+        "the next step points to what to do: {next_step}"
+    );
+    let (first, second) = (first?, second?);
+    assert!(first.starts_with(&worker.url("/r/")), "{first}");
+    assert_eq!(first, second, "pressing Share twice gives the same link");
+    assert_eq!(
+        qr_shown?,
+        serde_json::json!([true, false, true]),
+        "a touch screen is not shown the QR code of its own link (present, hidden, coarse pointer)"
+    );
+    let table = table?;
+    assert!(
+        table.contains("9998–9999") && table.contains("blocked (no answer)"),
+        "the provider table, stacked for a phone: {table}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_sees_the_network_the_time_zone_and_questions_not_the_address() -> Result<()> {
+    let lab = ServerNamespace::create()?;
+    lab.drop_tcp(9999)?;
+    // The lab's addresses (198.18.0.0/15), as a home network in the
+    // server's ASN database.
+    let db_dir = TempDir::new("asn")?;
+    let db = db_dir.0.join("asn.mmdb");
+    write_asn_db(
+        &db,
+        &[(
+            "198.18.0.0/15",
+            serde_json::json!({"autonomous_system_number": 64500,
+                "autonomous_system_organization": "Example Telecom",
+                "connection_type": "Cable/DSL"}),
+        )],
+    )?;
+    let db_arg = db.to_str().unwrap_or_default().to_owned();
+    let worker = Worker::start(
+        Some(&lab.name),
+        &lab.address,
+        &["--asn-db", &db_arg, "--probe-timeout-ms", "1000"],
+    )
+    .await?;
+    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
+    browser
+        .client
+        .goto(&worker.url("/?tcp=443,8557,9999&autorun=1"))
+        .await?;
+    let result = browser.wait_for_result(Duration::from_secs(20)).await?;
+    let link = browser.share_link().await;
+    browser.close().await?;
+    let link = link?;
+    let address = result
+        .client
+        .public_address
+        .clone()
+        .unwrap_or_else(|| "none".into());
+
+    let support = Browser::start_with_hosts(&[&lab.address]).await?;
+    support.phone_screen().await?;
+    support.client.goto(&link).await?;
+    let shared = support.wait_for_result(Duration::from_secs(10)).await;
+    let meta = support.text("#shared-meta").await;
+    let network = support.text("#shared-network").await;
+    let time = support.text("#shared-time").await;
+    let questions = support.text("#questions").await;
+    let scrolled = support
+        .client
+        .execute("return window.scrollY;", vec![])
+        .await;
+    screenshot(&support, "answer-shared-for-support").await?;
+    let copy = support
+        .client
+        .find(fantoccini::Locator::Css("#copy-text"))
+        .await;
+    let copied = match copy {
+        Ok(button) => {
+            button.click().await?;
+            support
+                .wait_text(".for-support [role=status]", Duration::from_secs(5))
+                .await
+        }
+        Err(error) => Err(error.into()),
+    };
+    support.close().await?;
+
+    let shared = shared?;
+    assert_eq!(
+        shared.client.public_address, None,
+        "the address stays hidden"
+    );
+    let meta = meta?;
+    assert!(!meta.contains(&address), "{address} is shown: {meta}");
+    let network = network?;
+    assert!(
+        network.contains("AS64500 Example Telecom") && network.contains("home internet"),
+        "{network}"
+    );
+    let time = time?;
+    assert!(
+        time.contains("UTC") && time.contains('(') && time.contains(':'),
+        "the time with its zone, and in UTC: {time}"
+    );
+    let questions = questions?;
+    assert!(
+        questions.contains("same Wi-Fi") && questions.contains("router or modem"),
+        "{questions}"
+    );
+    assert_eq!(
+        scrolled?.as_f64(),
+        Some(0.0),
+        "the page opens at the top of the shared result"
+    );
+    // Plain http has no clipboard in Chromium: the page says so, or copies.
+    let copied = copied?;
+    assert!(
+        copied.contains("Copied") || copied.contains("does not allow copying"),
+        "{copied}"
+    );
+    drop(db_dir);
+    Ok(())
+}
