@@ -14,6 +14,16 @@ const PORT: u16 = 57536;
 /// Runs `?{query}`, presses "Check from outside" for 57536 and returns
 /// the port's outcome once the knock answered.
 async fn knock_from_the_page(lab: &RouterLab, query: &str) -> Result<ProbeOutcome> {
+    Ok(knock_and_share(lab, query, false).await?.0)
+}
+
+/// The same, then (with `share`) shares the result and opens its link, as
+/// support would: the shared result and what its page says about 57536.
+async fn knock_and_share(
+    lab: &RouterLab,
+    query: &str,
+    share: bool,
+) -> Result<(ProbeOutcome, Option<(CheckResult, String)>)> {
     let (worker, browser) = lab
         .start(&["--inbound-allow-private"], serde_json::json!({}))
         .await?;
@@ -35,7 +45,16 @@ async fn knock_from_the_page(lab: &RouterLab, query: &str) -> Result<ProbeOutcom
             tokio::time::sleep(Duration::from_millis(100)).await;
             let result = browser.wait_for_result(Duration::from_secs(1)).await?;
             if let Some(outcome) = inbound_outcome(&result) {
-                return Ok(outcome);
+                if !share {
+                    return Ok((outcome, None));
+                }
+                let link = browser.share_link().await?;
+                browser.client.goto(&link).await?;
+                let shared = browser.wait_for_result(Duration::from_secs(10)).await?;
+                let row = browser
+                    .wait_until_text(&format!("li[data-ports='{PORT}']"), Duration::from_secs(5))
+                    .await?;
+                return Ok((outcome, Some((shared, row))));
             }
         }
         let page = browser.text("body").await.unwrap_or_default();
@@ -64,10 +83,19 @@ async fn a_forward_to_a_listening_device_reads_open() -> Result<()> {
     lab.forward_tcp_to_browser(PORT)?;
     // The device at home: listening in the browser's namespace.
     let _device = lab.listen_in_browser(PORT)?;
-    let outcome = knock_from_the_page(&lab, "profile=mobotix-mxmc").await?;
+    let (outcome, shared) = knock_and_share(&lab, "profile=mobotix-mxmc", true).await?;
     assert!(
         matches!(outcome, ProbeOutcome::Reachable { .. }),
         "{outcome:?}"
+    );
+    // The shared result keeps the knock, and its page says what it means.
+    let Some((shared, row)) = shared else {
+        bail!("nothing was shared");
+    };
+    assert_eq!(inbound_outcome(&shared), Some(outcome), "the stored result");
+    assert!(
+        row.contains("Open from outside") && row.contains("a device answers"),
+        "{row}"
     );
     Ok(())
 }
