@@ -35,8 +35,7 @@ pub enum NextStep {
 /// `knocks_offered`: the server checks incoming ports from outside.
 pub fn next_step(result: &CheckResult, knocks_offered: bool) -> NextStep {
     let inbound_waiting = result.requirements.iter().any(|r| {
-        r.direction == Direction::Inbound
-            && r.protocol == crate::profile::Protocol::Tcp
+        r.can_be_knocked()
             && r.status
                 == RequirementStatus::Untested {
                     reason: crate::result::UntestedReason::Inbound,

@@ -96,9 +96,15 @@ pub fn knock_ports(requirement: &Requirement) -> Vec<u16> {
     checked_ports(requirement.ports, DEFAULT_RANGE_SAMPLE)
 }
 
+/// Whether traffic of this direction and protocol is what the server can
+/// knock for: incoming TCP.
+pub fn is_knockable(direction: Direction, protocol: Protocol) -> bool {
+    direction == Direction::Inbound && protocol == Protocol::Tcp
+}
+
 /// Whether `requirement` is one the server can knock for.
 pub fn is_knockable_requirement(requirement: &Requirement) -> bool {
-    requirement.direction == Direction::Inbound && requirement.protocol == Protocol::Tcp
+    is_knockable(requirement.direction, requirement.protocol)
 }
 
 /// Every port of `profile` the server may knock on.

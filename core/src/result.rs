@@ -187,6 +187,14 @@ pub struct RequirementResult {
     pub status: RequirementStatus,
 }
 
+impl RequirementResult {
+    /// Incoming TCP with ports to knock on: the page offers "Check from
+    /// outside" for it where the server knocks.
+    pub fn can_be_knocked(&self) -> bool {
+        crate::inbound::is_knockable(self.direction, self.protocol) && !self.probes.is_empty()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PortProbe {

@@ -628,13 +628,9 @@ fn Checker() -> Html {
             // The checks from outside are the next thing to do where the
             // profile has incoming ports: their buttons are not folded away.
             let knockable = on_knock.is_some()
-                && result.as_ref().is_some_and(|r| {
-                    r.requirements.iter().any(|q| {
-                        q.direction == doorway_core::Direction::Inbound
-                            && q.protocol == Protocol::Tcp
-                            && !q.probes.is_empty()
-                    })
-                });
+                && result
+                    .as_ref()
+                    .is_some_and(|r| r.requirements.iter().any(|q| q.can_be_knocked()));
             html! {
                 <>
                     if let Some(notice) = &state.notice {

@@ -65,6 +65,23 @@ pub fn qr_image(link: &str, label: String) -> Html {
     }
 }
 
+/// A button's click that copies `text`, and how the last copy went
+/// (`None` before any; `Some(false)` where the browser refused).
+#[hook]
+pub fn use_copy(text: String) -> (Callback<MouseEvent>, Option<bool>) {
+    let copied = use_state(|| None::<bool>);
+    let on_copy = {
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (text, copied) = (text.clone(), copied.clone());
+            yew::platform::spawn_local(async move {
+                copied.set(Some(copy_text(&text).await));
+            });
+        })
+    };
+    (on_copy, *copied)
+}
+
 fn origin() -> String {
     web_sys::window()
         .and_then(|w| w.location().origin().ok())
@@ -160,15 +177,13 @@ async fn system_share(title: &str, url: &str) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    let navigator = window.navigator();
-    let has_share = js_sys::Reflect::has(&navigator, &"share".into()).unwrap_or(false);
-    if !has_share {
+    if !has_system_share() {
         return false;
     }
     let data = web_sys::ShareData::new();
     data.set_title(title);
     data.set_url(url);
-    JsFuture::from(navigator.share_with_data(&data))
+    JsFuture::from(window.navigator().share_with_data(&data))
         .await
         .is_ok()
 }

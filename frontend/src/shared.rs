@@ -205,16 +205,7 @@ pub fn SharedView(props: &SharedProps) -> Html {
 #[component]
 fn ForSupport(props: &SummaryProps) -> Html {
     let i18n = use_i18n();
-    let copied = use_state(|| None::<bool>);
-    let on_copy = {
-        let (text, copied) = (report_text(&*i18n, &props.result), copied.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (text, copied) = (text.clone(), copied.clone());
-            yew::platform::spawn_local(async move {
-                copied.set(Some(crate::share::copy_text(&text).await));
-            });
-        })
-    };
+    let (on_copy, copied) = crate::share::use_copy(report_text(&*i18n, &props.result));
     html! {
         <section class="for-support" aria-labelledby="questions-heading">
             <h2 id="questions-heading">{ i18n.t("questions-heading") }</h2>
@@ -222,7 +213,7 @@ fn ForSupport(props: &SummaryProps) -> Html {
                 { for support_questions(&props.result).into_iter().map(|q| html! { <li>{ i18n.t(question_id(q)) }</li> }) }
             </ul>
             <button type="button" class="secondary" id="copy-text" onclick={on_copy}>{ i18n.t("copy-text-for-support") }</button>
-            { match *copied {
+            { match copied {
                 Some(true) => html! { <p class="detail" role="status">{ i18n.t("copied-text") }</p> },
                 Some(false) => html! { <p class="detail" role="status">{ i18n.t("copy-refused") }</p> },
                 None => html! {},

@@ -9,7 +9,7 @@ use doorway_core::nat::{NatMapping, NatResult};
 use doorway_core::report::{headline_id, nat_id, untestable_id, untested_id};
 use doorway_core::result::{RelayResult, RequirementResult, RequirementStatus, UntestedReason};
 use doorway_core::verdict::Finding;
-use doorway_core::{CheckResult, Direction, Overall, ProbeOutcome, Profile, Protocol};
+use doorway_core::{CheckResult, Direction, Overall, ProbeOutcome, Profile};
 use yew::prelude::*;
 
 use crate::i18n::{I18n, Lang, Translator};
@@ -219,17 +219,7 @@ pub fn WhatToDo(props: &SummaryProps) -> Html {
     let i18n = use_i18n();
     let result = &props.result;
     let (header, rows) = provider_rows(&*i18n, &result.requirements);
-    let text = provider_table(&*i18n, &result.requirements);
-    let copied = use_state(|| false);
-    let copy_table = {
-        let (text, copied) = (text.clone(), copied.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (text, copied) = (text.clone(), copied.clone());
-            yew::platform::spawn_local(async move {
-                copied.set(crate::share::copy_text(&text).await);
-            });
-        })
-    };
+    let (copy_table, copied) = crate::share::use_copy(provider_table(&*i18n, &result.requirements));
     if result.advice.is_empty() && rows.is_empty() {
         return html! {};
     }
@@ -254,7 +244,7 @@ pub fn WhatToDo(props: &SummaryProps) -> Html {
                     </tbody>
                 </table>
                 <button type="button" class="secondary" onclick={copy_table}>{ i18n.t("copy-table") }</button>
-                if *copied {
+                if copied == Some(true) {
                     <p class="detail" role="status">{ i18n.t("copied") }</p>
                 }
             }
@@ -531,7 +521,7 @@ pub fn Requirements(props: &RequirementsProps) -> Html {
                     let label_of = |outcome| if inbound { inbound_label(&i18n, outcome) } else { outcome_label(&i18n, outcome) };
                     let knock_ports: Vec<u16> = r.probes.iter().map(|p| p.port).collect();
                     let knocking = knock_ports.iter().any(|p| props.knocking.contains(p));
-                    let knock = (inbound && r.protocol == Protocol::Tcp && !knock_ports.is_empty())
+                    let knock = r.can_be_knocked()
                         .then_some(props.on_knock.clone())
                         .flatten()
                         .map(|on_knock| Callback::from(move |_: MouseEvent| on_knock.emit(knock_ports.clone())));

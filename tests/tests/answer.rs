@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use anyhow::Result;
-use doorway_core::Overall;
+use doorway_core::{CheckResult, Overall};
 use doorway_e2e::asn_db::write_asn_db;
 use doorway_e2e::browser::{Browser, TempDir};
 use doorway_e2e::lab::ServerNamespace;
@@ -83,10 +83,14 @@ fn assert_answer_first(layout: &Layout, what: &str) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_a_phone_an_open_network_answers_on_the_first_screen() -> Result<()> {
-    let lab = ServerNamespace::create()?;
-    let worker = Worker::start(Some(&lab.name), &lab.address, &[]).await?;
+/// `ring` run on a phone against `lab`'s worker (started with `extra`):
+/// the worker, the browser, the result, where the answer lies and its next
+/// step.
+async fn ring_on_a_phone(
+    lab: &ServerNamespace,
+    extra: &[&str],
+) -> Result<(Worker, Browser, CheckResult, Result<Layout>, Result<String>)> {
+    let worker = Worker::start(Some(&lab.name), &lab.address, extra).await?;
     let browser = Browser::start_with_hosts(&[&lab.address]).await?;
     browser.phone_screen().await?;
     browser
@@ -96,6 +100,13 @@ async fn on_a_phone_an_open_network_answers_on_the_first_screen() -> Result<()> 
     let result = browser.wait_for_result(Duration::from_secs(20)).await?;
     let layout = layout(&browser).await;
     let next_step = browser.text("#next-step").await;
+    Ok((worker, browser, result, layout, next_step))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_an_open_network_answers_on_the_first_screen() -> Result<()> {
+    let lab = ServerNamespace::create()?;
+    let (_worker, browser, result, layout, next_step) = ring_on_a_phone(&lab, &[]).await?;
     let vendor_text = browser.text(".embed-snippet").await;
     screenshot(&browser, "answer-ring-ready").await?;
     browser.close().await?;
@@ -117,21 +128,8 @@ async fn on_a_phone_a_network_with_failures_answers_first_and_shares_one_link() 
     lab.drop_tcp(9998)?;
     lab.drop_tcp(9999)?;
     lab.reject_tcp(8557)?;
-    let worker = Worker::start(
-        Some(&lab.name),
-        &lab.address,
-        &["--probe-timeout-ms", "1000"],
-    )
-    .await?;
-    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
-    browser.phone_screen().await?;
-    browser
-        .client
-        .goto(&worker.url("/?profile=ring&autorun=1"))
-        .await?;
-    let result = browser.wait_for_result(Duration::from_secs(20)).await?;
-    let layout = layout(&browser).await;
-    let next_step = browser.text("#next-step").await;
+    let (worker, browser, result, layout, next_step) =
+        ring_on_a_phone(&lab, &["--probe-timeout-ms", "1000"]).await?;
     screenshot(&browser, "answer-ring-not-ready").await?;
     let first = browser.share_link().await;
     let second = browser.share_link().await;
