@@ -1,20 +1,51 @@
-// The host side of an embedded Doorway check: the same code a vendor's
-// support article needs. Query parameters of this page go to the check.
+// The host side of an embedded Doorway check: what a vendor's support
+// article needs, plus a readable list of the messages it receives.
+const params = new URLSearchParams(location.search);
+// The Doorway server; a real article names it in the iframe's address.
+const doorway = new URL(params.get("doorway") || location.origin).origin;
+params.delete("doorway");
+if (!params.has("profile") && !params.has("tcp") && !params.has("udp")) params.set("profile", "ring");
+if (!params.has("autorun")) params.set("autorun", "1");
+params.set("embed", "1");
+
 const frame = document.getElementById("doorway");
 const progress = document.getElementById("progress");
-const params = new URLSearchParams(location.search);
-if (!params.has("profile") && !params.has("tcp") && !params.has("udp")) params.set("profile", "ring");
-params.set("embed", "1");
-if (!params.has("autorun")) params.set("autorun", "1");
-frame.src = "/?" + params.toString();
+const messages = document.getElementById("messages");
+frame.src = doorway + "/?" + params.toString();
+
+// One line per message, in words; heights and progress replace their own
+// last line instead of adding one per step.
+function show(type, text) {
+  let item = messages.querySelector(`li[data-type="${type}"]`);
+  if (!item || type === "doorway:shared" || type === "doorway:result") {
+    item = document.createElement("li");
+    item.dataset.type = type;
+    messages.append(item);
+  }
+  item.innerHTML = "";
+  const name = document.createElement("code");
+  name.textContent = type;
+  item.append(name, " " + text);
+}
 
 addEventListener("message", (event) => {
-  if (event.origin !== location.origin || !event.data || typeof event.data.type !== "string") return;
+  // Only the Doorway frame's own messages count.
+  if (event.origin !== doorway || event.source !== frame.contentWindow) return;
   const data = event.data;
-  if (data.type === "doorway:height") frame.height = String(data.height);
-  if (data.type === "doorway:progress") progress.textContent = `Checked ${data.done} of ${data.total}`;
-  if (data.type === "doorway:result") {
-    progress.textContent = "Finished: " + data.result.verdict.overall;
-    document.getElementById("received-result").textContent = JSON.stringify(data.result);
+  if (!data || typeof data.type !== "string") return;
+  if (data.type === "doorway:height") {
+    frame.height = String(data.height);
+    show(data.type, `the frame's content is ${data.height} px tall`);
+  } else if (data.type === "doorway:progress") {
+    progress.textContent = `Checked ${data.done} of ${data.total}`;
+    show(data.type, `${data.done} of ${data.total} checked`);
+  } else if (data.type === "doorway:result") {
+    const verdict = data.result.verdict;
+    const failing = (verdict.failures || []).length;
+    progress.textContent = "Finished: " + verdict.overall;
+    show(data.type, `${verdict.overall}, ${failing} requirement(s) failing, profile ${data.result.profile.id}`);
+    document.getElementById("received-result").textContent = JSON.stringify(data.result, null, 2);
+  } else if (data.type === "doorway:shared") {
+    show(data.type, `the reader shared ${data.url}`);
   }
 });

@@ -162,8 +162,29 @@ shared-address = Öffentliche Adresse
 shared-valid-until = Link gültig bis
 
 ## Einbetten
-embed-summary = Diese Prüfung in Ihren Support-Artikel einbauen
-embed-detail = Fügen Sie dies dort ein, wo die Prüfung erscheinen soll. Der Rahmen passt seine Größe an, und Ihre Seite erhält das Ergebnis als doorway:result-Nachricht. Eine Demo:
+embed-full-result = Alle Einzelheiten ansehen (öffnet einen neuen Tab)
+vendors-title = Doorway in Ihren Support-Artikel einbauen
+vendors-lede = Wählen Sie, was die Prüfung untersucht, sehen Sie sie live und kopieren Sie den Code in Ihre Seite. Ihre Leser prüfen damit ihr eigenes Netzwerk und bekommen die Antwort direkt im Artikel.
+vendors-what = Was geprüft wird
+vendors-profile = Ein Gerät oder eine App
+vendors-ports = Eigene Port-Listen
+vendors-ports-hint = Zahlen und Bereiche, durch Kommas getrennt: 443, 8557, 9998-9999.
+vendors-tcp = Ausgehende TCP-Ports
+vendors-udp = Ausgehende UDP-Ports
+vendors-inbound = Eingehende TCP-Ports (von außen geprüft)
+vendors-look = Wie es aussieht
+vendors-lang = Sprache
+vendors-lang-reader = Der Browser des Lesers entscheidet
+vendors-languages = Leser dürfen die Sprache wechseln
+vendors-autorun = Die Prüfung startet, sobald der Artikel geöffnet wird
+vendors-theme = Akzentfarbe (Schaltflächen und Links)
+vendors-snippet = Code für Ihre Seite
+vendors-snippet-detail = Fügen Sie dies dort ein, wo die Prüfung erscheinen soll. Der Rahmen passt seine Höhe selbst an; Ihre Seite erhält das Ergebnis als doorway:result-Nachricht und den Link, den ein Leser teilt, als doorway:shared.
+vendors-copy = Code kopieren
+vendors-copied = Kopiert. Fügen Sie ihn in Ihren Artikel ein.
+vendors-demo = In einem Beispiel-Support-Artikel ansehen
+vendors-preview = Vorschau auf einem Handy
+vendors-frame-title = Netzwerkprüfung
 
 ## Bericht (als Text kopieren) und Tabelle für den Anbieter
 report-title = Doorway-Prüfung: { $headline }

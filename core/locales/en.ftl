@@ -162,8 +162,29 @@ shared-address = Public address
 shared-valid-until = Link valid until
 
 ## Embedding
-embed-summary = Put this check in your support article
-embed-detail = Paste this where the check should appear. The frame sizes itself, and your page receives the result as a doorway:result message. A demo:
+embed-full-result = See every detail (opens a new tab)
+vendors-title = Put Doorway in your support article
+vendors-lede = Choose what the check looks for, see it live, and copy the snippet into your page. Your readers run it on their own network and get the answer in your article.
+vendors-what = What to check
+vendors-profile = A device or app
+vendors-ports = Your own port lists
+vendors-ports-hint = Numbers and ranges, separated by commas: 443, 8557, 9998-9999.
+vendors-tcp = Outgoing TCP ports
+vendors-udp = Outgoing UDP ports
+vendors-inbound = Incoming TCP ports (checked from outside)
+vendors-look = How it looks
+vendors-lang = Language
+vendors-lang-reader = The reader's browser decides
+vendors-languages = Let readers switch the language
+vendors-autorun = Start the check as soon as the article opens
+vendors-theme = Accent colour (buttons and links)
+vendors-snippet = Snippet for your page
+vendors-snippet-detail = Paste this where the check should appear. The frame sizes itself; your page receives the result as a doorway:result message, and the link a reader shares as doorway:shared.
+vendors-copy = Copy snippet
+vendors-copied = Copied. Paste it into your article.
+vendors-demo = See it in a demo support article
+vendors-preview = Preview on a phone
+vendors-frame-title = Network check
 
 ## Report (copy as text) and the provider table
 report-title = Doorway check: { $headline }

@@ -162,8 +162,29 @@ shared-address = Indirizzo pubblico
 shared-valid-until = Link valido fino al
 
 ## Incorporamento
-embed-summary = Inserisci questa verifica nel tuo articolo di assistenza
-embed-detail = Incolla questo codice dove deve comparire la verifica. Il riquadro si ridimensiona da solo e la tua pagina riceve il risultato come messaggio doorway:result. Una demo:
+embed-full-result = Vedi tutti i dettagli (si apre in una nuova scheda)
+vendors-title = Inserisci Doorway nel tuo articolo di assistenza
+vendors-lede = Scegli cosa deve verificare, guardalo dal vivo e copia il codice nella tua pagina. I tuoi lettori lo eseguono sulla propria rete e trovano la risposta nell'articolo.
+vendors-what = Cosa verificare
+vendors-profile = Un dispositivo o un'app
+vendors-ports = Elenchi di porte tuoi
+vendors-ports-hint = Numeri e intervalli separati da virgole: 443, 8557, 9998-9999.
+vendors-tcp = Porte TCP in uscita
+vendors-udp = Porte UDP in uscita
+vendors-inbound = Porte TCP in entrata (verificate dall'esterno)
+vendors-look = Aspetto
+vendors-lang = Lingua
+vendors-lang-reader = Decide il browser del lettore
+vendors-languages = I lettori possono cambiare lingua
+vendors-autorun = La verifica parte appena si apre l'articolo
+vendors-theme = Colore principale (pulsanti e link)
+vendors-snippet = Codice per la tua pagina
+vendors-snippet-detail = Incollalo dove deve comparire la verifica. Il riquadro si ridimensiona da solo; la tua pagina riceve il risultato come messaggio doorway:result e il link che un lettore condivide come doorway:shared.
+vendors-copy = Copia il codice
+vendors-copied = Copiato. Incollalo nel tuo articolo.
+vendors-demo = Guardalo in un articolo di assistenza di esempio
+vendors-preview = Anteprima su un telefono
+vendors-frame-title = Verifica della rete
 
 ## Rapporto (copia come testo) e tabella per il provider
 report-title = Verifica Doorway: { $headline }

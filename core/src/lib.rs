@@ -7,6 +7,7 @@ pub mod answer;
 pub mod api;
 pub mod browser;
 pub mod budget;
+pub mod embed;
 pub mod fragment;
 #[cfg(feature = "i18n")]
 pub mod i18n;

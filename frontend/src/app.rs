@@ -30,11 +30,11 @@ pub(crate) fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
 }
 
-fn page_query() -> PageQuery {
+pub(crate) fn page_query() -> PageQuery {
     PageQuery::parse(&location().and_then(|l| l.search().ok()).unwrap_or_default())
 }
 
-async fn load_config() -> Result<ConfigResponse, String> {
+pub(crate) async fn load_config() -> Result<ConfigResponse, String> {
     let response = Request::get("/api/config")
         .send()
         .await
@@ -93,7 +93,7 @@ fn port_error(i18n: &Translator, error: &PortListError) -> String {
     }
 }
 
-fn notice_text(i18n: &Translator, notice: &Notice) -> String {
+pub(crate) fn notice_text(i18n: &Translator, notice: &Notice) -> String {
     match notice {
         Notice::UnknownProfile(id) => i18n.t_args("unknown-profile", &[("id", id.clone())]),
         Notice::BadPorts(error) => {
@@ -421,6 +421,11 @@ pub fn App() -> Html {
 #[derive(Properties, PartialEq)]
 pub struct FrameProps {
     pub children: Html,
+    /// The page's heading and introduction (catalogue ids).
+    #[prop_or("title")]
+    pub title: &'static str,
+    #[prop_or("lede")]
+    pub lede: &'static str,
 }
 
 /// What both apps share around their view: the language (chosen from the
@@ -455,7 +460,7 @@ pub fn Frame(props: &FrameProps) -> Html {
     };
     html! {
         <ContextProvider<I18n> context={(*i18n).clone()}>
-            <Page {on_lang}>{ props.children.clone() }</Page>
+            <Page {on_lang} title={props.title} lede={props.lede}>{ props.children.clone() }</Page>
         </ContextProvider<I18n>>
     }
 }
@@ -481,6 +486,8 @@ pub fn mount<C: BaseComponent<Properties = ()>>() {
 pub struct PageProps {
     pub children: Html,
     pub on_lang: Callback<Lang>,
+    pub title: &'static str,
+    pub lede: &'static str,
 }
 
 /// Header (with the language switcher) and footer around every view.
@@ -496,22 +503,28 @@ pub fn Page(props: &PageProps) -> Html {
             }
         }
     };
+    // In a support article the article's language decides (`lang=`); the
+    // vendor may ask for the switcher (`languages=1`).
+    let query = page_query();
+    let switcher = !query.embed || query.languages;
     html! {
         <>
             <header class="top">
                 <div class="topline">
                     <p class="brand"><a href="/"><span class="logo" aria-hidden="true">{ "⌂" }</span>{ i18n.t("brand") }</a></p>
-                    <label class="lang">
-                        <span class="visually-hidden">{ i18n.t("language") }</span>
-                        <select id="lang" {onchange} aria-label={i18n.t("language")}>
-                            { for Lang::ALL.iter().map(|l| html! {
-                                <option value={l.code()} selected={*l == i18n.lang()}>{ l.name() }</option>
-                            }) }
-                        </select>
-                    </label>
+                    if switcher {
+                        <label class="lang">
+                            <span class="visually-hidden">{ i18n.t("language") }</span>
+                            <select id="lang" {onchange} aria-label={i18n.t("language")}>
+                                { for Lang::ALL.iter().map(|l| html! {
+                                    <option value={l.code()} selected={*l == i18n.lang()}>{ l.name() }</option>
+                                }) }
+                            </select>
+                        </label>
+                    }
                 </div>
-                <h1>{ i18n.t("title") }</h1>
-                <p class="lede">{ i18n.t("lede") }</p>
+                <h1>{ i18n.t(props.title) }</h1>
+                <p class="lede">{ i18n.t(props.lede) }</p>
             </header>
             <main id="main">{ props.children.clone() }</main>
             <footer class="foot">
@@ -572,10 +585,11 @@ fn Checker() -> Html {
         Callback::from(move |id: String| state.dispatch(Action::Choose(id)))
     };
     // Checks from outside, once the check is done, where the server offers them.
+    // Not in a frame: its next step points to the full result instead.
     let on_knock = state
         .config
         .as_ref()
-        .is_some_and(|c| c.probe.inbound)
+        .is_some_and(|c| c.probe.inbound && !embedded)
         .then_some(state.run.as_ref())
         .flatten()
         .filter(|run| run.result.is_some())
@@ -650,23 +664,33 @@ fn Checker() -> Html {
                         if let Some(result) = &result {
                             <Summary result={result.clone()} knocks_offered={knockable} />
                             <ResultActions result={result.clone()} {store} />
-                            <WhatToDo result={result.clone()} />
                         }
-                        <Details open={knockable}>
+                        // In a support article: the answer, the next step
+                        // and Share; the rest is one link away, in a new tab.
+                        if embedded {
                             if let Some(result) = &result {
-                                if let Some(nat) = &result.nat {
-                                    <NatSummary nat={nat.clone()} />
-                                }
-                                if let Some(relay) = result.relay {
-                                    <RelaySummary {relay} websocket={result.websocket} />
-                                }
+                                <embed::FullResultLink result={result.clone()} />
                             }
-                            <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))}
-                                on_knock={on_knock.clone()} knocking={Rc::new(run.knocking.clone())} knock_error={run.knock_error.clone()} />
+                        } else {
                             if let Some(result) = &result {
-                                <VerdictNotes result={result.clone()} />
+                                <WhatToDo result={result.clone()} />
                             }
-                        </Details>
+                            <Details open={knockable}>
+                                if let Some(result) = &result {
+                                    if let Some(nat) = &result.nat {
+                                        <NatSummary nat={nat.clone()} />
+                                    }
+                                    if let Some(relay) = result.relay {
+                                        <RelaySummary {relay} websocket={result.websocket} />
+                                    }
+                                }
+                                <Requirements results={Rc::new(run.plan.results(&run.answers))} pending={Rc::new(run.plan.pending(&run.answers))}
+                                    on_knock={on_knock.clone()} knocking={Rc::new(run.knocking.clone())} knock_error={run.knock_error.clone()} />
+                                if let Some(result) = &result {
+                                    <VerdictNotes result={result.clone()} />
+                                }
+                            </Details>
+                        }
                         if let Some(result) = &result {
                             <ResultJson result={result.clone()} />
                         }
@@ -681,8 +705,8 @@ fn Checker() -> Html {
     let answered = state.run.as_ref().is_some_and(|r| r.result.is_some());
     use_effect_with(answered, |answered| mark_answered(*answered));
 
-    // Embedded: tell the host page how far the check is, the result, and
-    // how tall the frame's content is now.
+    // Embedded: tell the host page how far the check is and the result (the
+    // height follows by itself: `embed::mark_embedded`).
     let progress = state
         .run
         .as_ref()
@@ -695,7 +719,6 @@ fn Checker() -> Html {
                     embed::result(result);
                 }
             }
-            embed::height();
         }
     });
 
@@ -704,10 +727,6 @@ fn Checker() -> Html {
             { body }
             if !embedded {
                 <PhoneCode />
-                // For a vendor's web team only: a person at home never needs it.
-                if let (Some(profile), true) = (&state.profile, page_query().for_vendors) {
-                    <EmbedSnippet profile={profile.id.clone()} custom={page_query().custom_spec()} />
-                }
             }
         </>
     }
@@ -730,40 +749,5 @@ fn PhoneCode() -> Html {
             <p>{ i18n.t("run-on-phone") }</p>
             { crate::share::qr_image(&link, i18n.t("qr-label")) }
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct SnippetProps {
-    profile: String,
-    custom: Option<String>,
-}
-
-/// The iframe a vendor pastes into a support article.
-#[component]
-fn EmbedSnippet(props: &SnippetProps) -> Html {
-    let i18n = use_i18n();
-    let origin = location().and_then(|l| l.origin().ok()).unwrap_or_default();
-    let what = props
-        .custom
-        .clone()
-        .unwrap_or_else(|| format!("profile={}", props.profile));
-    let snippet = [
-        format!("<iframe src=\"{origin}/?{what}&embed=1\" title=\"Network check\" width=\"100%\" height=\"640\" style=\"border:0\"></iframe>"),
-        "<script>".to_owned(),
-        "addEventListener(\"message\", (e) => {".to_owned(),
-        format!("  if (e.origin !== \"{origin}\" || !e.data) return;"),
-        format!("  if (e.data.type === \"doorway:height\") document.querySelector('iframe[src^=\"{origin}\"]').height = e.data.height;"),
-        "  if (e.data.type === \"doorway:result\") console.log(\"Doorway result\", e.data.result);".to_owned(),
-        "});".to_owned(),
-        "</script>".to_owned(),
-    ]
-    .join("\n");
-    html! {
-        <details class="embed-snippet" open=true>
-            <summary>{ i18n.t("embed-summary") }</summary>
-            <p class="detail">{ i18n.t("embed-detail") }{ " " }<a href="/embed-demo.html">{ "embed-demo.html" }</a>{ "." }</p>
-            <pre class="provider-table" id="embed-snippet" tabindex="0">{ snippet }</pre>
-        </details>
     }
 }

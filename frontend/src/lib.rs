@@ -10,5 +10,6 @@ pub mod query;
 pub mod share;
 pub mod shared;
 pub mod state;
+pub mod vendors;
 pub mod view;
 pub mod webrtc;

@@ -2,6 +2,7 @@
 //! profile `?tcp=443,8557&udp=16500-65000` (with `in=57536` for incoming
 //! TCP ports the server checks from outside).
 
+use doorway_core::embed::theme_hex;
 use doorway_core::profile::{CustomProfileError, Profile};
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18,9 +19,9 @@ pub struct PageQuery {
     pub theme: Option<String>,
     /// `lang=de`: the page's language.
     pub lang: Option<String>,
-    /// `for=vendors`: the page for a vendor's web team (the embed snippet),
-    /// not for a person at home.
-    pub for_vendors: bool,
+    /// `languages=1`: the language switcher in the embedded view (without
+    /// it, `lang=` or the reader's browser decides).
+    pub languages: bool,
 }
 
 impl PageQuery {
@@ -37,11 +38,9 @@ impl PageQuery {
             inbound: params.get("in"),
             autorun: matches!(get("autorun").as_deref(), Some("1" | "true" | "yes")),
             lang: get("lang"),
-            for_vendors: get("for").as_deref() == Some("vendors"),
             embed: matches!(get("embed").as_deref(), Some("1" | "true" | "yes")),
-            theme: get("theme")
-                .map(|t| t.trim_start_matches('#').to_owned())
-                .filter(|t| t.len() == 6 && t.bytes().all(|b| b.is_ascii_hexdigit())),
+            languages: matches!(get("languages").as_deref(), Some("1" | "true" | "yes")),
+            theme: get("theme").and_then(|t| theme_hex(&t)),
         }
     }
 

@@ -88,8 +88,12 @@ fn origin() -> String {
         .unwrap_or_default()
 }
 
-/// A link that carries the result itself, for servers without a store.
-async fn fragment_link(result: &CheckResult, include_ip: bool) -> Result<String, String> {
+/// A link that carries the result itself, for servers without a store (and
+/// the embedded view's link to every detail).
+pub(crate) async fn fragment_link(
+    result: &CheckResult,
+    include_ip: bool,
+) -> Result<String, String> {
     let result = if include_ip {
         result.clone()
     } else {
@@ -238,6 +242,7 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
                     Ok(url) => {
                         links.borrow_mut()[usize::from(include_ip)] = Some(url.clone());
                         sharing.set(Sharing::Shared(url.clone()));
+                        crate::embed::shared(&url);
                         system_share(&title, &url).await;
                     }
                     Err(message) => sharing.set(Sharing::Failed(message)),

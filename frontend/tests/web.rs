@@ -36,7 +36,12 @@ fn reads_profile_autorun_and_custom_ports_from_the_address() {
 
     let embed = PageQuery::parse("?profile=ring&embed=1&theme=%23FF8800");
     assert!(embed.embed);
-    assert_eq!(embed.theme.as_deref(), Some("FF8800"));
+    assert!(
+        !embed.languages,
+        "no language switcher in a frame unless asked"
+    );
+    assert!(PageQuery::parse("?embed=1&languages=1").languages);
+    assert_eq!(embed.theme.as_deref(), Some("ff8800"));
     // Anything but six hex digits is ignored, never put into CSS.
     for bad in ["red", "12345", "1234567", "zzzzzz", "00ff00;x"] {
         assert_eq!(

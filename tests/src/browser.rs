@@ -2,7 +2,7 @@
 //! Firefox ESR (geckodriver) and WebKitGTK (WebKitWebDriver), each driver in
 //! a process group of its own that its browser joins.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -57,7 +57,11 @@ async fn start_virtual_display() -> Result<(Child, String)> {
 
 /// Flags from shared/BROWSER-FACTS.md: no sandbox as root, no background
 /// traffic, and no DNS look-up leaves the machine.
-fn chromium_args(profile: &std::path::Path, extra_hosts: &[&str]) -> Vec<String> {
+fn chromium_args(
+    profile: &std::path::Path,
+    extra_hosts: &[&str],
+    secure_origins: &[String],
+) -> Vec<String> {
     let mut rules = String::from("MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost");
     for host in extra_hosts {
         rules.push_str(&format!(" , EXCLUDE {host}"));
@@ -76,6 +80,14 @@ fn chromium_args(profile: &std::path::Path, extra_hosts: &[&str]) -> Vec<String>
         format!("--user-data-dir={}", profile.join("chromium").display()),
         "--window-size=1280,900".into(),
     ]
+    .into_iter()
+    .chain((!secure_origins.is_empty()).then(|| {
+        format!(
+            "--unsafely-treat-insecure-origin-as-secure={}",
+            secure_origins.join(",")
+        )
+    }))
+    .collect()
 }
 
 /// Which browser engine a test runs in.
@@ -122,6 +134,7 @@ fn driver_and_capabilities(
     profile: &std::path::Path,
     extra_hosts: &[&str],
     prefs: serde_json::Value,
+    secure_origins: &[String],
 ) -> (Command, serde_json::Map<String, serde_json::Value>) {
     let mut capabilities = serde_json::Map::new();
     let driver = match engine {
@@ -130,7 +143,7 @@ fn driver_and_capabilities(
                 "goog:chromeOptions".into(),
                 serde_json::json!({
                     "binary": "/usr/bin/chromium",
-                    "args": chromium_args(profile, extra_hosts),
+                    "args": chromium_args(profile, extra_hosts, secure_origins),
                     "prefs": prefs,
                 }),
             );
@@ -211,10 +224,35 @@ impl Browser {
         extra_hosts: &[&str],
         prefs: serde_json::Value,
     ) -> Result<Browser> {
+        Self::launch(engine, extra_hosts, prefs, &[]).await
+    }
+
+    /// Chromium that treats `origins` (plain http, such as a lab worker's)
+    /// as secure, as https would be in production: the clipboard and the
+    /// share sheet exist only in secure contexts.
+    pub async fn start_treating_as_secure(
+        extra_hosts: &[&str],
+        origins: &[String],
+    ) -> Result<Browser> {
+        Self::launch(
+            Engine::Chromium,
+            extra_hosts,
+            serde_json::json!({}),
+            origins,
+        )
+        .await
+    }
+
+    async fn launch(
+        engine: Engine,
+        extra_hosts: &[&str],
+        prefs: serde_json::Value,
+        secure_origins: &[String],
+    ) -> Result<Browser> {
         let profile = TempDir::new("browser")?;
         let port = free_port()?;
         let (mut driver, capabilities) =
-            driver_and_capabilities(engine, port, &profile.0, extra_hosts, prefs);
+            driver_and_capabilities(engine, port, &profile.0, extra_hosts, prefs, secure_origins);
         let display = match engine {
             Engine::WebKitGtk => Some(start_virtual_display().await?),
             _ => None,
@@ -399,6 +437,17 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Saves what the browser shows now as `target/screenshots/NAME.png`,
+    /// for review.
+    pub async fn screenshot(&self, name: &str) -> Result<()> {
+        let png = self.client.screenshot().await?;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(format!("{name}.png")), &png)?;
+        anyhow::ensure!(png.starts_with(b"\x89PNG"), "not a PNG screenshot");
+        Ok(())
     }
 
     /// Runs a Chrome DevTools protocol command (through chromedriver's

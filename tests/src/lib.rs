@@ -13,6 +13,7 @@ pub mod lab;
 pub mod load;
 pub mod portal;
 pub mod reading;
+pub mod site;
 pub mod wire;
 pub mod worker;
 

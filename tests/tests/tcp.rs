@@ -324,46 +324,6 @@ async fn a_shared_result_opens_the_same_in_a_fresh_browser() -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_embed_view_delivers_its_result_to_the_host_page() -> Result<()> {
-    let lab = ServerNamespace::create()?;
-    let worker = Worker::start(Some(&lab.name), &lab.address, &[]).await?;
-    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
-    browser
-        .client
-        .goto(&worker.url("/embed-demo.html?tcp=443,8557"))
-        .await?;
-    let received = browser
-        .wait_until_text("#received-result", Duration::from_secs(20))
-        .await?;
-    let result = doorway_core::CheckResult::from_json(&received)?;
-    assert_eq!(result.profile.custom.as_deref(), Some("tcp=443,8557"));
-    assert!(matches!(
-        result.probe(Protocol::Tcp, 8557),
-        Some(ProbeOutcome::Reachable { .. })
-    ));
-    assert_eq!(
-        result.client.public_address, None,
-        "no address leaves the frame"
-    );
-    let progress = browser.text("#progress").await?;
-    assert!(progress.starts_with("Finished"), "{progress}");
-    // The frame told the host its height, and the host applied it.
-    let height = browser
-        .client
-        .execute(
-            "return Number(document.getElementById('doorway').height);",
-            vec![],
-        )
-        .await?;
-    assert!(
-        height.as_f64().unwrap_or(0.0) > 200.0,
-        "frame height {height}"
-    );
-    browser.close().await?;
-    Ok(())
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_speaks_german_from_the_address_and_switches_to_italian() -> Result<()> {
     let lab = ServerNamespace::create()?;
     let worker = Worker::start(Some(&lab.name), &lab.address, &[]).await?;

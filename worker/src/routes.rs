@@ -30,7 +30,7 @@ use crate::limit::RateLimit;
 use crate::networks::Networks;
 use crate::security::{security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
-use crate::shell::{ShellError, Shells, CHECKER_PAGE, VIEWER_PAGE};
+use crate::shell::{ShellError, Shells, CHECKER_PAGE, VENDORS_PAGE, VIEWER_PAGE};
 use crate::store::{is_valid_id, Store, StoreError};
 
 /// What the routes need, built once at start-up.
@@ -59,6 +59,8 @@ struct BuiltApp {
     checker: Shells,
     /// The shared-result viewer's page, at `/r/…` (absent in an old build).
     viewer: Option<Shells>,
+    /// The vendors' page, at `/embed` (absent in an old build).
+    vendors: Option<Shells>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,17 +99,23 @@ impl AppState {
                         dist.display()
                     );
                 }
-                let viewer = match read_template(&dist.join(VIEWER_PAGE)) {
-                    Ok(template) => Some(Shells::new(&template, &[])?),
-                    Err(error) => {
-                        tracing::warn!(%error, "no result viewer: shared result links will not open");
-                        None
+                let optional_page = |page: &str, missing: &str| -> Result<_, AppError> {
+                    match read_template(&dist.join(page)) {
+                        Ok(template) => Ok(Some(Shells::new(&template, &[])?)),
+                        Err(error) => {
+                            tracing::warn!(%error, "{missing}");
+                            Ok(None)
+                        }
                     }
                 };
                 Some(BuiltApp {
                     files,
                     checker: Shells::new(&checker, &config.profiles)?,
-                    viewer,
+                    viewer: optional_page(
+                        VIEWER_PAGE,
+                        "no result viewer: shared result links will not open",
+                    )?,
+                    vendors: optional_page(VENDORS_PAGE, "no vendors' page: /embed will not open")?,
                 })
             }
             None => None,
@@ -224,7 +232,7 @@ async fn config(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Respo
 }
 
 /// The built app's files by path; any other address is the page (the
-/// checker at `/`, a shared result at `/r/<id>`).
+/// checker at `/`, a shared result at `/r/<id>`, the vendors' page at `/embed`).
 async fn app_page(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let Some(app) = &state.app else {
         return ApiError::AppNotBuilt.into_response();
@@ -240,10 +248,10 @@ async fn app_page(State(state): State<Arc<AppState>>, request: Request) -> Respo
     if let Some(file) = app.files.get(uri.path()) {
         return file.respond(headers);
     }
-    let shells = if uri.path().starts_with("/r/") {
-        app.viewer.as_ref()
-    } else {
-        Some(&app.checker)
+    let shells = match uri.path() {
+        path if path.starts_with("/r/") => app.viewer.as_ref(),
+        "/embed" | "/embed/" => app.vendors.as_ref(),
+        _ => Some(&app.checker),
     };
     shells
         .and_then(|shells| shells.respond(uri.query(), headers))

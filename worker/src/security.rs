@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine;
 
-use crate::shell::{CHECKER_PAGE, VIEWER_PAGE};
+use crate::shell::{CHECKER_PAGE, VENDORS_PAGE, VIEWER_PAGE};
 
 pub struct SecurityPolicy {
     /// `'sha256-…'` of each inline script in the page shells.
@@ -40,18 +40,14 @@ impl SecurityPolicy {
         }
         let mut inline_scripts: Vec<String> = dist
             .into_iter()
-            .flat_map(|dist| [CHECKER_PAGE, VIEWER_PAGE].map(|page| dist.join(page)))
+            .flat_map(|dist| [CHECKER_PAGE, VIEWER_PAGE, VENDORS_PAGE].map(|page| dist.join(page)))
             .filter_map(|page| std::fs::read_to_string(page).ok())
             .flat_map(|html| inline_script_hashes(&html))
             .collect();
         inline_scripts.dedup();
         Ok(SecurityPolicy {
             inline_scripts,
-            embed_ancestors: if embed_ancestors.trim().is_empty() {
-                "'none'".into()
-            } else {
-                embed_ancestors.trim().to_owned()
-            },
+            embed_ancestors: with_own_origin(embed_ancestors),
         })
     }
 
@@ -74,6 +70,20 @@ impl SecurityPolicy {
              img-src 'self' data:; connect-src {connect}; frame-ancestors {ancestors}; \
              base-uri 'none'; form-action 'none'; object-src 'none'"
         )
+    }
+}
+
+/// The configured ancestors, and always the server's own pages: the
+/// vendors' page (`/embed`) previews the embed view in a frame.
+fn with_own_origin(ancestors: &str) -> String {
+    let sources: Vec<&str> = ancestors.split_whitespace().collect();
+    if sources.iter().any(|s| *s == "*" || *s == "'self'") {
+        sources.join(" ")
+    } else {
+        std::iter::once("'self'")
+            .chain(sources)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -181,7 +191,16 @@ mod tests {
         assert!(page
             .contains("connect-src 'self' http://check.example.com:* https://check.example.com:*"));
         let embed = policy.content_security_policy(Some("check.example.com"), true);
-        assert!(embed.contains("frame-ancestors https://support.example.com"));
+        assert!(embed.contains("frame-ancestors 'self' https://support.example.com;"));
+        // Only the server's own pages (the vendors' preview) without a list.
+        let own = SecurityPolicy::new(None, "").unwrap();
+        assert!(own
+            .content_security_policy(None, true)
+            .contains("frame-ancestors 'self';"));
+        let any = SecurityPolicy::new(None, "*").unwrap();
+        assert!(any
+            .content_security_policy(None, true)
+            .contains("frame-ancestors *;"));
         assert!(!policy
             .content_security_policy(Some("evil; script-src *"), false)
             .contains("evil"));

@@ -22,6 +22,8 @@ use crate::query::{flag, param};
 pub const CHECKER_PAGE: &str = "index.html";
 /// The shared-result viewer's page (a second, separate app), served at `/r/…`.
 pub const VIEWER_PAGE: &str = "viewer/index.html";
+/// The vendors' page with the snippet builder (a third app), served at `/embed`.
+pub const VENDORS_PAGE: &str = "vendors/index.html";
 
 /// `{{lang}}`: the language code, for `<html lang>`.
 const LANG_TOKEN: &str = "lang";
@@ -234,6 +236,11 @@ mod tests {
                 include_str!("../../frontend/viewer.html"),
                 "",
                 "Loading the shared result",
+            ),
+            (
+                include_str!("../../frontend/vendors.html"),
+                "",
+                "Put Doorway in your support article",
             ),
         ] {
             let mut places = 0;

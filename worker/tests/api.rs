@@ -337,11 +337,13 @@ async fn without_a_built_app_the_page_says_how_to_build_it() {
 }
 
 #[tokio::test]
-async fn shared_results_get_the_viewer_every_other_page_the_checker() {
+async fn shared_results_get_the_viewer_vendors_their_page_every_other_page_the_checker() {
     let dist = std::env::temp_dir().join(format!("doorway-dist-{}", std::process::id()));
     std::fs::create_dir_all(dist.join("viewer")).unwrap();
+    std::fs::create_dir_all(dist.join("vendors")).unwrap();
     std::fs::write(dist.join("index.html"), "<html>checker</html>").unwrap();
     std::fs::write(dist.join("viewer/index.html"), "<html>viewer</html>").unwrap();
+    std::fs::write(dist.join("vendors/index.html"), "<html>vendors</html>").unwrap();
     let server = start(Some(dist.clone())).await;
     for (path, page) in [
         ("/", "checker"),
@@ -349,6 +351,10 @@ async fn shared_results_get_the_viewer_every_other_page_the_checker() {
         ("/r/abc123", "viewer"),
         ("/r/", "viewer"),
         ("/viewer/index.html", "checker"),
+        ("/embed", "vendors"),
+        ("/embed?profile=ring", "vendors"),
+        ("/embed/", "vendors"),
+        ("/embedded", "checker"),
     ] {
         let reply = request(&server.app, "GET", path).await;
         assert_eq!(reply.status, 200, "{path}");
@@ -849,7 +855,7 @@ async fn pages_carry_a_strict_policy_and_only_the_embed_view_may_be_framed() {
     assert!(
         embed
             .head
-            .contains("frame-ancestors https://support.example.com"),
+            .contains("frame-ancestors 'self' https://support.example.com;"),
         "{}",
         embed.head
     );

@@ -262,21 +262,25 @@ impl Xtask {
         self.setup_build_tools()?;
         // Trunk builds offline; everything must be downloaded first.
         self.run(self.cmd("cargo").arg("fetch"))?;
-        // The checker into dist/, then the shared-result viewer, a second and
-        // separate app, into dist/viewer/ (the worker serves it at /r/…).
+        // The checker into dist/, then two more, separate apps: the
+        // shared-result viewer into dist/viewer/ (the worker serves it at
+        // /r/…) and the vendors' page into dist/vendors/ (at /embed).
         self.run(
             self.cmd("trunk")
                 .args(["build", "--release"])
                 .env("TRUNK_OFFLINE", "true")
                 .env("TRUNK_SKIP_VERSION_CHECK", "true"),
         )?;
-        self.run(
-            self.cmd("trunk")
-                .args(["build", "frontend/viewer.html", "--release"])
-                .args(["--dist", "dist/viewer", "--public-url", "/viewer/"])
-                .env("TRUNK_OFFLINE", "true")
-                .env("TRUNK_SKIP_VERSION_CHECK", "true"),
-        )?;
+        for app in ["viewer", "vendors"] {
+            self.run(
+                self.cmd("trunk")
+                    .args(["build", &format!("frontend/{app}.html"), "--release"])
+                    .args(["--dist", &format!("dist/{app}")])
+                    .args(["--public-url", &format!("/{app}/")])
+                    .env("TRUNK_OFFLINE", "true")
+                    .env("TRUNK_SKIP_VERSION_CHECK", "true"),
+            )?;
+        }
         self.run(
             self.cmd("cargo")
                 .args(["build", "--release", "-p", "doorway-worker"]),
