@@ -560,6 +560,24 @@ fn Checker() -> Html {
         });
     }
 
+    // Before a check the person starts: whether the server sees a mobile
+    // carrier's address (`--asn-db`), to warn before the wrong network is
+    // checked. With autorun the check starts at once and its own echo tells
+    // (the verdict warns instead).
+    let carrier_seen = use_state(|| false);
+    {
+        let carrier_seen = carrier_seen.clone();
+        use_effect_with((), move |_| {
+            if !page_query().autorun {
+                yew::platform::spawn_local(async move {
+                    let (echo, _) = fetch_echo().await;
+                    let network = echo.and_then(|echo| echo.network);
+                    carrier_seen.set(network.is_some_and(|n| n.is_mobile_carrier()));
+                });
+            }
+        });
+    }
+
     // Autorun once the configuration is in, unless the address was wrong.
     {
         let state = state.clone();
@@ -655,7 +673,7 @@ fn Checker() -> Html {
                         selected={state.profile.as_ref().map(|p| Rc::new(p.localized(lang.code())))}
                         {running}
                         compact={result.is_some()}
-                        on_mobile_data={result.is_none() && on_mobile_data()}
+                        on_mobile_data={result.is_none() && (*carrier_seen || on_mobile_data())}
                         on_choose={on_choose}
                         on_start={on_start}
                     />

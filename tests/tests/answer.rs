@@ -269,3 +269,38 @@ async fn support_sees_the_network_the_time_zone_and_questions_not_the_address() 
     drop(db_dir);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn before_a_check_a_phone_on_a_mobile_carrier_is_told_to_join_the_wifi() -> Result<()> {
+    let lab = ServerNamespace::create()?;
+    // The lab's addresses as a mobile carrier in the server's ASN database.
+    let db_dir = TempDir::new("asn")?;
+    let db = db_dir.0.join("asn.mmdb");
+    write_asn_db(
+        &db,
+        &[(
+            "198.18.0.0/15",
+            serde_json::json!({"autonomous_system_number": 64501,
+                "autonomous_system_organization": "Example Mobile",
+                "connection_type": "Cellular"}),
+        )],
+    )?;
+    let db_arg = db.to_str().unwrap_or_default().to_owned();
+    let worker = Worker::start(Some(&lab.name), &lab.address, &["--asn-db", &db_arg]).await?;
+    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
+    browser.phone_screen().await?;
+    // Not started yet: the person has the warning before pressing Start.
+    browser.client.goto(&worker.url("/?profile=ring")).await?;
+    let warning = browser
+        .wait_text("#mobile-warning", Duration::from_secs(10))
+        .await;
+    let started = browser.text("#verdict").await.is_ok();
+    browser
+        .screenshot("answer-mobile-carrier-before-390x844")
+        .await?;
+    browser.close().await?;
+    let warning = warning?;
+    assert!(warning.contains("mobile data"), "{warning}");
+    assert!(!started, "the warning comes before any check");
+    Ok(())
+}
