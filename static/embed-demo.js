@@ -4,8 +4,12 @@ const params = new URLSearchParams(location.search);
 // The Doorway server; a real article names it in the iframe's address.
 const doorway = new URL(params.get("doorway") || location.origin).origin;
 params.delete("doorway");
-if (!params.has("profile") && !params.has("tcp") && !params.has("udp")) params.set("profile", "ring");
-if (!params.has("autorun")) params.set("autorun", "1");
+// With nothing asked for, the demo checks Ring and starts at once; what the
+// address asks for (from the vendors' page) is taken as it is.
+if (!params.has("profile") && !params.has("tcp") && !params.has("udp") && !params.has("in")) {
+  params.set("profile", "ring");
+  params.set("autorun", "1");
+}
 params.set("embed", "1");
 
 const frame = document.getElementById("doorway");

@@ -164,7 +164,7 @@ shared-valid-until = Link gültig bis
 ## Einbetten
 embed-full-result = Alle Einzelheiten ansehen (öffnet einen neuen Tab)
 vendors-title = Doorway in Ihren Support-Artikel einbauen
-vendors-lede = Wählen Sie, was die Prüfung untersucht, sehen Sie sie live und kopieren Sie den Code in Ihre Seite. Ihre Leser prüfen damit ihr eigenes Netzwerk und bekommen die Antwort direkt im Artikel.
+vendors-lede = Wählen Sie, was die Prüfung untersucht, sehen Sie sie sich live an und kopieren Sie den Code in Ihre Seite. Ihre Leser prüfen damit ihr eigenes Netzwerk und bekommen die Antwort direkt im Artikel.
 vendors-what = Was geprüft wird
 vendors-profile = Ein Gerät oder eine App
 vendors-ports = Eigene Port-Listen
@@ -172,7 +172,7 @@ vendors-ports-hint = Zahlen und Bereiche, durch Kommas getrennt: 443, 8557, 9998
 vendors-tcp = Ausgehende TCP-Ports
 vendors-udp = Ausgehende UDP-Ports
 vendors-inbound = Eingehende TCP-Ports (von außen geprüft)
-vendors-look = Wie es aussieht
+vendors-look = Darstellung
 vendors-lang = Sprache
 vendors-lang-reader = Der Browser des Lesers entscheidet
 vendors-languages = Leser dürfen die Sprache wechseln

@@ -164,10 +164,10 @@ shared-valid-until = Link valido fino al
 ## Incorporamento
 embed-full-result = Vedi tutti i dettagli (si apre in una nuova scheda)
 vendors-title = Inserisci Doorway nel tuo articolo di assistenza
-vendors-lede = Scegli cosa deve verificare, guardalo dal vivo e copia il codice nella tua pagina. I tuoi lettori lo eseguono sulla propria rete e trovano la risposta nell'articolo.
+vendors-lede = Scegli cosa verificare, guarda la verifica dal vivo e copia il codice nella tua pagina. I tuoi lettori la eseguono sulla propria rete e trovano la risposta nell'articolo.
 vendors-what = Cosa verificare
 vendors-profile = Un dispositivo o un'app
-vendors-ports = Elenchi di porte tuoi
+vendors-ports = I tuoi elenchi di porte
 vendors-ports-hint = Numeri e intervalli separati da virgole: 443, 8557, 9998-9999.
 vendors-tcp = Porte TCP in uscita
 vendors-udp = Porte UDP in uscita

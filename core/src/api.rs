@@ -65,6 +65,25 @@ pub struct TurnCredentials {
     pub tls_port: u16,
 }
 
+/// `GET /healthz`: whether this node can do its job (200 when `status` is
+/// ok, 503 when failing), for a load balancer or a service manager.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthResponse {
+    pub status: PartHealth,
+    /// Shared results (SQLite): answers a read, is off (`--no-store`), or fails.
+    pub store: PartHealth,
+    /// The relay (coturn): on, or off (`--no-turn`).
+    pub relay: PartHealth,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartHealth {
+    Ok,
+    Off,
+    Failing,
+}
+
 /// `POST /api/results` answers 201 with this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareResponse {

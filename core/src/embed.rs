@@ -2,6 +2,8 @@
 //! address (`/?profile=ring&embed=1…`) and the snippet around it, built from
 //! the choices on the vendors' page (`/embed`).
 
+use crate::html::escape;
+
 /// What the embedded check checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EmbedTarget {
@@ -77,12 +79,12 @@ impl EmbedOptions {
         [
             format!(
                 "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"480\" style=\"border:0\" allow=\"clipboard-write; web-share\"></iframe>",
-                html_attribute(&src),
-                html_attribute(title)
+                escape(&src),
+                escape(title)
             ),
             "<script>".to_owned(),
             "addEventListener(\"message\", (event) => {".to_owned(),
-            format!("  if (event.origin !== \"{origin}\" || !event.data) return;"),
+            format!("  if (event.origin !== {} || !event.data) return;", script_string(origin)),
             "  const frame = [...document.querySelectorAll(\"iframe\")].find((f) => f.contentWindow === event.source);".to_owned(),
             "  if (frame && event.data.type === \"doorway:height\") frame.height = event.data.height;".to_owned(),
             "  if (event.data.type === \"doorway:result\") console.log(\"Doorway result\", event.data.result);".to_owned(),
@@ -107,11 +109,11 @@ fn url_value(text: &str) -> String {
     out
 }
 
-fn html_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// A JavaScript string literal of `text` that cannot end the `<script>`.
+fn script_string(text: &str) -> String {
+    serde_json::to_string(text)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
 }
 
 #[cfg(test)]
@@ -170,6 +172,14 @@ mod tests {
             "<iframe src=\"https://check.example.com/?profile=a%26b%3D%22%3Cx%3E&amp;embed=1\" title=\"Say &quot;hi&quot; &amp; &lt;go&gt;\""
         ), "{snippet}");
         assert!(snippet.contains("event.origin !== \"https://check.example.com\""));
+        let hostile = ring().snippet("https://a.example\"</script><script>x()", "t");
+        assert!(
+            hostile.contains(
+                "event.origin !== \"https://a.example\\\"\\u003c/script>\\u003cscript>x()\""
+            ),
+            "{hostile}"
+        );
+        assert_eq!(hostile.matches("</script>").count(), 1, "{hostile}");
     }
 
     #[test]

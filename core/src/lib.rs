@@ -9,6 +9,7 @@ pub mod browser;
 pub mod budget;
 pub mod embed;
 pub mod fragment;
+pub mod html;
 #[cfg(feature = "i18n")]
 pub mod i18n;
 pub mod ice;

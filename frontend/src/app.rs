@@ -411,8 +411,8 @@ fn remember_language(lang: Lang) {
     }
 }
 
-/// The checker, at every address but `/r/…` (the worker serves the shared
-/// result viewer, a separate and smaller app, there).
+/// The checker, at every address but `/r/…` and `/embed` (the worker serves
+/// the shared-result viewer and the vendors' page, separate apps, there).
 #[component]
 pub fn App() -> Html {
     html! { <Frame><Checker /></Frame> }
@@ -428,7 +428,7 @@ pub struct FrameProps {
     pub lede: &'static str,
 }
 
-/// What both apps share around their view: the language (chosen from the
+/// What the three apps share around their view: the language (chosen from the
 /// address, then the browser), the embed mode and the page's header/footer.
 #[component]
 pub fn Frame(props: &FrameProps) -> Html {

@@ -31,15 +31,16 @@ impl PageQuery {
             return PageQuery::default();
         };
         let get = |name: &str| params.get(name).filter(|v| !v.trim().is_empty());
+        let flag = |name: &str| matches!(get(name).as_deref(), Some("1" | "true" | "yes"));
         PageQuery {
             profile: get("profile"),
             tcp: params.get("tcp"),
             udp: params.get("udp"),
             inbound: params.get("in"),
-            autorun: matches!(get("autorun").as_deref(), Some("1" | "true" | "yes")),
+            autorun: flag("autorun"),
             lang: get("lang"),
-            embed: matches!(get("embed").as_deref(), Some("1" | "true" | "yes")),
-            languages: matches!(get("languages").as_deref(), Some("1" | "true" | "yes")),
+            embed: flag("embed"),
+            languages: flag("languages"),
             theme: get("theme").and_then(|t| theme_hex(&t)),
         }
     }

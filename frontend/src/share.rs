@@ -198,6 +198,15 @@ fn has_system_share() -> bool {
         .unwrap_or(false)
 }
 
+/// Embedded: the article gets the link for its support ticket, but never
+/// one that carries or stores the reader's address (messages go to any
+/// page allowed to frame the check).
+fn tell_host(url: &str, include_ip: bool) {
+    if !include_ip {
+        crate::embed::shared(url);
+    }
+}
+
 #[component]
 pub fn ResultActions(props: &ActionsProps) -> Html {
     let i18n = use_i18n();
@@ -230,6 +239,7 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
             );
             let made = links.borrow()[usize::from(include_ip)].clone();
             if let Some(url) = made {
+                tell_host(&url, include_ip);
                 sharing.set(Sharing::Shared(url.clone()));
                 yew::platform::spawn_local(async move {
                     system_share(&title, &url).await;
@@ -242,7 +252,7 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
                     Ok(url) => {
                         links.borrow_mut()[usize::from(include_ip)] = Some(url.clone());
                         sharing.set(Sharing::Shared(url.clone()));
-                        crate::embed::shared(&url);
+                        tell_host(&url, include_ip);
                         system_share(&title, &url).await;
                     }
                     Err(message) => sharing.set(Sharing::Failed(message)),

@@ -5,10 +5,11 @@
 
 use doorway_core::embed::{theme_hex, EmbedOptions, EmbedTarget};
 use doorway_core::i18n::Lang;
-use doorway_core::profile::Profile;
+use doorway_core::profile::{CustomProfileError, Profile};
 use yew::prelude::*;
 
 use crate::app::{load_config, location, notice_text, page_query, Frame};
+use crate::query::PageQuery;
 use crate::share::use_copy;
 use crate::state::Notice;
 use crate::view::use_i18n;
@@ -56,23 +57,35 @@ impl Choices {
         }
     }
 
-    /// The embed's options, or why its port lists cannot be checked.
-    fn options(&self) -> Result<EmbedOptions, Notice> {
+    /// The embed's options, or why its port lists cannot be checked (as
+    /// the checker itself would read them). `profiles`: the server's, the
+    /// first standing in until one is chosen.
+    fn options(&self, profiles: &[Profile]) -> Result<EmbedOptions, Notice> {
         let target = if self.own_ports {
             let list = |text: &str| (!text.trim().is_empty()).then(|| text.to_owned());
-            Profile::custom_with_inbound(
-                list(&self.tcp).as_deref(),
-                list(&self.udp).as_deref(),
-                list(&self.inbound).as_deref(),
-            )
-            .map_err(Notice::BadPorts)?;
+            let lists = PageQuery {
+                tcp: list(&self.tcp),
+                udp: list(&self.udp),
+                inbound: list(&self.inbound),
+                ..PageQuery::default()
+            };
+            if let Some(Err(error)) = lists.custom_profile() {
+                return Err(Notice::BadPorts(error));
+            }
+            if lists.custom_profile().is_none() {
+                return Err(Notice::BadPorts(CustomProfileError::NoPorts));
+            }
             EmbedTarget::Ports {
                 tcp: self.tcp.clone(),
                 udp: self.udp.clone(),
                 inbound: self.inbound.clone(),
             }
         } else {
-            EmbedTarget::Profile(self.profile.clone())
+            let known = profiles.iter().any(|p| p.id == self.profile);
+            match (known, profiles.first()) {
+                (false, Some(first)) => EmbedTarget::Profile(first.id.clone()),
+                _ => EmbedTarget::Profile(self.profile.clone()),
+            }
         };
         Ok(EmbedOptions {
             target,
@@ -90,21 +103,10 @@ fn Builder() -> Html {
     let profiles = use_state(|| None::<Result<Vec<Profile>, String>>);
     let choices = use_state(Choices::from_address);
     {
-        let (profiles, choices) = (profiles.clone(), choices.clone());
+        let profiles = profiles.clone();
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
-                let loaded = load_config().await.map(|config| config.profiles);
-                // A profile the address did not name: the first one.
-                if let Ok(list) = &loaded {
-                    if !list.iter().any(|p| p.id == choices.profile) {
-                        if let Some(first) = list.first() {
-                            let mut next = (*choices).clone();
-                            next.profile = first.id.clone();
-                            choices.set(next);
-                        }
-                    }
-                }
-                profiles.set(Some(loaded));
+                profiles.set(Some(load_config().await.map(|config| config.profiles)));
             });
         });
     }
@@ -120,8 +122,22 @@ fn Builder() -> Html {
                     else {
                         return;
                     };
+                    // Only the preview's own messages.
+                    let preview = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id("preview"))
+                        .and_then(|e| {
+                            wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlIFrameElement>(e).ok()
+                        })
+                        .and_then(|frame| frame.content_window());
                     let own = location().and_then(|l| l.origin().ok());
-                    if Some(event.origin()) != own {
+                    let from_preview = match (event.source(), preview) {
+                        (Some(source), Some(preview)) => {
+                            js_sys::Object::is(&source, &wasm_bindgen::JsValue::from(preview))
+                        }
+                        _ => false,
+                    };
+                    if Some(event.origin()) != own || !from_preview {
                         return;
                     }
                     let data = event.data();
@@ -158,7 +174,15 @@ fn Builder() -> Html {
         })
     };
     let origin = location().and_then(|l| l.origin().ok()).unwrap_or_default();
-    let options = choices.options();
+    let known: &[Profile] = match &*profiles {
+        Some(Ok(list)) => list,
+        _ => &[],
+    };
+    let options = choices.options(known);
+    let chosen = match options.as_ref().map(|o| &o.target) {
+        Ok(EmbedTarget::Profile(id)) => id.clone(),
+        _ => choices.profile.clone(),
+    };
     let title = i18n.t("vendors-frame-title");
     let snippet = options
         .as_ref()
@@ -176,7 +200,7 @@ fn Builder() -> Html {
                 onchange={update(|c, v| c.profile = v)}>
                 { for list.iter().map(|p| {
                     let p = p.localized(i18n.lang().code());
-                    html! { <option value={p.id.clone()} selected={p.id == choices.profile}>{ p.name }</option> }
+                    html! { <option value={p.id.clone()} selected={p.id == chosen}>{ p.name }</option> }
                 }) }
             </select>
         },
@@ -240,7 +264,8 @@ fn Builder() -> Html {
                 </label>
             </section>
 
-            if let Ok(options) = &options {
+            // Nothing to show until there is something to check.
+            if let (Ok(options), true) = (&options, choices.own_ports || !known.is_empty()) {
                 <section class="snippet" aria-labelledby="vendors-snippet">
                     <h2 id="vendors-snippet">{ i18n.t("vendors-snippet") }</h2>
                     <p class="detail">{ i18n.t("vendors-snippet-detail") }</p>

@@ -190,6 +190,10 @@ fn driver_and_capabilities(
     (driver, capabilities)
 }
 
+/// A phone's screen in CSS pixels (an iPhone 12–15, Lighthouse's mobile
+/// profile): width, height.
+pub const PHONE_SCREEN: (u32, u32) = (390, 844);
+
 /// Debian's WebKitGTK test browser.
 pub const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
@@ -358,13 +362,15 @@ impl Browser {
             .with_context(|| format!("no element {css}"))
     }
 
-    /// A phone's screen, 390×844 CSS pixels with touch (Chromium only, via
-    /// the DevTools protocol): the viewport itself, not a window around it.
+    /// A phone's screen, [`PHONE_SCREEN`] CSS pixels with touch (Chromium
+    /// only, via the DevTools protocol): the viewport itself, not a window
+    /// around it.
     pub async fn phone_screen(&self) -> Result<()> {
         use serde_json::json;
+        let (width, height) = PHONE_SCREEN;
         self.cdp(
             "Emulation.setDeviceMetricsOverride",
-            json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true }),
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": true }),
         )
         .await?;
         self.cdp(

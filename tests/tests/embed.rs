@@ -12,15 +12,15 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use doorway_core::embed::{EmbedOptions, EmbedTarget};
 use doorway_core::{CheckResult, Overall, ProbeOutcome, Protocol};
-use doorway_e2e::browser::Browser;
+use doorway_e2e::browser::{Browser, PHONE_SCREEN};
 use doorway_e2e::env_path;
 use doorway_e2e::lab::ServerNamespace;
 use doorway_e2e::site::Site;
 use doorway_e2e::worker::Worker;
 use serde_json::{json, Value};
 
-/// The phone's screen in CSS pixels (`Browser::phone_screen`).
-const PHONE_HEIGHT: f64 = 844.0;
+/// The phone's screen height in CSS pixels (`Browser::phone_screen`).
+const PHONE_HEIGHT: f64 = PHONE_SCREEN.1 as f64;
 
 fn origin(worker: &Worker) -> String {
     worker.url("")
@@ -236,21 +236,21 @@ async fn an_article_on_another_site_gets_a_compact_check_that_stays_in_its_frame
     browser.phone_screen().await?;
     let article_url = site.url("/article.html");
     browser.client.goto(&article_url).await?;
-    let received = wait_for_message(&browser, "doorway:result", Duration::from_secs(20)).await?;
-    // Let the last height message arrive (the details link comes a moment
-    // after the result).
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let received = {
-        let later = browser
-            .client
-            .execute("return window.received;", vec![])
-            .await?;
-        later.as_array().cloned().unwrap_or(received)
-    };
-    let frame_height: f64 = attribute(&browser, "iframe", "height")
-        .await?
-        .context("the frame has a height")?
-        .parse()?;
+    wait_for_message(&browser, "doorway:result", Duration::from_secs(20)).await?;
+    // Settled: the details link (made a moment after the result) is in, and
+    // the frame has the height of the last message.
+    let settled = wait_for(
+        &browser,
+        "const heights = window.received.filter((m) => m.type === 'doorway:height');
+         const last = heights.length ? heights[heights.length - 1].height : null;
+         return [window.received, last, Number(document.querySelector('iframe').height)];",
+        |v| v[1].is_number() && v[1].as_f64() == v[2].as_f64(),
+        Duration::from_secs(5),
+        "the frame sized from the last height message",
+    )
+    .await?;
+    let received = settled[0].as_array().cloned().unwrap_or_default();
+    let frame_height = settled[2].as_f64().unwrap_or(f64::NAN);
     browser.screenshot("embed-article-390x844").await?;
 
     // Inside the frame: the compact answer, nothing that leaves the frame.
@@ -286,12 +286,16 @@ async fn an_article_on_another_site_gets_a_compact_check_that_stays_in_its_frame
             .click()
             .await?;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut windows_after = browser.client.windows().await?.len();
+    while windows_after < windows_before + 2 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        windows_after = browser.client.windows().await?.len();
+    }
     let frame_url_after = browser
         .client
         .execute("return location.href;", vec![])
         .await?;
-    let windows_after = browser.client.windows().await?;
 
     // Share from the frame: the article gets the link.
     browser
@@ -302,6 +306,24 @@ async fn an_article_on_another_site_gets_a_compact_check_that_stays_in_its_frame
         .await?;
     browser.client.enter_parent_frame().await?;
     let with_share = wait_for_message(&browser, "doorway:shared", Duration::from_secs(10)).await?;
+    // A link with the reader's address is never handed to the article.
+    browser.client.enter_frame(0).await?;
+    let first_link = browser.share_link().await?;
+    browser
+        .client
+        .find(fantoccini::Locator::Css("#include-ip"))
+        .await?
+        .click()
+        .await?;
+    let with_address = browser.share_link().await?;
+    browser.client.enter_parent_frame().await?;
+    let shared_count = browser
+        .client
+        .execute(
+            "return window.received.filter((m) => m.type === 'doorway:shared').length;",
+            vec![],
+        )
+        .await?;
     let top_url = browser.client.current_url().await?;
 
     // The details link opens the whole result in the viewer.
@@ -365,7 +387,7 @@ async fn an_article_on_another_site_gets_a_compact_check_that_stays_in_its_frame
     }
     assert_eq!(frame_url, frame_url_after, "the frame stayed on the check");
     assert_eq!(
-        windows_after.len(),
+        windows_after,
         windows_before + 2,
         "the brand and details links opened tabs"
     );
@@ -378,6 +400,12 @@ async fn an_article_on_another_site_gets_a_compact_check_that_stays_in_its_frame
     assert!(
         shared.starts_with(&format!("{doorway}/r/")),
         "the shared link reached the article: {shared}"
+    );
+    assert_ne!(first_link, with_address, "a second link, with the address");
+    assert_eq!(
+        shared_count,
+        json!(2),
+        "the same link again, then none for the link with the address"
     );
     assert!(viewer_verdict.starts_with("Ready"), "{viewer_verdict}");
     assert!(viewer_has_details, "every detail behind the link");
@@ -403,7 +431,7 @@ async fn the_demo_article_works_from_another_origin_and_lists_its_messages() -> 
     browser
         .client
         .goto(&site.url(&format!(
-            "/embed-demo.html?doorway={}&tcp=443,8557",
+            "/embed-demo.html?doorway={}&tcp=443,8557&autorun=1",
             origin(&worker)
         )))
         .await?;
@@ -421,14 +449,19 @@ async fn the_demo_article_works_from_another_origin_and_lists_its_messages() -> 
     .to_owned();
     let progress = browser.text("#progress").await?;
     let messages = browser.text("#messages").await?;
-    let widths = browser
-        .client
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth,
-                     Number(document.getElementById('doorway').height)];",
-            vec![],
-        )
-        .await?;
+    // The demo lists the last height it got and sized the frame to it.
+    let widths = wait_for(
+        &browser,
+        r#"const line = document.querySelector('#messages li[data-type="doorway:height"]');
+           const found = line ? line.textContent.match(/(\d+) px/) : null;
+           return [document.documentElement.scrollWidth, window.innerWidth,
+                   Number(document.getElementById('doorway').height),
+                   found ? Number(found[1]) : null];"#,
+        |v| v[3].is_number() && v[2].as_f64() == v[3].as_f64(),
+        Duration::from_secs(5),
+        "the demo's frame at the height it lists",
+    )
+    .await?;
     browser.screenshot("embed-demo-390x844").await?;
     browser.close().await?;
 
@@ -452,6 +485,6 @@ async fn the_demo_article_works_from_another_origin_and_lists_its_messages() -> 
         scroll_width <= viewport_width,
         "no sideways scrolling: {widths}"
     );
-    assert!(frame_height > 200.0, "the demo sized the frame: {widths}");
+    assert_ne!(frame_height, 480.0, "the demo sized the frame: {widths}");
     Ok(())
 }

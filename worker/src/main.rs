@@ -272,7 +272,8 @@ async fn main() -> anyhow::Result<()> {
     }
     let policy = Arc::new(
         SecurityPolicy::new(dist.map(PathBuf::as_path), &args.embed_ancestors)
-            .context("invalid --embed-ancestors")?,
+            .context("invalid --embed-ancestors")?
+            .with_probe_host(args.public_host.clone()),
     );
     let networks = Networks::open(&args.asn_db)?;
     let state = AppState::new(

@@ -14,8 +14,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Extension, Json, Router};
 use doorway_core::api::{
-    nonce_is_valid, ConfigResponse, EchoResponse, KnockRequest, KnockResponse, ProbeResponse,
-    ShareResponse, SharedResult, NONCE_PARAM,
+    nonce_is_valid, ConfigResponse, EchoResponse, HealthResponse, KnockRequest, KnockResponse,
+    PartHealth, ProbeResponse, ShareResponse, SharedResult, NONCE_PARAM,
 };
 use doorway_core::inbound::profile_knock_ports;
 use doorway_core::vouch::{resolve_profile, vouch};
@@ -55,7 +55,7 @@ pub struct AppState {
 /// The built app (Trunk's dist folder), held in memory.
 struct BuiltApp {
     files: Files,
-    /// The checker's page, at every address but `/r/…`.
+    /// The checker's page, at every address but `/r/…` and `/embed`.
     checker: Shells,
     /// The shared-result viewer's page, at `/r/…` (absent in an old build).
     viewer: Option<Shells>,
@@ -203,6 +203,7 @@ pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        .route("/healthz", get(health))
         .route("/probe", get(probe).options(probe_preflight))
         .route("/ws", get(websocket_echo));
     api.fallback(app_page)
@@ -406,6 +407,55 @@ async fn shared_result(
         result,
     })
     .into_response())
+}
+
+/// `/healthz`: the store must answer a read (a look-up of an id that is
+/// never issued); the relay is reported, not probed.
+async fn health(State(state): State<Arc<AppState>>) -> Response {
+    let store = match &state.store {
+        None => PartHealth::Off,
+        Some(_) => {
+            let reading = state.clone();
+            let read = tokio::task::spawn_blocking(move || match &reading.store {
+                Some(store) => store.get("healthz", unix_now()).map(|_| ()),
+                None => Err(StoreError::Missing),
+            })
+            .await;
+            match read {
+                Ok(Ok(())) => PartHealth::Ok,
+                Ok(Err(error)) => {
+                    tracing::error!(%error, "health: the store failed a read");
+                    PartHealth::Failing
+                }
+                Err(_) => PartHealth::Failing,
+            }
+        }
+    };
+    let status = if store == PartHealth::Failing {
+        PartHealth::Failing
+    } else {
+        PartHealth::Ok
+    };
+    let relay = if state.turn.is_some() {
+        PartHealth::Ok
+    } else {
+        PartHealth::Off
+    };
+    let code = if status == PartHealth::Ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        code,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(HealthResponse {
+            status,
+            store,
+            relay,
+        }),
+    )
+        .into_response()
 }
 
 /// The longest link a QR code is drawn for (a result packed into the link

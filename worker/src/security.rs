@@ -18,6 +18,9 @@ pub struct SecurityPolicy {
     inline_scripts: Vec<String>,
     /// CSP `frame-ancestors` sources for `?embed=1`.
     embed_ancestors: String,
+    /// `--public-host`: where the page sends its probes when that is not
+    /// the name the page was loaded under.
+    probe_host: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,13 +51,23 @@ impl SecurityPolicy {
         Ok(SecurityPolicy {
             inline_scripts,
             embed_ancestors: with_own_origin(embed_ancestors),
+            probe_host: None,
         })
     }
 
-    /// The policy for one page: probes may go to any port of the page's host.
+    /// Probes may also go to `host` (`--public-host`), on any port.
+    pub fn with_probe_host(mut self, host: Option<String>) -> SecurityPolicy {
+        self.probe_host = host.filter(|h| is_plain_host(h));
+        self
+    }
+
+    /// The policy for one page: probes may go to any port of the page's host
+    /// and of the probe host.
     pub fn content_security_policy(&self, host: Option<&str>, embed: bool) -> String {
         let mut connect = String::from("'self'");
-        if let Some(host) = host.filter(|h| is_plain_host(h)) {
+        let page_host = host.filter(|h| is_plain_host(h));
+        let probe_host = self.probe_host.as_deref().filter(|p| Some(*p) != page_host);
+        for host in page_host.into_iter().chain(probe_host) {
             for scheme in ["http", "https", "ws", "wss"] {
                 connect.push_str(&format!(" {scheme}://{host}:*"));
             }
@@ -204,6 +217,35 @@ mod tests {
         assert!(!policy
             .content_security_policy(Some("evil; script-src *"), false)
             .contains("evil"));
+    }
+
+    #[test]
+    fn probes_may_go_to_the_public_host_too() {
+        let policy = SecurityPolicy::new(None, "*")
+            .unwrap()
+            .with_probe_host(Some("probe.example.net".into()));
+        let page = policy.content_security_policy(Some("check.example.com"), false);
+        assert!(
+            page.contains(
+                "connect-src 'self' http://check.example.com:* https://check.example.com:* \
+             ws://check.example.com:* wss://check.example.com:* http://probe.example.net:* \
+             https://probe.example.net:* ws://probe.example.net:* wss://probe.example.net:*;"
+            ),
+            "{page}"
+        );
+        // Once when the page is loaded under the probe host's name.
+        let same = policy.content_security_policy(Some("probe.example.net"), false);
+        assert_eq!(
+            same.matches("https://probe.example.net:*").count(),
+            1,
+            "{same}"
+        );
+        let odd = SecurityPolicy::new(None, "*")
+            .unwrap()
+            .with_probe_host(Some("x; script-src *".into()));
+        assert!(!odd
+            .content_security_policy(None, false)
+            .contains("script-src *"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
+use doorway_core::html::escape;
 use doorway_core::i18n::{choose, Lang, Translator};
 use doorway_core::Profile;
 
@@ -150,21 +151,6 @@ fn render(
     }
     out.push_str(rest);
     Ok(out)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

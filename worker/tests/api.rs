@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use doorway_core::api::{
-    ConfigResponse, EchoResponse, ErrorResponse, KnockResponse, NatServers, ProbeConfig,
-    ProbeResponse,
+    ConfigResponse, EchoResponse, ErrorResponse, HealthResponse, KnockResponse, NatServers,
+    PartHealth, ProbeConfig, ProbeResponse,
 };
 use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
@@ -29,6 +29,8 @@ use tokio::task::JoinHandle;
 
 struct Running {
     app: String,
+    /// The SQLite file of shared results.
+    store_path: std::path::PathBuf,
     probe: String,
     certificate: rustls::pki_types::CertificateDer<'static>,
     task: JoinHandle<()>,
@@ -110,6 +112,7 @@ async fn launch(options: Options) -> Running {
         store_limits,
         asn_db,
     } = options;
+    let store_path = data_dir().join("results.sqlite");
     let app = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let probe = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app_addr = app.local_addr().unwrap().to_string();
@@ -138,8 +141,7 @@ async fn launch(options: Options) -> Running {
         },
         dist.as_deref(),
         None,
-        keep_results
-            .then(|| Store::open(&data_dir().join("results.sqlite"), store_limits).unwrap()),
+        keep_results.then(|| Store::open(&store_path, store_limits).unwrap()),
         RateLimit::new(share_limit, 600),
         // The test server and its clients are on loopback.
         Some(Knocker::new(true)),
@@ -169,6 +171,7 @@ async fn launch(options: Options) -> Running {
     });
     Running {
         app: app_addr,
+        store_path,
         probe: probe_addr,
         certificate: tls.certificate,
         task,
@@ -863,6 +866,29 @@ async fn pages_carry_a_strict_policy_and_only_the_embed_view_may_be_framed() {
     let api = request(&server.app, "GET", "/api/config").await;
     assert!(api.head.contains("x-content-type-options: nosniff"));
     std::fs::remove_dir_all(dist).ok();
+}
+
+#[tokio::test]
+async fn health_reports_the_store_and_the_relay() {
+    let server = start(None).await;
+    let health = |reply: &Reply| serde_json::from_str::<HealthResponse>(&reply.body).unwrap();
+    let ok = request(&server.app, "GET", "/healthz").await;
+    assert_eq!(ok.status, 200);
+    assert!(ok.head.contains("cache-control: no-store"), "{}", ok.head);
+    assert_eq!(
+        health(&ok),
+        HealthResponse {
+            status: PartHealth::Ok,
+            store: PartHealth::Ok,
+            relay: PartHealth::Off,
+        }
+    );
+    assert!(server.store_path.exists(), "the store it read");
+
+    let no_store = start_with(None, 10, false).await;
+    let off = request(&no_store.app, "GET", "/healthz").await;
+    assert_eq!(off.status, 200);
+    assert_eq!(health(&off).store, PartHealth::Off);
 }
 
 #[tokio::test]
