@@ -4,6 +4,7 @@
 pub mod admission;
 pub mod assets;
 pub mod error;
+pub mod firewall;
 pub mod knock;
 pub mod limit;
 pub mod networks;

@@ -1,5 +1,6 @@
 //! `doorway`: the worker binary.
 
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,8 +11,9 @@ use doorway_core::api::{ConfigResponse, NatServers, ProbeConfig};
 use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
 use doorway_core::PortList;
-use doorway_core::Protocol;
+use doorway_core::{Profile, Protocol};
 use doorway_worker::admission::{raise_open_file_limit, Admission, ConnectionCaps};
+use doorway_worker::firewall::{nft_ruleset, OpenPorts};
 use doorway_worker::knock::Knocker;
 use doorway_worker::limit::RateLimit;
 use doorway_worker::networks::Networks;
@@ -23,7 +25,7 @@ use doorway_worker::security::SecurityPolicy;
 use doorway_worker::server::{serve_until, Endpoint, SHUTDOWN_GRACE};
 use doorway_worker::store::{Store, StoreLimits};
 use doorway_worker::tls::Tls;
-use doorway_worker::turn::{random_secret, write_pem, Turn, TurnSetup};
+use doorway_worker::turn::{random_secret, write_pem, Turn, TurnSetup, RELAY_PORTS};
 
 /// Extra ports beyond the profiles' are for a few vendor ports, not a range scan.
 const MAX_EXTRA_PORTS: u32 = 256;
@@ -125,12 +127,54 @@ struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
+    /// Print the nftables ruleset for a host that runs only Doorway: every
+    /// port this worker would serve with the flags given before
+    /// `firewall`, and SSH; the rest dropped. Load it with `nft -f`.
+    Firewall {
+        /// The SSH port to keep open.
+        #[arg(long, default_value_t = 22)]
+        ssh_port: u16,
+    },
     /// Write brotli and gzip copies (`file.br`, `file.gz`) next to every
     /// text file of a built app, so the worker never compresses per request.
     Precompress {
         /// The built app's folder.
         dist: PathBuf,
     },
+}
+
+/// The probe ports (TCP) and STUN ports (UDP) these flags ask for.
+fn wanted_ports(args: &Args, profiles: &[Profile]) -> (BTreeSet<u16>, BTreeSet<u16>) {
+    let extra = |list: &Option<PortList>| -> Vec<u16> {
+        list.iter()
+            .flat_map(|l| l.ranges().iter().flat_map(|r| r.ports()))
+            .collect()
+    };
+    let mut tcp = profile_ports(profiles, Protocol::Tcp, args.range_sample);
+    tcp.extend(extra(&args.tcp_ports));
+    let mut udp = profile_ports(profiles, Protocol::Udp, args.range_sample);
+    udp.extend([STUN_PORT, SECOND_STUN_PORT]);
+    udp.extend(extra(&args.udp_ports));
+    (tcp, udp)
+}
+
+/// Every port a worker started with `args` serves: the app, the probes,
+/// STUN, and unless `--no-turn` the relay (its ports and the range it
+/// relays on); and SSH.
+fn open_ports(args: &Args, profiles: &[Profile], ssh_port: u16) -> OpenPorts {
+    let (mut tcp, mut udp) = wanted_ports(args, profiles);
+    tcp.extend([args.port, ssh_port]);
+    let mut udp_ranges = Vec::new();
+    if !args.no_turn {
+        tcp.extend([args.turn_port, args.turn_tls_port]);
+        udp.insert(args.turn_port);
+        udp_ranges.push(RELAY_PORTS);
+    }
+    OpenPorts {
+        tcp,
+        udp,
+        udp_ranges,
+    }
 }
 
 fn parse_sample(text: &str) -> Result<usize, String> {
@@ -160,11 +204,19 @@ async fn main() -> anyhow::Result<()> {
         .with_target(false)
         .init();
     let args = Args::parse();
-    if let Some(Command::Precompress { dist }) = &args.command {
-        let count = doorway_worker::assets::precompress_dir(dist)
-            .with_context(|| format!("compressing the files in {}", dist.display()))?;
-        println!("compressed {count} files in {}", dist.display());
-        return Ok(());
+    match &args.command {
+        Some(Command::Precompress { dist }) => {
+            let count = doorway_worker::assets::precompress_dir(dist)
+                .with_context(|| format!("compressing the files in {}", dist.display()))?;
+            println!("compressed {count} files in {}", dist.display());
+            return Ok(());
+        }
+        Some(Command::Firewall { ssh_port }) => {
+            let profiles = builtin_profiles().context("the built-in profiles are broken")?;
+            print!("{}", nft_ruleset(&open_ports(&args, &profiles, *ssh_port)));
+            return Ok(());
+        }
+        None => {}
     }
     // Before any socket is opened: every connection is a file.
     let open_files = raise_open_file_limit().unwrap_or_else(|error| {
@@ -187,19 +239,9 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}:{} for the app", args.listen, args.port))?;
 
-    let extra = |list: &Option<PortList>| -> Vec<u16> {
-        list.iter()
-            .flat_map(|l| l.ranges().iter().flat_map(|r| r.ports()))
-            .collect()
-    };
-    let mut wanted_tcp = profile_ports(&profiles, Protocol::Tcp, args.range_sample);
-    wanted_tcp.extend(extra(&args.tcp_ports));
+    let (mut wanted_tcp, wanted_udp) = wanted_ports(&args, &profiles);
     wanted_tcp.remove(&args.port);
     let (probe_listeners, mut unavailable) = bind_tcp(args.listen, wanted_tcp).await;
-
-    let mut wanted_udp = profile_ports(&profiles, Protocol::Udp, args.range_sample);
-    wanted_udp.extend([STUN_PORT, SECOND_STUN_PORT]);
-    wanted_udp.extend(extra(&args.udp_ports));
     let (stun_sockets, unavailable_udp) = bind_udp(args.listen, wanted_udp).await;
     unavailable.extend(unavailable_udp);
     let mut stun_sockets = stun_sockets;

@@ -28,6 +28,8 @@ pub const ALLOCATIONS_PER_CLIENT: u32 = 12;
 pub const ALLOCATIONS_IN_ALL: u32 = 200;
 /// The longest an allocation lives: a check needs it for a moment.
 pub const ALLOCATION_LIFETIME_SECS: u32 = 60;
+/// The UDP ports coturn relays on (`doorway firewall` opens them).
+pub const RELAY_PORTS: std::ops::RangeInclusive<u16> = 49160..=49400;
 
 /// The TURN REST username for `client` at `now_unix`: `expiry:tag`, where
 /// the tag is a keyed hash of the client's group (its IPv4 address or IPv6
@@ -138,8 +140,8 @@ impl TurnSetup {
             format!("static-auth-secret={}", self.secret),
             "realm=doorway".into(),
             "fingerprint".into(),
-            "min-port=49160".into(),
-            "max-port=49400".into(),
+            format!("min-port={}", RELAY_PORTS.start()),
+            format!("max-port={}", RELAY_PORTS.end()),
             format!("user-quota={ALLOCATIONS_PER_CLIENT}"),
             format!("total-quota={ALLOCATIONS_IN_ALL}"),
             format!("max-allocate-lifetime={ALLOCATION_LIFETIME_SECS}"),

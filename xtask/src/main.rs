@@ -42,7 +42,8 @@ cargo xtask <command>
   serve [worker flags]  install what is missing, build the app (release) and
                         serve it (default http://127.0.0.1:8080); flags after
                         `serve` go to the worker, e.g. --listen, --port,
-                        --public-host, --tls-cert/--tls-key (see --help)
+                        --public-host, --tls-cert/--tls-key; `serve --help`
+                        lists them all
   test                  install what is missing (also Chromium, Firefox ESR,
                         WebKitGTK and their drivers, Xvfb, nftables), then run
                         every check: format, clippy, unit tests, wasm tests in
@@ -74,6 +75,15 @@ fn main() -> Result<()> {
         }
         Some(other) => bail!("unknown command `{other}`\n\n{HELP}"),
     }
+}
+
+/// The flags `serve` hands to the worker; a leading `--` (as in
+/// `cargo xtask serve -- --port 9000`) is only a separator.
+fn worker_flags(mut args: Vec<OsString>) -> Vec<OsString> {
+    if args.first().is_some_and(|a| a == "--") {
+        args.remove(0);
+    }
+    args
 }
 
 struct Xtask {
@@ -320,6 +330,16 @@ impl Xtask {
     // ---- commands ---------------------------------------------------------
 
     fn serve(&self, worker_args: Vec<OsString>) -> Result<()> {
+        let worker_args = worker_flags(worker_args);
+        // `serve --help`: the worker's flags, without building the app.
+        if worker_args.iter().any(|a| a == "--help" || a == "-h") {
+            self.run(
+                self.cmd("cargo")
+                    .args(["run", "--quiet", "--release", "-p", "doorway-worker", "--"])
+                    .arg("--help"),
+            )?;
+            return Ok(());
+        }
         self.build_app()?;
         let mut command = self.cmd(
             self.worker_bin()
@@ -444,4 +464,22 @@ fn describe(command: &Command) -> String {
         text.push_str(&arg.to_string_lossy());
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leading_double_dash_is_only_a_separator() {
+        let flags = |args: &[&str]| {
+            worker_flags(args.iter().map(OsString::from).collect())
+                .into_iter()
+                .map(|a| a.into_string().unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(flags(&["--", "--help"]), ["--help"]);
+        assert_eq!(flags(&["--port", "9000"]), ["--port", "9000"]);
+        assert_eq!(flags(&["--port", "--", "x"]), ["--port", "--", "x"]);
+    }
 }
