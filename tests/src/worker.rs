@@ -11,7 +11,7 @@ use crate::{env_path, http};
 
 pub struct Worker {
     child: Child,
-    _data: TempDir,
+    _data: Option<TempDir>,
     /// `host:port` of the app.
     pub app: String,
 }
@@ -41,36 +41,48 @@ impl Worker {
             None => port,
         };
         let data = TempDir::new("worker")?;
+        let mut argv = vec![bin.into_os_string()];
+        argv.extend(["--listen".into(), address.into(), "--dist".into()]);
+        argv.push(dist.into_os_string());
+        argv.extend(["--data-dir".into(), data.0.clone().into_os_string()]);
+        argv.extend(extra.iter().map(Into::into));
+        if !extra.contains(&"--port") {
+            argv.extend(["--port".into(), port.to_string().into()]);
+        }
+        Self::run(netns, &argv, format!("{address}:{port}"), Some(data)).await
+    }
+
+    /// Runs `argv` (a worker's whole command line, as a unit file's
+    /// `ExecStart` has it) inside `netns` when given, and waits until its
+    /// API answers on `app` (`host:port`). `data` is removed with the worker.
+    pub async fn run(
+        netns: Option<&str>,
+        argv: &[std::ffi::OsString],
+        app: String,
+        data: Option<TempDir>,
+    ) -> Result<Worker> {
+        let (program, args) = argv.split_first().context("an empty command line")?;
         let mut command = match netns {
             Some(ns) => {
                 let mut c = Command::new("ip");
-                c.args(["netns", "exec", ns]).arg(&bin);
+                c.args(["netns", "exec", ns]).arg(program);
                 c
             }
-            None => Command::new(&bin),
+            None => Command::new(program),
         };
         command
-            .args(["--listen", address, "--dist"])
-            .arg(&dist)
-            .arg("--data-dir")
-            .arg(&data.0)
-            .args(extra)
-            .args(if extra.contains(&"--port") {
-                Vec::new()
-            } else {
-                vec!["--port".to_owned(), port.to_string()]
-            })
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
         let child = command
             .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
+            .with_context(|| format!("starting {}", program.to_string_lossy()))?;
         let mut worker = Worker {
             child,
             _data: data,
-            app: format!("{address}:{port}"),
+            app,
         };
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {

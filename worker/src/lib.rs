@@ -5,6 +5,7 @@ pub mod admission;
 pub mod assets;
 pub mod error;
 pub mod firewall;
+pub mod install;
 pub mod knock;
 pub mod limit;
 pub mod networks;

@@ -14,6 +14,7 @@ use doorway_core::PortList;
 use doorway_core::{Profile, Protocol};
 use doorway_worker::admission::{raise_open_file_limit, Admission, ConnectionCaps};
 use doorway_worker::firewall::{nft_ruleset, OpenPorts};
+use doorway_worker::install;
 use doorway_worker::knock::Knocker;
 use doorway_worker::limit::RateLimit;
 use doorway_worker::networks::Networks;
@@ -127,6 +128,18 @@ struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
+    /// Install this binary, the built app (--dist) and a sandboxed systemd
+    /// unit (/etc/systemd/system/doorway.service) under --root. The worker's
+    /// flags for the unit follow `--`, e.g. `doorway --dist dist install --
+    /// --listen 203.0.113.10 --port 443`. Then: systemctl enable --now doorway.
+    Install {
+        /// Where the file system starts.
+        #[arg(long, default_value = "/")]
+        root: PathBuf,
+        /// The worker's flags in the unit (--dist and --data-dir are fixed).
+        #[arg(last = true)]
+        flags: Vec<String>,
+    },
     /// Print the nftables ruleset for a host that runs only Doorway: every
     /// port this worker would serve with the flags given before
     /// `firewall`, and SSH; the rest dropped. Load it with `nft -f`.
@@ -141,6 +154,24 @@ enum Command {
         /// The built app's folder.
         dist: PathBuf,
     },
+}
+
+/// The unit's flags must start a worker: a typo fails now, not at boot.
+fn check_unit_flags(flags: &[String]) -> anyhow::Result<()> {
+    if let Some(fixed) = flags.iter().find(|f| {
+        ["--dist", "--data-dir"]
+            .iter()
+            .any(|name| f.as_str() == *name || f.starts_with(&format!("{name}=")))
+    }) {
+        anyhow::bail!("{fixed} is fixed by the installation; leave it out");
+    }
+    let parsed =
+        Args::try_parse_from(std::iter::once("doorway").chain(flags.iter().map(String::as_str)))
+            .context("the flags for the unit")?;
+    if parsed.command.is_some() {
+        anyhow::bail!("the flags for the unit name a command; give only the worker's flags");
+    }
+    Ok(())
 }
 
 /// The probe ports (TCP) and STUN ports (UDP) these flags ask for.
@@ -209,6 +240,15 @@ async fn main() -> anyhow::Result<()> {
             let count = doorway_worker::assets::precompress_dir(dist)
                 .with_context(|| format!("compressing the files in {}", dist.display()))?;
             println!("compressed {count} files in {}", dist.display());
+            return Ok(());
+        }
+        Some(Command::Install { root, flags }) => {
+            check_unit_flags(flags)?;
+            let exe = std::env::current_exe().context("finding this binary")?;
+            for written in install::install(root, &exe, &args.dist, flags)? {
+                println!("  {}", written.display());
+            }
+            println!("installed; start it with: systemctl daemon-reload && systemctl enable --now doorway");
             return Ok(());
         }
         Some(Command::Firewall { ssh_port }) => {

@@ -9,8 +9,8 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 const TRUNK_VERSION: &str = "0.21.14";
-/// Debian packages the browser tests, the firewall lab and the interop tests
-/// (coturn's STUN and TURN clients) use.
+/// Debian packages the browser tests, the firewall lab, the interop tests
+/// (coturn's STUN and TURN clients) and the deploy tests use.
 const TEST_PACKAGES: &[(&str, &str)] = &[
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/chromedriver", "chromium-driver"),
@@ -20,6 +20,8 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("/usr/bin/firefox-esr", "firefox-esr"),
     ("/usr/bin/WebKitWebDriver", "webkit2gtk-driver"),
     ("/usr/bin/Xvfb", "xvfb"),
+    // `doorway install`'s unit is checked with systemd-analyze verify.
+    ("/usr/bin/systemd-analyze", "systemd"),
 ];
 
 /// geckodriver (Firefox's WebDriver) is not a Debian package; cargo builds it.
