@@ -118,12 +118,22 @@ struct Args {
     /// How many results one address may share per 10 minutes.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
     share_limit: u32,
+    /// How log lines are written: text for a terminal, json (one object a
+    /// line) for a log collector.
+    #[arg(long, value_enum, default_value = "text")]
+    log_format: LogFormat,
     /// Folder for the worker's files (shared results, coturn's state).
     #[arg(long, default_value = ".doorway")]
     data_dir: PathBuf,
     /// How long the page waits for one probe before calling it filtered.
     #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(500..=30_000))]
     probe_timeout_ms: u32,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -230,11 +240,18 @@ fn parse_port_list(text: &str) -> Result<PortList, String> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_target(false)
-        .init();
     let args = Args::parse();
+    // Logs on stderr, the serving banner on stdout: a collector reading
+    // JSON lines gets only JSON.
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::INFO)
+        .with_target(false);
+    match args.log_format {
+        LogFormat::Text => logs.init(),
+        // One JSON object per line, for journald or a log collector.
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     match &args.command {
         Some(Command::Precompress { dist }) => {
             let count = doorway_worker::assets::precompress_dir(dist)

@@ -49,3 +49,46 @@ fn out_of_range_values_are_refused() {
     assert!(!ok);
     assert!(stderr.contains("not-an-address"), "{stderr}");
 }
+
+#[test]
+fn json_logs_are_one_object_a_line() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // An address of its own, so no other test's ports are in the way.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_doorway"))
+        .args([
+            "--listen",
+            "127.0.0.9",
+            "--port",
+            "0",
+            "--no-turn",
+            "--no-store",
+        ])
+        .args(["--dist", "/nonexistent", "--log-format", "json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the worker starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let (lines, first) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = lines.send(BufReader::new(stderr).lines().next());
+    });
+    let first = first.recv_timeout(std::time::Duration::from_secs(20));
+    child.kill().ok();
+    child.wait().ok();
+    let line = first
+        .expect("a log line within 20 s")
+        .expect("a log line")
+        .expect("readable");
+    let event: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+    assert_eq!(event["level"], "WARN", "{line}");
+    assert_eq!(event["dist"], "/nonexistent", "{line}");
+    assert!(
+        event["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no built app"),
+        "{line}"
+    );
+}
