@@ -69,11 +69,10 @@ impl Choices {
                 inbound: list(&self.inbound),
                 ..PageQuery::default()
             };
-            if let Some(Err(error)) = lists.custom_profile() {
-                return Err(Notice::BadPorts(error));
-            }
-            if lists.custom_profile().is_none() {
-                return Err(Notice::BadPorts(CustomProfileError::NoPorts));
+            match lists.custom_profile() {
+                Some(Ok(_)) => {}
+                Some(Err(error)) => return Err(Notice::BadPorts(error)),
+                None => return Err(Notice::BadPorts(CustomProfileError::NoPorts)),
             }
             EmbedTarget::Ports {
                 tcp: self.tcp.clone(),

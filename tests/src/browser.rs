@@ -389,11 +389,7 @@ impl Browser {
             .find(fantoccini::Locator::Css("#details"))
             .await?;
         if details.attr("open").await?.is_none() {
-            self.client
-                .find(fantoccini::Locator::Css("#details > summary"))
-                .await?
-                .click()
-                .await?;
+            self.click("#details > summary").await?;
         }
         Ok(())
     }
@@ -412,13 +408,19 @@ impl Browser {
         }
     }
 
-    /// Presses "Share result" on a finished check and returns the link.
-    pub async fn share_link(&self) -> Result<String> {
+    /// Clicks the first element matching `css`.
+    pub async fn click(&self, css: &str) -> Result<()> {
         self.client
-            .find(fantoccini::Locator::Css("#share"))
+            .find(fantoccini::Locator::Css(css))
             .await?
             .click()
             .await?;
+        Ok(())
+    }
+
+    /// Presses "Share result" on a finished check and returns the link.
+    pub async fn share_link(&self) -> Result<String> {
+        self.click("#share").await?;
         self.client
             .wait()
             .at_most(Duration::from_secs(10))

@@ -164,24 +164,24 @@ async fn on_a_phone_a_network_with_failures_answers_first_and_shares_one_link() 
     Ok(())
 }
 
+/// A test ASN database naming the lab's addresses (198.18.0.0/15) with
+/// `record`: its folder (removed on drop) and the `--asn-db` argument.
+fn lab_in_asn_db(record: serde_json::Value) -> Result<(TempDir, String)> {
+    let dir = TempDir::new("asn")?;
+    let db = dir.0.join("asn.mmdb");
+    write_asn_db(&db, &[("198.18.0.0/15", record)])?;
+    let arg = db.to_str().unwrap_or_default().to_owned();
+    Ok((dir, arg))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn support_sees_the_network_the_time_zone_and_questions_not_the_address() -> Result<()> {
     let lab = ServerNamespace::create()?;
     lab.drop_tcp(9999)?;
-    // The lab's addresses (198.18.0.0/15), as a home network in the
-    // server's ASN database.
-    let db_dir = TempDir::new("asn")?;
-    let db = db_dir.0.join("asn.mmdb");
-    write_asn_db(
-        &db,
-        &[(
-            "198.18.0.0/15",
-            serde_json::json!({"autonomous_system_number": 64500,
-                "autonomous_system_organization": "Example Telecom",
-                "connection_type": "Cable/DSL"}),
-        )],
-    )?;
-    let db_arg = db.to_str().unwrap_or_default().to_owned();
+    // The lab's addresses as a home network in the server's ASN database.
+    let (db_dir, db_arg) = lab_in_asn_db(serde_json::json!({"autonomous_system_number": 64500,
+        "autonomous_system_organization": "Example Telecom",
+        "connection_type": "Cable/DSL"}))?;
     let worker = Worker::start(
         Some(&lab.name),
         &lab.address,
@@ -274,18 +274,9 @@ async fn support_sees_the_network_the_time_zone_and_questions_not_the_address() 
 async fn before_a_check_a_phone_on_a_mobile_carrier_is_told_to_join_the_wifi() -> Result<()> {
     let lab = ServerNamespace::create()?;
     // The lab's addresses as a mobile carrier in the server's ASN database.
-    let db_dir = TempDir::new("asn")?;
-    let db = db_dir.0.join("asn.mmdb");
-    write_asn_db(
-        &db,
-        &[(
-            "198.18.0.0/15",
-            serde_json::json!({"autonomous_system_number": 64501,
-                "autonomous_system_organization": "Example Mobile",
-                "connection_type": "Cellular"}),
-        )],
-    )?;
-    let db_arg = db.to_str().unwrap_or_default().to_owned();
+    let (_db, db_arg) = lab_in_asn_db(serde_json::json!({"autonomous_system_number": 64501,
+        "autonomous_system_organization": "Example Mobile",
+        "connection_type": "Cellular"}))?;
     let worker = Worker::start(Some(&lab.name), &lab.address, &["--asn-db", &db_arg]).await?;
     let browser = Browser::start_with_hosts(&[&lab.address]).await?;
     browser.phone_screen().await?;

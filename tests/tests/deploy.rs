@@ -8,12 +8,24 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
-use doorway_core::Overall;
+use doorway_core::{CheckResult, Overall};
 use doorway_e2e::browser::{Browser, TempDir};
 use doorway_e2e::env_path;
 use doorway_e2e::lab::ServerNamespace;
 use doorway_e2e::reading::not_reachable;
 use doorway_e2e::worker::Worker;
+
+/// A `ring` check in Chromium against `worker` in `lab`.
+async fn ring_check(lab: &ServerNamespace, worker: &Worker) -> Result<CheckResult> {
+    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
+    browser
+        .client
+        .goto(&worker.url("/?profile=ring&autorun=1"))
+        .await?;
+    let result = browser.wait_for_result(Duration::from_secs(20)).await;
+    browser.close().await?;
+    result
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_firewall_doorway_prints_lets_a_check_through_and_drops_the_rest() -> Result<()> {
@@ -25,14 +37,7 @@ async fn the_firewall_doorway_prints_lets_a_check_through_and_drops_the_rest() -
     lab.nft(&String::from_utf8(printed.stdout)?)?;
 
     let worker = Worker::start(Some(&lab.name), &lab.address, &[]).await?;
-    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
-    browser
-        .client
-        .goto(&worker.url("/?profile=ring&autorun=1"))
-        .await?;
-    let result = browser.wait_for_result(Duration::from_secs(20)).await;
-    browser.close().await?;
-    let result = result?;
+    let result = ring_check(&lab, &worker).await?;
     // A port the worker does not serve is dropped, not refused.
     let closed = tokio::time::timeout(
         Duration::from_secs(2),
@@ -151,13 +156,7 @@ async fn doorway_install_writes_a_unit_systemd_accepts_and_its_command_serves_a_
     )
     .await?;
     let health = doorway_e2e::http::get(&worker.app, "/healthz").await?;
-    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
-    browser
-        .client
-        .goto(&worker.url("/?profile=ring&autorun=1"))
-        .await?;
-    let result = browser.wait_for_result(Duration::from_secs(20)).await;
-    browser.close().await?;
+    let result = ring_check(&lab, &worker).await;
     drop(worker);
 
     assert!(

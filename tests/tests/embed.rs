@@ -129,12 +129,7 @@ async fn the_vendors_page_builds_the_snippet_with_a_live_preview() -> Result<()>
 
     // Own port lists; a list that cannot be checked says why and gives no
     // snippet.
-    browser
-        .client
-        .find(fantoccini::Locator::Css("#target-ports"))
-        .await?
-        .click()
-        .await?;
+    browser.click("#target-ports").await?;
     set_field(&browser, "#vendors-tcp", "443, 8557").await?;
     options.target = EmbedTarget::Ports {
         tcp: "443, 8557".into(),
@@ -160,12 +155,7 @@ async fn the_vendors_page_builds_the_snippet_with_a_live_preview() -> Result<()>
             json!({ "origin": page_origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"] }),
         )
         .await?;
-    browser
-        .client
-        .find(fantoccini::Locator::Css("#copy-snippet"))
-        .await?
-        .click()
-        .await?;
+    browser.click("#copy-snippet").await?;
     let status = browser
         .wait_text("#copy-status", Duration::from_secs(5))
         .await?;
@@ -279,12 +269,7 @@ async fn an_article_on_another_site_gets_a_compact_check_that_stays_in_its_frame
         .await?;
     let windows_before = browser.client.windows().await?.len();
     for link in ["p.brand a", "#full-result"] {
-        browser
-            .client
-            .find(fantoccini::Locator::Css(link))
-            .await?
-            .click()
-            .await?;
+        browser.click(link).await?;
     }
     let deadline = Instant::now() + Duration::from_secs(5);
     let mut windows_after = browser.client.windows().await?.len();
@@ -298,23 +283,13 @@ async fn an_article_on_another_site_gets_a_compact_check_that_stays_in_its_frame
         .await?;
 
     // Share from the frame: the article gets the link.
-    browser
-        .client
-        .find(fantoccini::Locator::Css("#share"))
-        .await?
-        .click()
-        .await?;
+    browser.click("#share").await?;
     browser.client.enter_parent_frame().await?;
     let with_share = wait_for_message(&browser, "doorway:shared", Duration::from_secs(10)).await?;
     // A link with the reader's address is never handed to the article.
     browser.client.enter_frame(0).await?;
     let first_link = browser.share_link().await?;
-    browser
-        .client
-        .find(fantoccini::Locator::Css("#include-ip"))
-        .await?
-        .click()
-        .await?;
+    browser.click("#include-ip").await?;
     let with_address = browser.share_link().await?;
     browser.client.enter_parent_frame().await?;
     let shared_count = browser

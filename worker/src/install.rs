@@ -142,55 +142,49 @@ pub fn install(
     if !dist.join("index.html").is_file() {
         return Err(InstallError::NoApp(dist.to_owned()));
     }
-    let io = |action: &'static str, path: &Path| {
-        let path = path.to_owned();
-        move |source| InstallError::Io {
-            action,
-            path,
-            source,
-        }
-    };
     let bin = root.join(BIN);
     let unit = root.join(UNIT);
     let app = root.join(DIST);
     for folder in [&bin, &unit, &app] {
         if let Some(parent) = folder.parent() {
-            std::fs::create_dir_all(parent).map_err(io("creating", parent))?;
+            std::fs::create_dir_all(parent).map_err(io_error("creating", parent))?;
         }
     }
     // Copied beside, then renamed: a running service keeps its old file.
     let fresh = bin.with_extension("new");
-    std::fs::copy(exe, &fresh).map_err(io("copying the binary to", &fresh))?;
-    std::fs::rename(&fresh, &bin).map_err(io("moving the binary to", &bin))?;
+    std::fs::copy(exe, &fresh).map_err(io_error("copying the binary to", &fresh))?;
+    std::fs::rename(&fresh, &bin).map_err(io_error("moving the binary to", &bin))?;
     if app.exists() {
-        std::fs::remove_dir_all(&app).map_err(io("replacing", &app))?;
+        std::fs::remove_dir_all(&app).map_err(io_error("replacing", &app))?;
     }
     copy_tree(dist, &app)?;
-    std::fs::write(&unit, unit_file(flags)).map_err(io("writing", &unit))?;
+    std::fs::write(&unit, unit_file(flags)).map_err(io_error("writing", &unit))?;
     Ok(vec![bin, app, unit])
 }
 
+/// What failed, and on which path, for `map_err`.
+fn io_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> InstallError {
+    let path = path.to_owned();
+    move |source| InstallError::Io {
+        action,
+        path,
+        source,
+    }
+}
+
 fn copy_tree(from: &Path, to: &Path) -> Result<(), InstallError> {
-    let io = |action: &'static str, path: &Path| {
-        let path = path.to_owned();
-        move |source| InstallError::Io {
-            action,
-            path,
-            source,
-        }
-    };
-    std::fs::create_dir_all(to).map_err(io("creating", to))?;
-    for entry in std::fs::read_dir(from).map_err(io("reading", from))? {
-        let entry = entry.map_err(io("reading", from))?;
+    std::fs::create_dir_all(to).map_err(io_error("creating", to))?;
+    for entry in std::fs::read_dir(from).map_err(io_error("reading", from))? {
+        let entry = entry.map_err(io_error("reading", from))?;
         let target = to.join(entry.file_name());
         if entry
             .file_type()
-            .map_err(io("reading", &entry.path()))?
+            .map_err(io_error("reading", &entry.path()))?
             .is_dir()
         {
             copy_tree(&entry.path(), &target)?;
         } else {
-            std::fs::copy(entry.path(), &target).map_err(io("copying", &target))?;
+            std::fs::copy(entry.path(), &target).map_err(io_error("copying", &target))?;
         }
     }
     Ok(())
