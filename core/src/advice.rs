@@ -1,4 +1,4 @@
-//! What to do, drawn from the vendors' own guidance in the seed articles:
+//! What to do, drawn from the vendors' own guidance in their articles (docs/sources):
 //! open the ports on the router or relax its firewall, ask the internet
 //! provider (with the table), and the profile's own advice (disable SIP ALG,
 //! one NAT only, a longer UDP timeout, WPA2 Personal); where something else

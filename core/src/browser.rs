@@ -1,4 +1,4 @@
-//! What a browser can test. Source: BROWSERS.md, measured in headless
+//! What a browser can test. Source: docs/browsers.md, measured in headless
 //! Chromium 156 (fetch, WebSocket, STUN and TURN share one list), Firefox
 //! ESR and WebKitGTK, and WebKit's source for Safari.
 

@@ -1,4 +1,4 @@
-//! Doorway in English, German and Italian (the seed articles' languages),
+//! Doorway in English, German and Italian (the vendor articles' languages),
 //! with Fluent. Messages live in `core/locales/*.ftl`; the page and the
 //! worker (which writes the page shell) both read them through `Translator`.
 //! The tests below fail when any message is missing in any language.

@@ -41,8 +41,8 @@ pub enum Direction {
 pub struct Source {
     /// Short key that requirements refer to, e.g. "en".
     pub key: String,
-    /// File name in shared/seeds.
-    pub seed: String,
+    /// File in `docs/sources/` that records what the article says.
+    pub doc: String,
     /// BCP 47 language of the document.
     pub lang: String,
     pub title: String,
@@ -426,7 +426,7 @@ mod tests {
         }
 
         #[test]
-        fn all_six_seed_profiles_parse_and_validate() {
+        fn all_six_builtin_profiles_parse_and_validate() {
             let ids: Vec<String> = builtin_profiles()
                 .unwrap()
                 .into_iter()
@@ -504,11 +504,24 @@ mod tests {
         }
 
         #[test]
-        fn every_requirement_cites_a_seed_that_exists() {
+        fn every_source_is_documented_in_the_repository() {
+            let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/sources");
+            let index = std::fs::read_to_string(docs.join("README.md")).unwrap();
             for profile in builtin_profiles().unwrap() {
                 assert!(!profile.sources.is_empty(), "{}", profile.id);
                 for source in &profile.sources {
-                    assert!(source.seed.ends_with(".txt"), "{}", source.seed);
+                    let text = std::fs::read_to_string(docs.join(&source.doc))
+                        .unwrap_or_else(|e| panic!("{}: {}: {e}", profile.id, source.doc));
+                    assert!(
+                        text.contains(&source.title),
+                        "{} lacks its title",
+                        source.doc
+                    );
+                    assert!(
+                        index.contains(&format!("]({})", source.doc)),
+                        "{}",
+                        source.doc
+                    );
                 }
                 for requirement in &profile.requirements {
                     assert!(

@@ -55,7 +55,7 @@ async fn start_virtual_display() -> Result<(Child, String)> {
     Ok((xvfb, display))
 }
 
-/// Flags from shared/BROWSER-FACTS.md: no sandbox as root, no background
+/// Flags from docs/browsers.md: no sandbox as root, no background
 /// traffic, and no DNS look-up leaves the machine.
 fn chromium_args(
     profile: &std::path::Path,
