@@ -40,9 +40,10 @@ const MAX_EXTRA_PORTS: u32 = 256;
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Address to listen on (every port uses it).
+    /// Address to listen on; repeat it for several (an IPv4 and an IPv6
+    /// address). Every port is served on each, or on none.
     #[arg(long, default_value = "127.0.0.1")]
-    listen: IpAddr,
+    listen: Vec<IpAddr>,
     /// Port of the app and its API.
     #[arg(long, default_value_t = 8080)]
     port: u16,
@@ -286,22 +287,32 @@ async fn main() -> anyhow::Result<()> {
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Tls::from_files(cert, key).context("loading TLS files")?,
         _ => {
-            let mut names = vec!["localhost".to_owned(), args.listen.to_string()];
+            let mut names = vec!["localhost".to_owned()];
+            names.extend(args.listen.iter().map(IpAddr::to_string));
             names.extend(args.public_host.clone());
             Tls::self_signed(names).context("making a self-signed certificate")?
         }
     };
 
-    let app_listener = tokio::net::TcpListener::bind((args.listen, args.port))
-        .await
-        .with_context(|| format!("cannot listen on {}:{} for the app", args.listen, args.port))?;
+    let app_listeners = bind_app(&args.listen, args.port).await?;
+    let app_port = app_listeners[0].local_addr()?.port();
 
     let (mut wanted_tcp, wanted_udp) = wanted_ports(&args, &profiles);
-    wanted_tcp.remove(&args.port);
-    let (probe_listeners, mut unavailable) = bind_tcp(args.listen, wanted_tcp).await;
-    let (stun_sockets, unavailable_udp) = bind_udp(args.listen, wanted_udp).await;
+    wanted_tcp.remove(&app_port);
+    let (probe_listeners, mut unavailable) = bind_tcp(&args.listen, wanted_tcp).await;
+    let (mut stun_sockets, unavailable_udp) = bind_udp(&args.listen, wanted_udp).await;
     unavailable.extend(unavailable_udp);
-    let mut stun_sockets = stun_sockets;
+    let mut served = ServedPorts {
+        range_sample: args.range_sample,
+        ..ServedPorts::default()
+    };
+    served.tcp.insert(app_port);
+    for listener in &probe_listeners {
+        served.tcp.insert(listener.local_addr()?.port());
+    }
+    for socket in &stun_sockets {
+        served.udp.insert(socket.local_addr()?.port());
+    }
     let second_host = match args.second_address {
         Some(second) => {
             let socket = tokio::net::UdpSocket::bind((second, STUN_PORT))
@@ -314,20 +325,6 @@ async fn main() -> anyhow::Result<()> {
         }
         None => None,
     };
-
-    let mut served = ServedPorts {
-        range_sample: args.range_sample,
-        ..ServedPorts::default()
-    };
-    served.tcp.insert(args.port);
-    for listener in &probe_listeners {
-        served.tcp.insert(listener.local_addr()?.port());
-    }
-    for socket in &stun_sockets {
-        if socket.local_addr()?.ip() == args.listen {
-            served.udp.insert(socket.local_addr()?.port());
-        }
-    }
 
     let (turn_service, turn) = if args.no_turn {
         (None, None)
@@ -402,20 +399,20 @@ async fn main() -> anyhow::Result<()> {
     .context("loading the built app (see --dist)")?;
     let state = Arc::new(state);
 
-    let mut endpoints = vec![Endpoint {
-        listener: app_listener,
-        router: app_router(state, policy),
-    }];
+    let app = app_router(state, policy);
+    let mut endpoints: Vec<Endpoint> = app_listeners
+        .into_iter()
+        .map(|listener| Endpoint {
+            listener,
+            router: app.clone(),
+        })
+        .collect();
     let probes = probe_router();
     endpoints.extend(probe_listeners.into_iter().map(|listener| Endpoint {
         listener,
         router: probes.clone(),
     }));
 
-    let host = match args.listen {
-        IpAddr::V6(v6) => format!("[{v6}]"),
-        IpAddr::V4(v4) => v4.to_string(),
-    };
     let list = |ports: &std::collections::BTreeSet<u16>| {
         ports
             .iter()
@@ -423,7 +420,13 @@ async fn main() -> anyhow::Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    println!("Doorway is serving http://{host}:{}/", args.port);
+    for address in &args.listen {
+        let host = match address {
+            IpAddr::V6(v6) => format!("[{v6}]"),
+            IpAddr::V4(v4) => v4.to_string(),
+        };
+        println!("Doorway is serving http://{host}:{app_port}/");
+    }
     println!("  probe ports (TCP, http and https): {}", list(&served.tcp));
     println!("  STUN ports (UDP): {}", list(&served.udp));
     for port in &unavailable {
@@ -458,6 +461,23 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The app's port on every address; with `--port 0` the first address picks
+/// the port and the others take the same.
+async fn bind_app(addresses: &[IpAddr], port: u16) -> anyhow::Result<Vec<tokio::net::TcpListener>> {
+    let mut listeners: Vec<tokio::net::TcpListener> = Vec::with_capacity(addresses.len());
+    for &address in addresses {
+        let port = match listeners.first() {
+            Some(first) => first.local_addr()?.port(),
+            None => port,
+        };
+        let listener = tokio::net::TcpListener::bind((address, port))
+            .await
+            .with_context(|| format!("cannot listen on {address}:{port} for the app"))?;
+        listeners.push(listener);
+    }
+    Ok(listeners)
+}
+
 /// SIGTERM (service managers, containers) or SIGINT (Ctrl-C).
 async fn stop_signal() {
     use tokio::signal::unix::{signal, SignalKind};
@@ -484,7 +504,7 @@ async fn start_turn(args: &Args, tls: &Tls) -> anyhow::Result<(String, Turn)> {
         .with_context(|| format!("writing TLS files for coturn to {}", state_dir.display()))?;
     let setup = TurnSetup {
         program: args.turnserver.clone(),
-        address: args.listen,
+        addresses: args.listen.clone(),
         port: args.turn_port,
         tls_port: args.turn_tls_port,
         cert,

@@ -36,26 +36,28 @@ pub fn profile_ports(profiles: &[Profile], protocol: Protocol, sample: usize) ->
         .collect()
 }
 
-/// Binds what it can. A port that cannot be bound (in use, or below 1024
-/// without the right) is reported, so the page says "not served" rather
-/// than "blocked".
+/// Binds each port on every address, what it can. A port that cannot be
+/// bound (in use, or below 1024 without the right) is reported, so the page
+/// says "not served" rather than "blocked". A port counts only when every
+/// address has it: a page that reaches this host over IPv6 must not read a
+/// port served on IPv4 alone as blocked.
 pub async fn bind_tcp(
-    address: IpAddr,
+    addresses: &[IpAddr],
     ports: impl IntoIterator<Item = u16>,
 ) -> (Vec<TcpListener>, Vec<UnavailablePort>) {
-    bind_each(address, ports, Protocol::Tcp, TcpListener::bind).await
+    bind_each(addresses, ports, Protocol::Tcp, TcpListener::bind).await
 }
 
 /// Like [`bind_tcp`], for the STUN sockets.
 pub async fn bind_udp(
-    address: IpAddr,
+    addresses: &[IpAddr],
     ports: impl IntoIterator<Item = u16>,
 ) -> (Vec<UdpSocket>, Vec<UnavailablePort>) {
-    bind_each(address, ports, Protocol::Udp, UdpSocket::bind).await
+    bind_each(addresses, ports, Protocol::Udp, UdpSocket::bind).await
 }
 
 async fn bind_each<S, F, Fut>(
-    address: IpAddr,
+    addresses: &[IpAddr],
     ports: impl IntoIterator<Item = u16>,
     protocol: Protocol,
     bind: F,
@@ -67,13 +69,28 @@ where
     let mut bound = Vec::new();
     let mut unavailable = Vec::new();
     for port in ports {
-        match bind(SocketAddr::new(address, port)).await {
-            Ok(socket) => bound.push(socket),
-            Err(error) => unavailable.push(UnavailablePort {
+        let mut sockets = Vec::with_capacity(addresses.len());
+        let mut failure = None;
+        for &address in addresses {
+            match bind(SocketAddr::new(address, port)).await {
+                Ok(socket) => sockets.push(socket),
+                Err(error) => {
+                    failure = Some(match addresses.len() {
+                        1 => error.to_string(),
+                        _ => format!("{address}: {error}"),
+                    });
+                    break;
+                }
+            }
+        }
+        match failure {
+            // The sockets already bound for this port close here.
+            Some(reason) => unavailable.push(UnavailablePort {
                 protocol,
                 port,
-                reason: error.to_string(),
+                reason,
             }),
+            None => bound.extend(sockets),
         }
     }
     (bound, unavailable)
@@ -123,10 +140,42 @@ mod tests {
     async fn a_port_in_use_is_reported_not_fatal() {
         let taken = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = taken.local_addr().unwrap().port();
-        let (bound, unavailable) = bind_tcp("127.0.0.1".parse().unwrap(), [port, 0]).await;
+        let (bound, unavailable) = bind_tcp(&["127.0.0.1".parse().unwrap()], [port, 0]).await;
         assert_eq!(bound.len(), 1);
         assert_eq!(unavailable.len(), 1);
         assert_eq!(unavailable[0].port, port);
         assert!(!unavailable[0].reason.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_port_taken_on_one_address_is_served_on_none() {
+        let (first, second): (IpAddr, IpAddr) =
+            ("127.0.0.1".parse().unwrap(), "::1".parse().unwrap());
+        let taken = UdpSocket::bind((second, 0)).await.unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let free = UdpSocket::bind((first, 0)).await.unwrap();
+        let free_port = free.local_addr().unwrap().port();
+        drop(free);
+        let (bound, unavailable) = bind_udp(&[first, second], [port, free_port]).await;
+        // The free port on both addresses; the taken one on neither, even
+        // though the first address had it free.
+        let mut addresses: Vec<SocketAddr> =
+            bound.iter().map(|s| s.local_addr().unwrap()).collect();
+        addresses.sort();
+        assert_eq!(
+            addresses,
+            [
+                SocketAddr::new(first, free_port),
+                SocketAddr::new(second, free_port)
+            ]
+        );
+        assert_eq!(unavailable.len(), 1);
+        assert_eq!(unavailable[0].port, port);
+        assert!(
+            unavailable[0].reason.starts_with("::1: "),
+            "{}",
+            unavailable[0].reason
+        );
+        assert!(UdpSocket::bind((first, port)).await.is_ok(), "released");
     }
 }

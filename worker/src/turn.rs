@@ -88,7 +88,9 @@ pub enum TurnError {
 /// Where and how coturn listens.
 pub struct TurnSetup {
     pub program: PathBuf,
-    pub address: IpAddr,
+    /// The host's own addresses: coturn listens on each and relays from the
+    /// one of the client's family.
+    pub addresses: Vec<IpAddr>,
     /// UDP and TCP.
     pub port: u16,
     pub tls_port: u16,
@@ -125,13 +127,10 @@ impl TurnSetup {
     /// coturn's configuration, one option per line. It goes in a file, not
     /// on the command line, where every local user could read the secret.
     fn config(&self) -> String {
-        let address = self.address.to_string();
-        let lines = [
+        let mut lines = vec![
             "no-cli".to_owned(),
             "log-file=stdout".into(),
             "simple-log".into(),
-            format!("listening-ip={address}"),
-            format!("relay-ip={address}"),
             format!("listening-port={}", self.port),
             format!("tls-listening-port={}", self.tls_port),
             format!("cert={}", self.cert.display()),
@@ -160,6 +159,10 @@ impl TurnSetup {
             "denied-peer-ip=0.0.0.0-255.255.255.255".into(),
             "denied-peer-ip=::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff".into(),
         ];
+        for address in &self.addresses {
+            lines.push(format!("listening-ip={address}"));
+            lines.push(format!("relay-ip={address}"));
+        }
         let mut text = lines.join("\n");
         text.push('\n');
         text
@@ -204,8 +207,8 @@ impl TurnSetup {
 
     /// Starts coturn and checks it is still running a moment later.
     pub async fn start(&self) -> Result<Turn, TurnError> {
-        if self.address.is_unspecified() {
-            return Err(TurnError::UnspecifiedAddress(self.address));
+        if let Some(&unspecified) = self.addresses.iter().find(|a| a.is_unspecified()) {
+            return Err(TurnError::UnspecifiedAddress(unspecified));
         }
         std::fs::create_dir_all(&self.state_dir).map_err(|e| TurnError::Start {
             program: self.program.display().to_string(),
@@ -347,7 +350,10 @@ mod tests {
     fn coturn_is_closed_and_its_secret_stays_off_the_command_line() {
         let setup = TurnSetup {
             program: "turnserver".into(),
-            address: "198.18.0.2".parse().unwrap(),
+            addresses: vec![
+                "198.18.0.2".parse().unwrap(),
+                "2001:db8::2".parse().unwrap(),
+            ],
             port: 3480,
             tls_port: 5349,
             cert: "c.pem".into(),
@@ -365,6 +371,10 @@ mod tests {
             "user-quota=12",
             "total-quota=200",
             "max-allocate-lifetime=60",
+            "listening-ip=198.18.0.2",
+            "relay-ip=198.18.0.2",
+            "listening-ip=2001:db8::2",
+            "relay-ip=2001:db8::2",
         ] {
             assert!(lines.contains(&wanted), "{wanted} missing:\n{config}");
         }
@@ -376,7 +386,7 @@ mod tests {
     async fn an_unspecified_address_is_refused_with_the_reason() {
         let setup = TurnSetup {
             program: "turnserver".into(),
-            address: "0.0.0.0".parse().unwrap(),
+            addresses: vec!["198.18.0.2".parse().unwrap(), "0.0.0.0".parse().unwrap()],
             port: 3480,
             tls_port: 5349,
             cert: "c.pem".into(),

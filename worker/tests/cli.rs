@@ -92,3 +92,81 @@ fn json_logs_are_one_object_a_line() {
         "{line}"
     );
 }
+
+/// GET over a fresh connection: status and body.
+fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))
+        .unwrap_or_else(|e| panic!("{addr}: {e}"));
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, body.to_owned())
+}
+
+#[test]
+fn several_listen_addresses_serve_every_port_on_each_or_on_none() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // A probe port already taken on the IPv6 address only.
+    let taken = std::net::TcpListener::bind("[::1]:0").expect("IPv6 loopback");
+    let taken_port = taken.local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_doorway"))
+        .args(["--listen", "127.0.0.10", "--listen", "::1", "--port", "0"])
+        .args(["--no-turn", "--no-store", "--dist", "/nonexistent"])
+        .args(["--tcp-ports", &taken_port.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the worker starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (lines, serving) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("Doorway is serving http://") {
+                let _ = lines.send(url.trim_end_matches('/').to_owned());
+            }
+        }
+    });
+    let mut addresses = Vec::new();
+    while addresses.len() < 2 {
+        match serving.recv_timeout(std::time::Duration::from_secs(20)) {
+            Ok(host_port) => addresses.push(host_port.parse::<std::net::SocketAddr>().unwrap()),
+            Err(_) => break,
+        }
+    }
+    let answers: Vec<(u16, String)> = addresses.iter().map(|a| get(*a, "/api/config")).collect();
+    child.kill().ok();
+    child.wait().ok();
+
+    assert_eq!(addresses.len(), 2, "one serving line per address");
+    assert_eq!(addresses[0].ip().to_string(), "127.0.0.10");
+    assert_eq!(addresses[1].ip().to_string(), "::1");
+    assert_eq!(addresses[0].port(), addresses[1].port(), "one app port");
+    for (status, body) in &answers {
+        assert_eq!(*status, 200, "{body}");
+    }
+    let config: serde_json::Value = serde_json::from_str(&answers[0].1).unwrap();
+    let served = config["probe"]["served"]["tcp"].as_array().unwrap();
+    assert!(served.iter().any(|p| p == 443), "{served:?}");
+    assert!(!served.iter().any(|p| p == taken_port), "{served:?}");
+    let unavailable = config["probe"]["unavailable"].as_array().unwrap();
+    let entry = unavailable
+        .iter()
+        .find(|u| u["port"] == taken_port)
+        .unwrap_or_else(|| panic!("{taken_port} listed as not served: {unavailable:?}"));
+    assert!(
+        entry["reason"].as_str().unwrap().starts_with("::1: "),
+        "{entry}"
+    );
+    drop(taken);
+}

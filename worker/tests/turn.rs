@@ -31,7 +31,7 @@ async fn start(label: &str) -> Relay {
     let (cert, key) = write_pem(&dir, &tls.cert_pem, &tls.key_pem).unwrap();
     let setup = TurnSetup {
         program: "turnserver".into(),
-        address: "127.0.0.1".parse().unwrap(),
+        addresses: vec!["127.0.0.1".parse().unwrap()],
         port: free_port(),
         tls_port: free_port(),
         cert,
