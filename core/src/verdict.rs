@@ -27,6 +27,20 @@ pub enum Overall {
     CouldNotTell,
 }
 
+impl Overall {
+    /// The name it has in a result's JSON (`not_ready`), for logs and metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Overall::Ready => "ready",
+            Overall::Partly => "partly",
+            Overall::NotReady => "not_ready",
+            Overall::RelayNeeded => "relay_needed",
+            Overall::Intercepted => "intercepted",
+            Overall::CouldNotTell => "could_not_tell",
+        }
+    }
+}
+
 /// A requirement that did not pass, with what that means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -142,6 +156,21 @@ impl Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overall_names_are_those_of_the_json() {
+        for overall in [
+            Overall::Ready,
+            Overall::Partly,
+            Overall::NotReady,
+            Overall::RelayNeeded,
+            Overall::Intercepted,
+            Overall::CouldNotTell,
+        ] {
+            let json = serde_json::to_string(&overall).unwrap();
+            assert_eq!(json, format!("\"{}\"", overall.as_str()));
+        }
+    }
     use crate::profile::Direction;
 
     fn requirement(port: u16, required: bool, status: RequirementStatus) -> RequirementResult {

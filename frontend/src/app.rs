@@ -201,7 +201,7 @@ fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
                 None
             }
         };
-        let ((echo, rtt_ms), credentials) = futures::join!(fetch_echo(), turn);
+        let ((echo, rtt_ms), credentials) = futures::join!(fetch_echo(true), turn);
         dispatcher.dispatch(Action::Echo {
             run: run_id,
             echo,
@@ -323,9 +323,16 @@ async fn fetch_turn() -> Option<TurnCredentials> {
 /// sending the request to the first byte of the answer (Resource Timing,
 /// so a new connection's set-up is not counted), or the whole fetch where
 /// the browser gives no timing.
-async fn fetch_echo() -> (Option<EchoResponse>, Option<u32>) {
+/// `starts_check` marks the echo a check begins with, which the server
+/// counts as a check (its metrics); the early look before a check is not.
+async fn fetch_echo(starts_check: bool) -> (Option<EchoResponse>, Option<u32>) {
     let started = now_ms();
-    let Ok(response) = Request::get("/api/echo")
+    let url = if starts_check {
+        "/api/echo?check=1"
+    } else {
+        "/api/echo"
+    };
+    let Ok(response) = Request::get(url)
         .cache(web_sys::RequestCache::NoStore)
         .send()
         .await
@@ -570,7 +577,7 @@ fn Checker() -> Html {
         use_effect_with((), move |_| {
             if !page_query().autorun {
                 yew::platform::spawn_local(async move {
-                    let (echo, _) = fetch_echo().await;
+                    let (echo, _) = fetch_echo(false).await;
                     let network = echo.and_then(|echo| echo.network);
                     carrier_seen.set(network.is_some_and(|n| n.is_mobile_carrier()));
                 });

@@ -157,6 +157,7 @@ async fn doorway_install_writes_a_unit_systemd_accepts_and_its_command_serves_a_
     .await?;
     let health = doorway_e2e::http::get(&worker.app, "/healthz").await?;
     let result = ring_check(&lab, &worker).await;
+    let metrics = doorway_e2e::http::get(&worker.app, "/metrics").await?;
     drop(worker);
 
     assert!(
@@ -170,5 +171,27 @@ async fn doorway_install_writes_a_unit_systemd_accepts_and_its_command_serves_a_
         "the data in its fixed place"
     );
     assert_eq!(result?.verdict.overall, Overall::Ready);
+    // What the node saw of that check, for Prometheus.
+    assert_eq!(metrics.status, 200, "{}", metrics.body);
+    let count = |prefix: &str| -> u64 {
+        metrics
+            .body
+            .lines()
+            .filter(|line| line.starts_with(prefix))
+            .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum()
+    };
+    assert_eq!(count("doorway_checks_total"), 1, "{}", metrics.body);
+    assert!(
+        count("doorway_probes_total{port=\"8557\"") >= 1,
+        "{}",
+        metrics.body
+    );
+    assert!(count("doorway_stun_answers_total") >= 1, "{}", metrics.body);
+    assert!(
+        count("doorway_relay_credentials_total") >= 1,
+        "{}",
+        metrics.body
+    );
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod firewall;
 pub mod install;
 pub mod knock;
 pub mod limit;
+pub mod metrics;
 pub mod networks;
 pub mod ports;
 pub mod query;

@@ -17,6 +17,7 @@ use doorway_worker::firewall::{nft_ruleset, OpenPorts};
 use doorway_worker::install;
 use doorway_worker::knock::Knocker;
 use doorway_worker::limit::RateLimit;
+use doorway_worker::metrics::Metrics;
 use doorway_worker::networks::Networks;
 use doorway_worker::ports::{
     bind_tcp, bind_udp, profile_ports, RANGE_SAMPLE, SECOND_STUN_PORT, STUN_PORT,
@@ -399,6 +400,7 @@ async fn main() -> anyhow::Result<()> {
     .context("loading the built app (see --dist)")?;
     let state = Arc::new(state);
 
+    let metrics = Arc::new(Metrics::new());
     let app = app_router(state, policy);
     let mut endpoints: Vec<Endpoint> = app_listeners
         .into_iter()
@@ -446,6 +448,7 @@ async fn main() -> anyhow::Result<()> {
         stun_sockets,
         Some(tls.config),
         Admission::new(caps),
+        metrics,
         stop_signal(),
     )
     .await;

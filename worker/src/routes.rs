@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocketUpgrade};
-use axum::extract::{Path, RawQuery, Request, State};
+use axum::extract::{MatchedPath, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, Version};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Extension, Json, Router};
@@ -27,6 +28,7 @@ use crate::assets::{Asset, AssetError, CacheRule, Files};
 use crate::error::ApiError;
 use crate::knock::{KnockError, Knocker};
 use crate::limit::RateLimit;
+use crate::metrics::{Metrics, Transport};
 use crate::networks::Networks;
 use crate::security::{security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
@@ -204,15 +206,61 @@ pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .route("/healthz", get(health))
+        .route("/metrics", get(metrics_page))
         .route("/probe", get(probe).options(probe_preflight))
         .route("/ws", get(websocket_echo));
     api.fallback(app_page)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(count_response))
         .layer(axum::middleware::from_fn_with_state(
             policy,
             security_headers,
         ))
         .with_state(state)
+}
+
+/// The metrics a request carries (every request the server takes does).
+type Counted = Option<Extension<Arc<Metrics>>>;
+
+fn count(metrics: &Counted, what: impl FnOnce(&Metrics)) {
+    if let Some(Extension(metrics)) = metrics {
+        what(metrics);
+    }
+}
+
+/// Counts every answer by the route that matched (the router's pattern, not
+/// the client's path, so the labels stay few) and its status.
+async fn count_response(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("other", MatchedPath::as_str)
+        .to_owned();
+    let metrics = request.extensions().get::<Arc<Metrics>>().cloned();
+    let response = next.run(request).await;
+    if let Some(metrics) = metrics {
+        metrics.response(&route, response.status().as_u16());
+    }
+    response
+}
+
+/// Prometheus' scrape: the counters, and the store's size read now.
+async fn metrics_page(State(state): State<Arc<AppState>>, metrics: Counted) -> Response {
+    let Some(Extension(metrics)) = metrics else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if let Some(store) = &state.store {
+        let (results, bytes) = store.usage();
+        metrics.set_store_usage(results, bytes);
+    }
+    (
+        [
+            (header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        metrics.encode(),
+    )
+        .into_response()
 }
 
 pub fn probe_router() -> Router {
@@ -226,6 +274,7 @@ pub fn probe_router() -> Router {
             }
         })
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(count_response))
 }
 
 async fn config(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
@@ -310,6 +359,7 @@ async fn read_result_body(body: Body) -> Result<Bytes, ApiError> {
 async fn share_result(
     State(state): State<Arc<AppState>>,
     Extension(connection): Extension<ConnectionInfo>,
+    metrics: Counted,
     RawQuery(query): RawQuery,
     uri: Uri,
     headers: HeaderMap,
@@ -346,6 +396,7 @@ async fn share_result(
         result.without_addresses()
     };
     let json = serde_json::to_string(&result).map_err(|_| ApiError::Store)?;
+    let verdict = result.verdict.overall.as_str();
     let store_state = state.clone();
     let (id, stored) = tokio::task::spawn_blocking(move || match &store_state.store {
         Some(store) => store.insert(&json, now),
@@ -363,6 +414,7 @@ async fn share_result(
             ApiError::Store
         }
     })?;
+    count(&metrics, |m| m.result_shared(verdict));
     let path = format!("/r/{id}");
     let body = ShareResponse {
         id,
@@ -516,10 +568,12 @@ async fn qr_code(
 async fn turn_credentials(
     State(state): State<Arc<AppState>>,
     Extension(connection): Extension<ConnectionInfo>,
+    metrics: Counted,
 ) -> Response {
     let Some(turn) = &state.turn else {
         return ApiError::TurnUnavailable.into_response();
     };
+    count(&metrics, Metrics::relay_credentials);
     let now = unix_now();
     (
         [(header::CACHE_CONTROL, "no-store")],
@@ -563,13 +617,19 @@ async fn echo(
 }
 
 /// The app's echo adds the network the address belongs to, for the page's
-/// "on mobile data?" warning and for the result.
+/// "on mobile data?" warning and for the result. A check starts with it
+/// (`?check=1`), so it is where checks are counted.
 async fn app_echo(
     State(state): State<Arc<AppState>>,
     Extension(connection): Extension<ConnectionInfo>,
+    RawQuery(query): RawQuery,
+    metrics: Counted,
     version: Version,
     headers: HeaderMap,
 ) -> Response {
+    if crate::query::flag(query.as_deref(), "check") {
+        count(&metrics, Metrics::check_started);
+    }
     let mut body = echo_body(&connection, version, &headers);
     body.network = Some(state.networks.lookup(connection.peer.ip()));
     with_probe_headers(Json(body).into_response())
@@ -581,6 +641,7 @@ async fn app_echo(
 async fn knock(
     State(state): State<Arc<AppState>>,
     Extension(connection): Extension<ConnectionInfo>,
+    metrics: Counted,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
@@ -607,6 +668,7 @@ async fn knock(
             doorway_core::inbound::Unknockable::MobileCarrier.to_string(),
         ));
     }
+    count(&metrics, Metrics::knock);
     let outcome = knocker
         .knock(connection.peer.ip(), request.port, unix_now())
         .await
@@ -633,7 +695,20 @@ const WS_LIFETIME: Duration = Duration::from_secs(30);
 /// Echoes a few small messages back, then closes: proves an upgraded
 /// connection works end to end (proxies often break upgrades). The socket
 /// keeps its connection slot, so WebSockets count towards a client's share.
-async fn websocket_echo(upgrade: WebSocketUpgrade, slot: Option<Extension<Slot>>) -> Response {
+async fn websocket_echo(
+    upgrade: WebSocketUpgrade,
+    slot: Option<Extension<Slot>>,
+    connection: Option<Extension<ConnectionInfo>>,
+    metrics: Counted,
+) -> Response {
+    if let Some(Extension(connection)) = connection {
+        count(&metrics, |m| {
+            m.probe(
+                connection.local_port,
+                Transport::of_websocket(connection.tls),
+            )
+        });
+    }
     upgrade
         .max_message_size(WS_MAX_MESSAGE)
         .max_frame_size(WS_MAX_MESSAGE)
@@ -667,7 +742,11 @@ async fn websocket_echo(upgrade: WebSocketUpgrade, slot: Option<Extension<Slot>>
 async fn probe(
     Extension(connection): Extension<ConnectionInfo>,
     RawQuery(query): RawQuery,
+    metrics: Counted,
 ) -> Response {
+    count(&metrics, |m| {
+        m.probe(connection.local_port, Transport::of_fetch(connection.tls))
+    });
     let nonce = crate::query::param(query.as_deref(), NONCE_PARAM);
     if nonce.is_some_and(|n| !nonce_is_valid(n)) {
         return with_probe_headers(ApiError::BadNonce.into_response());

@@ -16,6 +16,7 @@ use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::admission::{Admission, ConnectionCaps, Slot};
+use crate::metrics::Metrics;
 use crate::sniff::{sniff, Sniffed};
 use crate::stun;
 
@@ -58,6 +59,7 @@ pub async fn serve(
         stun_sockets,
         tls,
         admission,
+        Arc::new(Metrics::new()),
         std::future::pending(),
     )
     .await;
@@ -65,11 +67,13 @@ pub async fn serve(
 
 /// Serves until `shutdown` completes, then stops accepting, lets requests in
 /// flight finish (at most [`SHUTDOWN_GRACE`]) and returns whether all did.
+/// Every request carries `metrics` as an extension, for the handlers to count.
 pub async fn serve_until(
     endpoints: Vec<Endpoint>,
     stun_sockets: Vec<UdpSocket>,
     tls: Option<Arc<rustls::ServerConfig>>,
     admission: Arc<Admission>,
+    metrics: Arc<Metrics>,
     shutdown: impl Future<Output = ()>,
 ) -> bool {
     let acceptor = tls.map(TlsAcceptor::from);
@@ -80,11 +84,12 @@ pub async fn serve_until(
             endpoint,
             acceptor.clone(),
             admission.clone(),
+            metrics.clone(),
             stopping.clone(),
         ));
     }
     for socket in stun_sockets {
-        tasks.spawn(stun_loop(socket));
+        tasks.spawn(stun_loop(socket, metrics.clone()));
     }
     tokio::select! {
         () = shutdown => {}
@@ -102,7 +107,8 @@ async fn stopped(mut stopping: watch::Receiver<bool>) {
 }
 
 /// Answers Binding requests on one UDP socket; everything else is dropped.
-async fn stun_loop(socket: UdpSocket) {
+async fn stun_loop(socket: UdpSocket, metrics: Arc<Metrics>) {
+    let port = socket.local_addr().map(|a| a.port()).unwrap_or(0);
     let mut datagram = [0u8; 1500];
     let mut answer = [0u8; stun::MAX_ANSWER];
     loop {
@@ -115,8 +121,9 @@ async fn stun_loop(socket: UdpSocket) {
             }
         };
         if let Some(n) = stun::answer(&datagram[..len], sender, &mut answer) {
-            if let Err(error) = socket.send_to(&answer[..n], sender).await {
-                tracing::debug!(%error, %sender, "STUN answer not sent");
+            match socket.send_to(&answer[..n], sender).await {
+                Ok(_) => metrics.stun_answer(port),
+                Err(error) => tracing::debug!(%error, %sender, "STUN answer not sent"),
             }
         }
     }
@@ -126,6 +133,7 @@ async fn accept_loop(
     endpoint: Endpoint,
     acceptor: Option<TlsAcceptor>,
     admission: Arc<Admission>,
+    metrics: Arc<Metrics>,
     stopping: watch::Receiver<bool>,
 ) {
     let local_port = match endpoint.listener.local_addr() {
@@ -151,19 +159,26 @@ async fn accept_loop(
         // Over its share, a client's connection is closed unread.
         let Some(slot) = admission.admit(room, peer.ip()) else {
             tracing::debug!(%peer, port = local_port, "client over its connection share");
+            metrics.connection_refused();
             continue;
         };
         let router = endpoint.router.clone();
         let acceptor = acceptor.clone();
         let stopping = stopping.clone();
+        let metrics = metrics.clone();
         tokio::spawn(async move {
             let info = ConnectionInfo {
                 peer,
                 local_port,
                 tls: false,
             };
+            let connection = Connection {
+                info,
+                slot,
+                metrics,
+            };
             if let Err(error) =
-                serve_connection(stream, info, router, acceptor, slot, stopping).await
+                serve_connection(stream, connection, router, acceptor, stopping).await
             {
                 tracing::debug!(%error, %peer, port = local_port, "connection ended with an error");
             }
@@ -171,12 +186,18 @@ async fn accept_loop(
     }
 }
 
+/// What every request over one connection carries.
+struct Connection {
+    info: ConnectionInfo,
+    slot: Slot,
+    metrics: Arc<Metrics>,
+}
+
 async fn serve_connection(
     stream: TcpStream,
-    mut info: ConnectionInfo,
+    mut connection: Connection,
     router: Router,
     acceptor: Option<TlsAcceptor>,
-    slot: Slot,
     stopping: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let _ = stream.set_nodelay(true);
@@ -194,10 +215,10 @@ async fn serve_connection(
                 stream = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)) => stream??,
                 () = stopped(stopping.clone()) => return Ok(()),
             };
-            info.tls = true;
-            serve_http(TokioIo::new(stream), info, router, slot, stopping).await
+            connection.info.tls = true;
+            serve_http(TokioIo::new(stream), connection, router, stopping).await
         }
-        (Sniffed::Http, _) => serve_http(TokioIo::new(stream), info, router, slot, stopping).await,
+        (Sniffed::Http, _) => serve_http(TokioIo::new(stream), connection, router, stopping).await,
         // Garbage, or TLS without a certificate: close without a word.
         _ => Ok(()),
     }
@@ -205,18 +226,19 @@ async fn serve_connection(
 
 async fn serve_http<I>(
     io: I,
-    info: ConnectionInfo,
+    connection: Connection,
     router: Router,
-    slot: Slot,
     stopping: watch::Receiver<bool>,
 ) -> anyhow::Result<()>
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
-        request.extensions_mut().insert(info);
+        let extensions = request.extensions_mut();
+        extensions.insert(connection.info);
         // An upgraded WebSocket outlives this connection and keeps the slot.
-        request.extensions_mut().insert(slot.clone());
+        extensions.insert(connection.slot.clone());
+        extensions.insert(connection.metrics.clone());
         router.clone().oneshot(request)
     });
     let connection = hyper::server::conn::http1::Builder::new()

@@ -115,6 +115,12 @@ impl Store {
         self.limits.ttl_secs
     }
 
+    /// How many results the store holds now, and their JSON bytes.
+    pub fn usage(&self) -> (u64, u64) {
+        let guard = self.connection.lock().unwrap_or_else(|p| p.into_inner());
+        (guard.1.results, guard.1.bytes)
+    }
+
     /// Stores `json` and returns its new id. Expired results go at the same
     /// time; when the store is still full, nothing is evicted: the result is
     /// refused ([`StoreError::Full`]) and links already given out stay valid.

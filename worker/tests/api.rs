@@ -16,6 +16,7 @@ use common::sample_result;
 use doorway_worker::admission::{Admission, ConnectionCaps};
 use doorway_worker::knock::Knocker;
 use doorway_worker::limit::RateLimit;
+use doorway_worker::metrics::Metrics;
 use doorway_worker::networks::Networks;
 use doorway_worker::routes::{app_router, probe_router, AppState, MAX_RESULT_BYTES};
 use doorway_worker::security::SecurityPolicy;
@@ -165,6 +166,7 @@ async fn launch(options: Options) -> Running {
             Vec::new(),
             Some(tls.config),
             Admission::new(caps),
+            Arc::new(Metrics::new()),
             std::future::pending(),
         )
         .await;
@@ -1310,4 +1312,71 @@ async fn a_phone_on_mobile_data_is_told_before_any_knock() {
         error.error.message
     );
     std::fs::remove_dir_all(db.parent().unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn metrics_count_what_the_server_saw() {
+    let server = start(None).await;
+    let probe_port: u16 = server.probe.rsplit(':').next().unwrap().parse().unwrap();
+    // A check's echo counts a check; the page's early echo (no flag) does not.
+    assert_eq!(
+        request(&server.app, "GET", "/api/echo?check=1")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(request(&server.app, "GET", "/api/echo").await.status, 200);
+    for _ in 0..2 {
+        let reply = request(&server.probe, "GET", "/probe?nonce=abcdefgh12345678").await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    assert_eq!(
+        request(&server.app, "GET", "/api/nothing/here")
+            .await
+            .status,
+        404
+    );
+    let reply = post(&server.app, "/api/results", sample_result().as_bytes()).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let shared: doorway_core::api::ShareResponse = serde_json::from_str(&reply.body).unwrap();
+    let verdict = {
+        let reply = request(&server.app, "GET", &format!("/api/results/{}", shared.id)).await;
+        let stored: doorway_core::api::SharedResult = serde_json::from_str(&reply.body).unwrap();
+        stored.result.verdict.overall.as_str()
+    };
+
+    let reply = request(&server.app, "GET", "/metrics").await;
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply
+            .head
+            .contains("content-type: application/openmetrics-text"),
+        "{}",
+        reply.head
+    );
+    let lines: Vec<&str> = reply.body.lines().collect();
+    for wanted in [
+        "doorway_checks_total 1".to_owned(),
+        format!("doorway_probes_total{{port=\"{probe_port}\",transport=\"http\"}} 2"),
+        format!("doorway_results_shared_total{{verdict=\"{verdict}\"}} 1"),
+        "doorway_results_stored 1".to_owned(),
+        "doorway_http_responses_total{route=\"/api/{*rest}\",status=\"404\"} 1".to_owned(),
+        "doorway_http_responses_total{route=\"/api/echo\",status=\"200\"} 2".to_owned(),
+        "doorway_http_responses_total{route=\"/probe\",status=\"200\"} 2".to_owned(),
+    ] {
+        assert!(
+            lines.contains(&wanted.as_str()),
+            "{wanted} missing:\n{}",
+            reply.body
+        );
+    }
+    // The stored JSON's size: the sample result is a few hundred bytes.
+    let bytes = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("doorway_results_stored_bytes "))
+        .and_then(|n| n.parse::<u64>().ok())
+        .expect("a stored-bytes line");
+    assert!(bytes > 100, "{bytes}");
+    // The client's own path never becomes a label.
+    assert!(!reply.body.contains("nothing/here"), "{}", reply.body);
 }
