@@ -564,6 +564,34 @@ fn own_hosts_file(dir: &std::path::Path, entries: &[(&str, &str)]) -> Result<()>
     Ok(())
 }
 
+/// Starts `command` inside namespace `ns`, with an `/etc/hosts` of its own
+/// holding `hosts` (address, name): a server there finds others by name as
+/// it would through DNS. The caller's thread stays where it is.
+pub fn spawn_in_namespace(
+    ns: &str,
+    hosts: &[(&str, &str)],
+    mut command: std::process::Command,
+) -> Result<std::process::Child> {
+    let ns = ns.to_owned();
+    let hosts: Vec<(String, String)> = hosts
+        .iter()
+        .map(|(address, name)| (address.to_string(), name.to_string()))
+        .collect();
+    let dir = TempDir::new("hosts")?;
+    std::thread::spawn(move || -> Result<std::process::Child> {
+        enter_namespace(&ns)?;
+        let entries: Vec<(&str, &str)> = hosts
+            .iter()
+            .map(|(address, name)| (address.as_str(), name.as_str()))
+            .collect();
+        own_hosts_file(&dir.0, &entries)?;
+        // The child keeps the mounted file after the folder goes.
+        Ok(command.spawn()?)
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the spawning thread panicked"))?
+}
+
 /// Moves the calling thread (only) into the network namespace `ns`.
 pub fn enter_namespace(ns: &str) -> Result<()> {
     use std::os::fd::AsRawFd;

@@ -101,6 +101,11 @@ impl Worker {
         }
     }
 
+    /// Whether the worker process is still the one started (not exited).
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     pub fn url(&self, path_and_query: &str) -> String {
         format!("http://{}{path_and_query}", self.app)
     }

@@ -1,6 +1,7 @@
 //! Doorway's worker: serves the app and its API, and answers the browser's
 //! probes on every port the profiles need.
 
+pub mod acme;
 pub mod admission;
 pub mod assets;
 pub mod error;

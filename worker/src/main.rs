@@ -12,6 +12,7 @@ use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
 use doorway_core::PortList;
 use doorway_core::{Profile, Protocol};
+use doorway_worker::acme::AcmeSetup;
 use doorway_worker::admission::{raise_open_file_limit, Admission, ConnectionCaps};
 use doorway_worker::firewall::{nft_ruleset, OpenPorts};
 use doorway_worker::install;
@@ -27,7 +28,9 @@ use doorway_worker::security::SecurityPolicy;
 use doorway_worker::server::{serve_until, Endpoint, SHUTDOWN_GRACE};
 use doorway_worker::store::{Store, StoreLimits};
 use doorway_worker::tls::Tls;
-use doorway_worker::turn::{random_secret, write_pem, Turn, TurnSetup, RELAY_PORTS};
+use doorway_worker::turn::{
+    random_secret, reload_certificate, write_pem, Turn, TurnSetup, RELAY_PORTS,
+};
 
 /// Extra ports beyond the profiles' are for a few vendor ports, not a range scan.
 const MAX_EXTRA_PORTS: u32 = 256;
@@ -63,6 +66,22 @@ struct Args {
     /// PEM private key for --tls-cert.
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Get the certificate from an ACME CA (Let's Encrypt by default) for
+    /// this name, proven on port 443 (TLS-ALPN-01), kept in --data-dir and
+    /// renewed while running. Repeat it for several names. Asking for one is
+    /// agreeing to the CA's terms.
+    #[arg(long = "acme-domain", value_name = "NAME", conflicts_with = "tls_cert")]
+    acme_domains: Vec<String>,
+    /// The ACME CA's directory URL.
+    #[arg(long, default_value = doorway_worker::acme::LETS_ENCRYPT, value_name = "URL")]
+    acme_directory: String,
+    /// An e-mail address the CA may write to about the certificate.
+    #[arg(long, value_name = "EMAIL")]
+    acme_contact: Option<String>,
+    /// The root (PEM) the ACME CA's own API is served under, when it is not
+    /// a public one (a test CA).
+    #[arg(long, value_name = "FILE")]
+    acme_ca_root: Option<PathBuf>,
     /// The built frontend (Trunk's dist folder).
     #[arg(long, default_value = "dist")]
     dist: PathBuf,
@@ -285,12 +304,27 @@ async fn main() -> anyhow::Result<()> {
     let caps = ConnectionCaps::from_open_files(open_files);
     let profiles = builtin_profiles().context("the built-in profiles are broken")?;
 
-    let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => Tls::from_files(cert, key).context("loading TLS files")?,
+    let acme = (!args.acme_domains.is_empty()).then(|| AcmeSetup {
+        names: args.acme_domains.clone(),
+        directory: args.acme_directory.clone(),
+        contact: args.acme_contact.clone(),
+        ca_root: args.acme_ca_root.clone(),
+        dir: args.data_dir.join("acme"),
+    });
+    // A certificate kept from an earlier run is used at once; without one the
+    // worker starts self-signed and swaps in the CA's when it arrives.
+    let kept = acme
+        .as_ref()
+        .and_then(|setup| doorway_worker::acme::load(&setup.dir, &setup.names));
+    let tls = match (&args.tls_cert, &args.tls_key, &kept) {
+        (Some(cert), Some(key), _) => Tls::from_files(cert, key).context("loading TLS files")?,
+        (_, _, Some(kept)) => Tls::from_pem(kept.cert_pem.clone(), kept.key_pem.clone())
+            .context("the certificate kept in --data-dir")?,
         _ => {
             let mut names = vec!["localhost".to_owned()];
             names.extend(args.listen.iter().map(IpAddr::to_string));
             names.extend(args.public_host.clone());
+            names.extend(args.acme_domains.clone());
             Tls::self_signed(names).context("making a self-signed certificate")?
         }
     };
@@ -345,6 +379,37 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     };
+
+    if let Some(setup) = acme {
+        let turn_files = (
+            args.data_dir.join("turn"),
+            turn.as_ref().and_then(Turn::pid),
+        );
+        println!(
+            "  certificate: from {} for {}",
+            setup.directory,
+            setup.names.join(", ")
+        );
+        tokio::spawn(doorway_worker::acme::maintain(
+            setup,
+            tls.resolver.clone(),
+            kept,
+            move |issued| {
+                // coturn reads files: write them anew, then ask it to reload.
+                let (dir, pid) = &turn_files;
+                match write_pem(dir, &issued.cert_pem, &issued.key_pem) {
+                    Ok(_) => {
+                        if let Some(pid) = pid {
+                            reload_certificate(*pid);
+                        }
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "cannot hand the new certificate to coturn")
+                    }
+                }
+            },
+        ));
+    }
 
     let store_path = args.data_dir.join("results.sqlite");
     let store = if args.no_store {

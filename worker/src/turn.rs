@@ -250,6 +250,16 @@ impl TurnSetup {
     }
 }
 
+/// Asks the coturn with `pid` to read its certificate files again (it does
+/// on SIGUSR2), after a renewal wrote new ones.
+pub fn reload_certificate(pid: u32) {
+    let Ok(pid) = i32::try_from(pid) else {
+        return;
+    };
+    // SAFETY: kill has no memory effects; the PID is our own child's.
+    unsafe { libc::kill(pid, libc::SIGUSR2) };
+}
+
 /// Whether `pid` is a live process (not gone, not a zombie).
 pub fn is_running(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -283,7 +293,7 @@ pub fn issue(
 
 /// Writes a file only this user can read (a secret, a private key). A file
 /// from an earlier run may have other permissions, so it is made anew.
-fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     match std::fs::remove_file(path) {

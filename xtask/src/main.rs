@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 
 const TRUNK_VERSION: &str = "0.21.14";
 /// Debian packages the browser tests, the firewall lab, the interop tests
-/// (coturn's STUN and TURN clients) and the deploy tests use.
+/// (coturn's STUN and TURN clients), the deploy and the ACME tests use.
 const TEST_PACKAGES: &[(&str, &str)] = &[
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/chromedriver", "chromium-driver"),
@@ -22,6 +22,8 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("/usr/bin/Xvfb", "xvfb"),
     // `doorway install`'s unit is checked with systemd-analyze verify.
     ("/usr/bin/systemd-analyze", "systemd"),
+    // The ACME test server the certificate test gets certificates from.
+    ("/usr/bin/pebble", "pebble"),
 ];
 
 /// geckodriver (Firefox's WebDriver) is not a Debian package; cargo builds it.
