@@ -61,6 +61,7 @@ fn chromium_args(
     profile: &std::path::Path,
     extra_hosts: &[&str],
     secure_origins: &[String],
+    checks_certificates: bool,
 ) -> Vec<String> {
     let mut rules = String::from("MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost");
     for host in extra_hosts {
@@ -75,12 +76,13 @@ fn chromium_args(
         "--disable-background-networking".into(),
         "--disable-component-update".into(),
         "--disable-sync".into(),
-        "--ignore-certificate-errors".into(),
         format!("--host-resolver-rules={rules}"),
         format!("--user-data-dir={}", profile.join("chromium").display()),
         "--window-size=1280,900".into(),
     ]
     .into_iter()
+    // Self-signed lab certificates, unless the test trusts a root instead.
+    .chain((!checks_certificates).then(|| "--ignore-certificate-errors".to_owned()))
     .chain((!secure_origins.is_empty()).then(|| {
         format!(
             "--unsafely-treat-insecure-origin-as-secure={}",
@@ -88,6 +90,43 @@ fn chromium_args(
         )
     }))
     .collect()
+}
+
+/// An NSS store under `home` (Chromium's `~/.pki/nssdb`) that trusts
+/// `root_pem` to issue server certificates.
+fn trust_root(home: &std::path::Path, root_pem: &str) -> Result<()> {
+    let db = home.join(".pki/nssdb");
+    std::fs::create_dir_all(&db)?;
+    let root = home.join("root.pem");
+    std::fs::write(&root, root_pem)?;
+    let store = format!("sql:{}", db.display());
+    for args in [
+        vec!["-N", "-d", &store, "--empty-password"],
+        vec![
+            "-A",
+            "-d",
+            &store,
+            "-n",
+            "doorway-test-root",
+            "-t",
+            "C,,",
+            "-i",
+            root.to_str().context("a UTF-8 path")?,
+        ],
+    ] {
+        let output = std::process::Command::new("certutil")
+            .args(&args)
+            .output()
+            .context("running certutil (cargo xtask test installs libnss3-tools)")?;
+        if !output.status.success() {
+            bail!(
+                "certutil {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Which browser engine a test runs in.
@@ -135,6 +174,7 @@ fn driver_and_capabilities(
     extra_hosts: &[&str],
     prefs: serde_json::Value,
     secure_origins: &[String],
+    checks_certificates: bool,
 ) -> (Command, serde_json::Map<String, serde_json::Value>) {
     let mut capabilities = serde_json::Map::new();
     let driver = match engine {
@@ -143,7 +183,7 @@ fn driver_and_capabilities(
                 "goog:chromeOptions".into(),
                 serde_json::json!({
                     "binary": "/usr/bin/chromium",
-                    "args": chromium_args(profile, extra_hosts, secure_origins),
+                    "args": chromium_args(profile, extra_hosts, secure_origins, checks_certificates),
                     "prefs": prefs,
                 }),
             );
@@ -228,7 +268,21 @@ impl Browser {
         extra_hosts: &[&str],
         prefs: serde_json::Value,
     ) -> Result<Browser> {
-        Self::launch(engine, extra_hosts, prefs, &[]).await
+        Self::launch(engine, extra_hosts, prefs, &[], None).await
+    }
+
+    /// Chromium that checks certificates as a phone does, trusting only
+    /// the system roots and `root_pem` (a test CA's, put in its NSS store
+    /// with certutil): no `--ignore-certificate-errors`.
+    pub async fn start_trusting(extra_hosts: &[&str], root_pem: &str) -> Result<Browser> {
+        Self::launch(
+            Engine::Chromium,
+            extra_hosts,
+            serde_json::json!({}),
+            &[],
+            Some(root_pem),
+        )
+        .await
     }
 
     /// Chromium that treats `origins` (plain http, such as a lab worker's)
@@ -243,6 +297,7 @@ impl Browser {
             extra_hosts,
             serde_json::json!({}),
             origins,
+            None,
         )
         .await
     }
@@ -252,11 +307,25 @@ impl Browser {
         extra_hosts: &[&str],
         prefs: serde_json::Value,
         secure_origins: &[String],
+        trusted_root: Option<&str>,
     ) -> Result<Browser> {
         let profile = TempDir::new("browser")?;
         let port = free_port()?;
-        let (mut driver, capabilities) =
-            driver_and_capabilities(engine, port, &profile.0, extra_hosts, prefs, secure_origins);
+        let (mut driver, capabilities) = driver_and_capabilities(
+            engine,
+            port,
+            &profile.0,
+            extra_hosts,
+            prefs,
+            secure_origins,
+            trusted_root.is_some(),
+        );
+        if let Some(root_pem) = trusted_root {
+            // Chromium on Linux reads its roots from $HOME/.pki/nssdb.
+            let home = profile.0.join("home");
+            trust_root(&home, root_pem)?;
+            driver.env("HOME", &home);
+        }
         let display = match engine {
             Engine::WebKitGtk => Some(start_virtual_display().await?),
             _ => None,

@@ -564,6 +564,15 @@ fn own_hosts_file(dir: &std::path::Path, entries: &[(&str, &str)]) -> Result<()>
     Ok(())
 }
 
+/// From now on the calling thread (and what it starts) resolves the names
+/// in `hosts` (address, name) through an `/etc/hosts` of its own, as a phone
+/// resolves a real probe host; the machine's file is untouched.
+pub fn resolve_in_this_thread(hosts: &[(&str, &str)]) -> Result<()> {
+    let dir = TempDir::new("hosts")?;
+    // The bind mount keeps the file after the folder goes.
+    own_hosts_file(&dir.0, hosts)
+}
+
 /// Starts `command` inside namespace `ns`, with an `/etc/hosts` of its own
 /// holding `hosts` (address, name): a server there finds others by name as
 /// it would through DNS. The caller's thread stays where it is.

@@ -24,6 +24,8 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("/usr/bin/systemd-analyze", "systemd"),
     // The ACME test server the certificate test gets certificates from.
     ("/usr/bin/pebble", "pebble"),
+    // certutil: a test browser trusts pebble's root the way a system does.
+    ("/usr/bin/certutil", "libnss3-tools"),
 ];
 
 /// geckodriver (Firefox's WebDriver) is not a Debian package; cargo builds it.
