@@ -143,9 +143,12 @@ struct Args {
     /// line) for a log collector.
     #[arg(long, value_enum, default_value = "text")]
     log_format: LogFormat,
-    /// Folder for the worker's files (shared results, coturn's state).
-    #[arg(long, default_value = ".doorway")]
-    data_dir: PathBuf,
+    /// Folder for the worker's files (shared results, the ACME certificate,
+    /// coturn's state). Default: $STATE_DIRECTORY (systemd), else
+    /// /var/lib/doorway as root, else $XDG_STATE_HOME/doorway
+    /// (~/.local/state/doorway).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
     /// How long the page waits for one probe before calling it filtered.
     #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(500..=30_000))]
     probe_timeout_ms: u32,
@@ -185,6 +188,31 @@ enum Command {
         /// The built app's folder.
         dist: PathBuf,
     },
+}
+
+/// Where the worker keeps its files when `--data-dir` is not given, the same
+/// wherever it is started from: the folder systemd made for it
+/// (`StateDirectory=`), the system's state folder as root, else the user's.
+fn default_data_dir(
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+    euid: u32,
+) -> Option<PathBuf> {
+    let set = |name: &str| {
+        env(name)
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(dir) = set("STATE_DIRECTORY") {
+        // systemd may list several, separated by colons; the first is ours.
+        let first = dir.to_string_lossy().split(':').next().map(PathBuf::from);
+        return first;
+    }
+    if euid == 0 {
+        return Some(PathBuf::from("/var/lib/doorway"));
+    }
+    set("XDG_STATE_HOME")
+        .or_else(|| set("HOME").map(|home| home.join(".local/state")))
+        .map(|state| state.join("doorway"))
 }
 
 /// The unit's flags must start a worker: a typo fails now, not at boot.
@@ -303,13 +331,19 @@ async fn main() -> anyhow::Result<()> {
     });
     let caps = ConnectionCaps::from_open_files(open_files);
     let profiles = builtin_profiles().context("the built-in profiles are broken")?;
+    let data_dir = match &args.data_dir {
+        Some(dir) => dir.clone(),
+        // SAFETY: geteuid only reads the process's credentials.
+        None => default_data_dir(|name| std::env::var_os(name), unsafe { libc::geteuid() })
+            .context("no folder for the worker's files: give --data-dir")?,
+    };
 
     let acme = (!args.acme_domains.is_empty()).then(|| AcmeSetup {
         names: args.acme_domains.clone(),
         directory: args.acme_directory.clone(),
         contact: args.acme_contact.clone(),
         ca_root: args.acme_ca_root.clone(),
-        dir: args.data_dir.join("acme"),
+        dir: data_dir.join("acme"),
     });
     // A certificate kept from an earlier run is used at once; without one the
     // worker starts self-signed and swaps in the CA's when it arrives.
@@ -364,7 +398,7 @@ async fn main() -> anyhow::Result<()> {
     let (turn_service, turn) = if args.no_turn {
         (None, None)
     } else {
-        match start_turn(&args, &tls).await {
+        match start_turn(&args, &tls, &data_dir).await {
             Ok(running) => (
                 Some(TurnService {
                     secret: running.0,
@@ -381,10 +415,7 @@ async fn main() -> anyhow::Result<()> {
     };
 
     if let Some(setup) = acme {
-        let turn_files = (
-            args.data_dir.join("turn"),
-            turn.as_ref().and_then(Turn::pid),
-        );
+        let turn_files = (data_dir.join("turn"), turn.as_ref().and_then(Turn::pid));
         println!(
             "  certificate: from {} for {}",
             setup.directory,
@@ -411,7 +442,7 @@ async fn main() -> anyhow::Result<()> {
         ));
     }
 
-    let store_path = args.data_dir.join("results.sqlite");
+    let store_path = data_dir.join("results.sqlite");
     let store = if args.no_store {
         None
     } else {
@@ -507,6 +538,7 @@ async fn main() -> anyhow::Result<()> {
         "  connections: {} at once, {} per client address (open-file limit {open_files})",
         caps.total, caps.per_client
     );
+    println!("  files: {}", data_dir.display());
 
     let drained = serve_until(
         endpoints,
@@ -565,9 +597,13 @@ async fn stop_signal() {
 }
 
 /// Starts coturn with a fresh secret and this worker's certificate.
-async fn start_turn(args: &Args, tls: &Tls) -> anyhow::Result<(String, Turn)> {
+async fn start_turn(
+    args: &Args,
+    tls: &Tls,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<(String, Turn)> {
     let secret = random_secret()?;
-    let state_dir = args.data_dir.join("turn");
+    let state_dir = data_dir.join("turn");
     let (cert, key) = write_pem(&state_dir, &tls.cert_pem, &tls.key_pem)
         .with_context(|| format!("writing TLS files for coturn to {}", state_dir.display()))?;
     let setup = TurnSetup {
@@ -586,4 +622,42 @@ async fn start_turn(args: &Args, tls: &Tls) -> anyhow::Result<(String, Turn)> {
         args.turn_port, args.turn_tls_port
     );
     Ok((secret, turn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&str, &str)]) -> impl Fn(&str) -> Option<std::ffi::OsString> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.into())
+        }
+    }
+
+    #[test]
+    fn the_data_folder_does_not_depend_on_where_the_worker_starts() {
+        let home = [("HOME", "/home/ops")];
+        assert_eq!(
+            default_data_dir(env(&[("STATE_DIRECTORY", "/var/lib/doorway:/x")]), 1000),
+            Some(PathBuf::from("/var/lib/doorway"))
+        );
+        assert_eq!(
+            default_data_dir(env(&home), 0),
+            Some(PathBuf::from("/var/lib/doorway"))
+        );
+        assert_eq!(
+            default_data_dir(env(&home), 1000),
+            Some(PathBuf::from("/home/ops/.local/state/doorway"))
+        );
+        assert_eq!(
+            default_data_dir(
+                env(&[("HOME", "/home/ops"), ("XDG_STATE_HOME", "/s")]),
+                1000
+            ),
+            Some(PathBuf::from("/s/doorway"))
+        );
+        assert_eq!(default_data_dir(env(&[("HOME", "")]), 1000), None);
+    }
 }

@@ -170,3 +170,40 @@ fn several_listen_addresses_serve_every_port_on_each_or_on_none() {
     );
     drop(taken);
 }
+
+#[test]
+fn without_data_dir_the_files_go_where_systemd_says() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let state = std::env::temp_dir().join(format!("doorway-state-{}", std::process::id()));
+    std::fs::create_dir_all(&state).unwrap();
+    // Started from another folder: where it starts must not matter.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_doorway"))
+        .current_dir(std::env::temp_dir())
+        .env("STATE_DIRECTORY", &state)
+        .args(["--listen", "127.0.0.11", "--port", "0", "--no-turn"])
+        .args(["--dist", "/nonexistent"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the worker starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (lines, files_line) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(dir) = line.trim().strip_prefix("files: ") {
+                let _ = lines.send(dir.to_owned());
+            }
+        }
+    });
+    let reported = files_line.recv_timeout(std::time::Duration::from_secs(20));
+    let store_exists = state.join("results.sqlite").is_file();
+    child.kill().ok();
+    child.wait().ok();
+    std::fs::remove_dir_all(&state).ok();
+    assert_eq!(
+        reported.expect("a files: line"),
+        state.display().to_string()
+    );
+    assert!(store_exists, "the shared results' store in STATE_DIRECTORY");
+}
