@@ -19,6 +19,7 @@ pub mod network;
 pub mod plan;
 pub mod ports;
 pub mod profile;
+pub mod quality;
 pub mod report;
 pub mod result;
 pub mod verdict;

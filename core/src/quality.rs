@@ -1,0 +1,326 @@
+//! Will calls and video be good: the arithmetic of the quality check, pure.
+//!
+//! From a voice-like stream of echoed packets: round trip (median, p95),
+//! interarrival jitter as RFC 3550 defines it, loss, and a MOS estimate from
+//! the simplified ITU-T G.107 E-model that Twilio and others use. From timed
+//! downloads and uploads: bandwidth the way Cloudflare's speed test reports
+//! it, with a plan that grows the requests until one is long enough and
+//! never spends more than its byte budget.
+
+/// One echoed packet of the stream: when it was sent and, if it came back
+/// before the stream ended, when (ms on one clock, the page's).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Echo {
+    pub sent_ms: f64,
+    pub received_ms: Option<f64>,
+}
+
+/// What the stream measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StreamFigures {
+    pub rtt_median_ms: f64,
+    pub rtt_p95_ms: f64,
+    pub jitter_ms: f64,
+    pub loss_percent: f64,
+    pub mos: f64,
+}
+
+/// The `p`-th percentile (0–100) by nearest rank; `None` for no values.
+pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    Some(sorted[rank.clamp(1, sorted.len()) - 1])
+}
+
+/// RFC 3550 §6.4.1 interarrival jitter over transit times in arrival order:
+/// J += (|D| − J) / 16, D the difference of consecutive transit times.
+pub fn interarrival_jitter(transits_ms: &[f64]) -> f64 {
+    transits_ms.windows(2).fold(0.0, |jitter, pair| {
+        jitter + ((pair[1] - pair[0]).abs() - jitter) / 16.0
+    })
+}
+
+/// The simplified E-model: effective latency = RTT/2 + 2 × jitter + 10 ms;
+/// R = 93.2 − latency/40 below 160 ms, else 93.2 − (latency − 120)/10;
+/// minus 2.5 per percent lost; MOS from R (ITU-T G.107 Annex B).
+pub fn mos(rtt_ms: f64, jitter_ms: f64, loss_percent: f64) -> f64 {
+    let latency = rtt_ms / 2.0 + 2.0 * jitter_ms + 10.0;
+    let r = if latency < 160.0 {
+        93.2 - latency / 40.0
+    } else {
+        93.2 - (latency - 120.0) / 10.0
+    } - 2.5 * loss_percent;
+    if r <= 0.0 {
+        1.0
+    } else if r >= 100.0 {
+        4.5
+    } else {
+        1.0 + 0.035 * r + 0.000_007 * r * (r - 60.0) * (100.0 - r)
+    }
+}
+
+/// The figures of a stream; `None` when no packet came back (then nothing
+/// but loss is known, and loss alone says the path drops everything).
+pub fn stream_figures(echoes: &[Echo]) -> Option<StreamFigures> {
+    let mut answered: Vec<(f64, f64)> = echoes
+        .iter()
+        .filter_map(|e| Some((e.received_ms?, e.received_ms? - e.sent_ms)))
+        .collect();
+    if answered.is_empty() {
+        return None;
+    }
+    // Jitter follows arrival order, as a receiver sees the packets.
+    answered.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let rtts: Vec<f64> = answered.iter().map(|&(_, rtt)| rtt).collect();
+    let rtt_median_ms = percentile(&rtts, 50.0)?;
+    let jitter_ms = interarrival_jitter(&rtts);
+    let loss_percent = 100.0 * (echoes.len() - answered.len()) as f64 / echoes.len() as f64;
+    Some(StreamFigures {
+        rtt_median_ms,
+        rtt_p95_ms: percentile(&rtts, 95.0)?,
+        jitter_ms,
+        loss_percent,
+        mos: mos(rtt_median_ms, jitter_ms, loss_percent),
+    })
+}
+
+/// One timed transfer of a bandwidth test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Transfer {
+    pub bytes: u64,
+    pub ms: f64,
+}
+
+impl Transfer {
+    pub fn bits_per_second(self) -> f64 {
+        self.bytes as f64 * 8.0 * 1000.0 / self.ms.max(1.0)
+    }
+}
+
+/// The first request's size: small enough for the slowest phone.
+pub const FIRST_TRANSFER_BYTES: u64 = 100_000;
+/// A transfer this long measures the path rather than its round trip.
+pub const LONG_ENOUGH_MS: f64 = 1000.0;
+/// Long transfers wanted before the answer is trusted.
+const LONG_TRANSFERS: usize = 3;
+/// Transfers shorter than this say more about latency than bandwidth and
+/// are left out of the answer when longer ones exist.
+const COUNTED_FROM_MS: f64 = 250.0;
+
+/// Which transfer to make next, from those made so far: sizes grow fourfold
+/// until one takes [`LONG_ENOUGH_MS`], then that size is repeated until
+/// three are long enough. It stops early when the next transfer would go
+/// past `budget_bytes` (a phone's data is not ours to spend).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BandwidthPlan {
+    budget_bytes: u64,
+    done: Vec<Transfer>,
+}
+
+impl BandwidthPlan {
+    pub fn new(budget_bytes: u64) -> BandwidthPlan {
+        BandwidthPlan {
+            budget_bytes,
+            done: Vec::new(),
+        }
+    }
+
+    pub fn record(&mut self, transfer: Transfer) {
+        self.done.push(transfer);
+    }
+
+    pub fn transfers(&self) -> &[Transfer] {
+        &self.done
+    }
+
+    /// The size of the next transfer, or `None` when the plan is done.
+    pub fn next_bytes(&self) -> Option<u64> {
+        let spent: u64 = self.done.iter().map(|t| t.bytes).sum();
+        let long = self.done.iter().filter(|t| t.ms >= LONG_ENOUGH_MS).count();
+        let next = match self.done.last() {
+            None => FIRST_TRANSFER_BYTES,
+            Some(_) if long >= LONG_TRANSFERS => return None,
+            Some(last) if last.ms >= LONG_ENOUGH_MS => last.bytes,
+            Some(last) => last.bytes.saturating_mul(4),
+        };
+        (spent.saturating_add(next) <= self.budget_bytes).then_some(next)
+    }
+
+    /// The 90th percentile of the transfers' rates, the longer ones only
+    /// when there are any; `None` before the first transfer.
+    pub fn bits_per_second(&self) -> Option<f64> {
+        let counted: Vec<f64> = self
+            .done
+            .iter()
+            .filter(|t| t.ms >= COUNTED_FROM_MS)
+            .map(|t| t.bits_per_second())
+            .collect();
+        if counted.is_empty() {
+            let all: Vec<f64> = self.done.iter().map(|t| t.bits_per_second()).collect();
+            return percentile(&all, 90.0);
+        }
+        percentile(&counted, 90.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-5
+    }
+
+    #[test]
+    fn percentiles_by_nearest_rank() {
+        let values = [15.0, 20.0, 35.0, 40.0, 50.0];
+        assert_eq!(percentile(&values, 30.0), Some(20.0));
+        assert_eq!(percentile(&values, 50.0), Some(35.0));
+        assert_eq!(percentile(&values, 100.0), Some(50.0));
+        assert_eq!(percentile(&values, 0.0), Some(15.0));
+        assert_eq!(percentile(&[], 50.0), None);
+    }
+
+    #[test]
+    fn jitter_follows_rfc_3550() {
+        // D = 2, 1, 4: J = 2/16 = 0.125; + (1 − 0.125)/16; + (4 − J)/16.
+        let jitter = interarrival_jitter(&[10.0, 12.0, 11.0, 15.0]);
+        assert!(close(jitter, 0.418_457), "{jitter}");
+        // A steady stream has none.
+        assert_eq!(interarrival_jitter(&[20.0; 50]), 0.0);
+        assert_eq!(interarrival_jitter(&[20.0]), 0.0);
+    }
+
+    #[test]
+    fn mos_from_the_simplified_e_model() {
+        // 100 ms RTT, 10 ms jitter, 1 % loss: latency 80 ms, R = 93.2 − 2 −
+        // 2.5 = 88.7, MOS = 1 + 3.1045 + 0.000007 × 88.7 × 28.7 × 11.3 = 4.305864.
+        assert!(
+            close(mos(100.0, 10.0, 1.0), 4.305_864),
+            "{}",
+            mos(100.0, 10.0, 1.0)
+        );
+        // 400 ms RTT, 30 ms jitter: latency 270 ms, R = 93.2 − 15 = 78.2.
+        let expected = 1.0 + 0.035 * 78.2 + 0.000_007 * 78.2 * 18.2 * 21.8;
+        assert!(close(mos(400.0, 30.0, 0.0), expected));
+        // A perfect path tops out near 4.4; a path that drops everything is 1.
+        assert!(mos(0.0, 0.0, 0.0) > 4.39 && mos(0.0, 0.0, 0.0) < 4.5);
+        assert_eq!(mos(50.0, 5.0, 60.0), 1.0);
+    }
+
+    #[test]
+    fn a_stream_gives_rtt_jitter_loss_and_mos() {
+        // 10 packets, 20 ms apart; two lost; round trips 40–48 ms.
+        let rtts = [40.0, 42.0, 41.0, 44.0, 48.0, 40.0, 43.0, 45.0];
+        let mut echoes: Vec<Echo> = rtts
+            .iter()
+            .enumerate()
+            .map(|(i, rtt)| Echo {
+                sent_ms: i as f64 * 20.0,
+                received_ms: Some(i as f64 * 20.0 + rtt),
+            })
+            .collect();
+        echoes.push(Echo {
+            sent_ms: 160.0,
+            received_ms: None,
+        });
+        echoes.push(Echo {
+            sent_ms: 180.0,
+            received_ms: None,
+        });
+        let figures = stream_figures(&echoes).unwrap();
+        assert_eq!(figures.loss_percent, 20.0);
+        assert_eq!(figures.rtt_median_ms, 42.0);
+        assert_eq!(figures.rtt_p95_ms, 48.0);
+        assert!(close(figures.jitter_ms, interarrival_jitter(&rtts)));
+        assert!(close(figures.mos, mos(42.0, figures.jitter_ms, 20.0)));
+        // Nothing came back: no figures but the loss, which the caller knows.
+        let silent = [Echo {
+            sent_ms: 0.0,
+            received_ms: None,
+        }];
+        assert_eq!(stream_figures(&silent), None);
+    }
+
+    #[test]
+    fn jitter_uses_arrival_order() {
+        // The second packet overtook the first: transits in arrival order
+        // are 30 then 50 (D = 20), not 50 then 30 in sending order.
+        let echoes = [
+            Echo {
+                sent_ms: 0.0,
+                received_ms: Some(50.0),
+            },
+            Echo {
+                sent_ms: 10.0,
+                received_ms: Some(40.0),
+            },
+        ];
+        let figures = stream_figures(&echoes).unwrap();
+        assert!(close(figures.jitter_ms, 20.0 / 16.0));
+    }
+
+    #[test]
+    fn bandwidth_plan_grows_until_long_enough_then_repeats() {
+        // A 10 Mbit/s path: 100 kB in 80 ms, 400 kB in 320 ms, 1.6 MB in 1280 ms.
+        let mut plan = BandwidthPlan::new(10_000_000);
+        let rate_bytes_per_ms = 1250.0;
+        let mut sizes = Vec::new();
+        while let Some(bytes) = plan.next_bytes() {
+            sizes.push(bytes);
+            plan.record(Transfer {
+                bytes,
+                ms: bytes as f64 / rate_bytes_per_ms,
+            });
+        }
+        assert_eq!(sizes, [100_000, 400_000, 1_600_000, 1_600_000, 1_600_000]);
+        let bps = plan.bits_per_second().unwrap();
+        assert!((bps - 10_000_000.0).abs() < 1.0, "{bps}");
+    }
+
+    #[test]
+    fn bandwidth_plan_stays_within_its_budget() {
+        // A fast path on a phone's 2 MB budget: 100 kB + 400 kB + 1.6 MB
+        // would be 2.1 MB, so it stops after two.
+        let mut plan = BandwidthPlan::new(2_000_000);
+        plan.record(Transfer {
+            bytes: 100_000,
+            ms: 8.0,
+        });
+        plan.record(Transfer {
+            bytes: 400_000,
+            ms: 32.0,
+        });
+        assert_eq!(plan.next_bytes(), None);
+        // Both were short: the answer is the 90th percentile of both.
+        assert!(plan.bits_per_second().unwrap() > 99_000_000.0);
+        // A slow path repeats the first size: 3 × 100 kB at 0.5 Mbit/s.
+        let mut slow = BandwidthPlan::new(2_000_000);
+        for _ in 0..3 {
+            let bytes = slow.next_bytes().unwrap();
+            assert_eq!(bytes, FIRST_TRANSFER_BYTES);
+            slow.record(Transfer { bytes, ms: 1600.0 });
+        }
+        assert_eq!(slow.next_bytes(), None);
+        assert!((slow.bits_per_second().unwrap() - 500_000.0).abs() < 1.0);
+    }
+
+    #[test]
+    fn short_transfers_do_not_count_when_long_ones_exist() {
+        let mut plan = BandwidthPlan::new(u64::MAX);
+        // A 100 kB transfer inflated by the round trip reads far too slow.
+        plan.record(Transfer {
+            bytes: 100_000,
+            ms: 200.0,
+        });
+        plan.record(Transfer {
+            bytes: 1_600_000,
+            ms: 1280.0,
+        });
+        assert!((plan.bits_per_second().unwrap() - 10_000_000.0).abs() < 1.0);
+    }
+}
