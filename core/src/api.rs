@@ -84,6 +84,13 @@ pub enum PartHealth {
     Failing,
 }
 
+/// `POST /api/bandwidth` answers with the bytes that arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadResponse {
+    pub bytes: u64,
+}
+
 /// `POST /api/results` answers 201 with this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareResponse {

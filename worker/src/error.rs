@@ -64,6 +64,14 @@ pub enum ApiError {
     BadQr(String),
     #[error("the app is not built: run `cargo xtask serve`, or start the worker with --dist pointing at a built app")]
     AppNotBuilt,
+    #[error("a bandwidth transfer is 1 to {max} bytes; ask with ?bytes=N")]
+    BadTransferSize { max: u64 },
+    #[error("a bandwidth transfer is at most {max} bytes")]
+    TransferTooLarge { max: u64 },
+    #[error("this address has used its bandwidth-test budget; try again in {retry_after} seconds")]
+    BandwidthBudget { retry_after: u64 },
+    #[error("the upload did not finish within {seconds} seconds")]
+    UploadTimeout { seconds: u64 },
 }
 
 impl ApiError {
@@ -73,18 +81,25 @@ impl ApiError {
             | ApiError::ProbePortOnly { .. }
             | ApiError::NoSuchResult { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            ApiError::TooLarge { .. } | ApiError::TransferTooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            ApiError::BodyTimeout { .. } | ApiError::UploadTimeout { .. } => {
+                StatusCode::REQUEST_TIMEOUT
+            }
             ApiError::BadResult(_)
             | ApiError::BadQr(_)
             | ApiError::BadNonce
-            | ApiError::BadKnock(_) => StatusCode::BAD_REQUEST,
+            | ApiError::BadKnock(_)
+            | ApiError::BadTransferSize { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotKnockable(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyKnocks { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::KnockInFlight { .. } => StatusCode::CONFLICT,
             ApiError::NotJson(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } | ApiError::BandwidthBudget { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ApiError::Store => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::StoreFull => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::AppNotBuilt
@@ -117,6 +132,10 @@ impl ApiError {
             ApiError::StoreFull => "store_full",
             ApiError::AppNotBuilt => "app_not_built",
             ApiError::TurnUnavailable => "turn_unavailable",
+            ApiError::BadTransferSize { .. } => "bad_transfer_size",
+            ApiError::TransferTooLarge { .. } => "transfer_too_large",
+            ApiError::BandwidthBudget { .. } => "bandwidth_budget",
+            ApiError::UploadTimeout { .. } => "upload_timeout",
         }
     }
 }
@@ -127,6 +146,7 @@ impl IntoResponse for ApiError {
         let retry_after = match self {
             ApiError::TooManyRequests { retry_after } => Some(retry_after),
             ApiError::TooManyKnocks { retry_after } => Some(retry_after),
+            ApiError::BandwidthBudget { retry_after } => Some(retry_after),
             _ => None,
         };
         let body = ErrorResponse {

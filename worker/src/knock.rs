@@ -47,7 +47,7 @@ impl Knocker {
         Knocker {
             allow_private,
             timeout: KNOCK_TIMEOUT,
-            budget: RateLimit::new(KNOCKS_PER_WINDOW, KNOCK_WINDOW_SECS),
+            budget: RateLimit::new(KNOCKS_PER_WINDOW.into(), KNOCK_WINDOW_SECS),
             in_flight: Mutex::new(HashSet::new()),
         }
     }

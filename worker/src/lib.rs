@@ -4,6 +4,7 @@
 pub mod acme;
 pub mod admission;
 pub mod assets;
+pub mod bandwidth;
 pub mod error;
 pub mod firewall;
 pub mod install;

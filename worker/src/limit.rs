@@ -25,13 +25,15 @@ pub fn client_group(address: IpAddr) -> IpAddr {
 const PRUNE_ABOVE: usize = 10_000;
 
 pub struct RateLimit {
-    per_window: u32,
+    per_window: u64,
     window_secs: u64,
-    windows: Mutex<HashMap<IpAddr, (u64, u32)>>,
+    windows: Mutex<HashMap<IpAddr, (u64, u64)>>,
 }
 
 impl RateLimit {
-    pub fn new(per_window: u32, window_secs: u64) -> RateLimit {
+    /// `per_window` requests (or, with [`RateLimit::check_amount`], bytes)
+    /// per client group and window.
+    pub fn new(per_window: u64, window_secs: u64) -> RateLimit {
         RateLimit {
             per_window,
             window_secs,
@@ -42,6 +44,12 @@ impl RateLimit {
     /// Counts one request from `client` (by [`client_group`]) at `now` (seconds); `Err(wait)` with
     /// the seconds until the next window when over the limit.
     pub fn check(&self, client: IpAddr, now: u64) -> Result<(), u64> {
+        self.check_amount(client, now, 1)
+    }
+
+    /// Like [`RateLimit::check`] for `amount` units at once (bytes of a
+    /// transfer): refused whole when it would go past the window's share.
+    pub fn check_amount(&self, client: IpAddr, now: u64, amount: u64) -> Result<(), u64> {
         let Ok(mut windows) = self.windows.lock() else {
             // A poisoned lock must not lock everybody out.
             return Ok(());
@@ -54,10 +62,10 @@ impl RateLimit {
         if entry.0 != window {
             *entry = (window, 0);
         }
-        if entry.1 >= self.per_window {
+        if entry.1.saturating_add(amount) > self.per_window {
             return Err(window + self.window_secs - now);
         }
-        entry.1 += 1;
+        entry.1 += amount;
         Ok(())
     }
 }

@@ -489,7 +489,7 @@ async fn main() -> anyhow::Result<()> {
         dist.map(PathBuf::as_path),
         turn_service,
         store,
-        RateLimit::new(args.share_limit, 600),
+        RateLimit::new(args.share_limit.into(), 600),
         (!args.no_inbound).then(|| Knocker::new(args.inbound_allow_private)),
         networks,
     )

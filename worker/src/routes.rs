@@ -52,6 +52,8 @@ pub struct AppState {
     pub knocker: Option<Knocker>,
     /// Which network a client's address belongs to (`--asn-db`).
     pub networks: Networks,
+    /// The bandwidth test's block and per-address budget.
+    pub bandwidth: crate::bandwidth::Bandwidth,
 }
 
 /// The built app (Trunk's dist folder), held in memory.
@@ -132,6 +134,7 @@ impl AppState {
             share_limit,
             knocker,
             networks,
+            bandwidth: crate::bandwidth::Bandwidth::new(),
         })
     }
 }
@@ -198,6 +201,10 @@ pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
         .route("/api/results", post(share_result))
         .route("/api/results/{id}", get(shared_result))
         .route("/api/qr.svg", get(qr_code))
+        .route(
+            "/api/bandwidth",
+            get(crate::bandwidth::download).post(crate::bandwidth::upload),
+        )
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
         // API answers are personal or live unless a route says otherwise.
@@ -308,7 +315,7 @@ async fn app_page(State(state): State<Arc<AppState>>, request: Request) -> Respo
         .unwrap_or_else(|| ApiError::AppNotBuilt.into_response())
 }
 
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

@@ -143,7 +143,7 @@ async fn launch(options: Options) -> Running {
         dist.as_deref(),
         None,
         keep_results.then(|| Store::open(&store_path, store_limits).unwrap()),
-        RateLimit::new(share_limit, 600),
+        RateLimit::new(share_limit.into(), 600),
         // The test server and its clients are on loopback.
         Some(Knocker::new(true)),
         Networks::open(&asn_db).unwrap(),
@@ -1379,4 +1379,81 @@ async fn metrics_count_what_the_server_saw() {
     assert!(bytes > 100, "{bytes}");
     // The client's own path never becomes a label.
     assert!(!reply.body.contains("nothing/here"), "{}", reply.body);
+}
+
+#[tokio::test]
+async fn bandwidth_downloads_are_exact_uncompressed_and_bounded() {
+    let server = start(None).await;
+    let raw = "GET /api/bandwidth?bytes=100000 HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br, gzip\r\nConnection: close\r\n\r\n";
+    let bytes = send_bytes(&server.app, raw.as_bytes()).await;
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head");
+    let head = String::from_utf8_lossy(&bytes[..split]).to_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(head.contains("content-length: 100000"), "{head}");
+    assert!(head.contains("cache-control: no-store"), "{head}");
+    assert!(!head.contains("content-encoding"), "{head}");
+    let body = &bytes[split + 4..];
+    assert_eq!(body.len(), 100_000);
+    // Random, so nothing on the way can compress it: no run of zeros.
+    assert!(body.windows(64).all(|w| w.iter().any(|&b| b != 0)));
+
+    for query in ["bytes=0", "bytes=8000001", "bytes=abc", "size=10", ""] {
+        let reply = request(&server.app, "GET", &format!("/api/bandwidth?{query}")).await;
+        assert_eq!(reply.status, 400, "{query}: {}", reply.body);
+        assert_eq!(error_of(&reply).error.code, "bad_transfer_size", "{query}");
+    }
+}
+
+#[tokio::test]
+async fn bandwidth_uploads_are_counted_and_bounded() {
+    let server = start(None).await;
+    let body = vec![7u8; 200_000];
+    let mut raw = format!(
+        "POST /api/bandwidth HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(&body);
+    let reply = send(&server.app, &raw).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let answer: doorway_core::api::UploadResponse = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(answer.bytes, 200_000);
+
+    // Too large, said up front: refused before the body is sent.
+    let raw = "POST /api/bandwidth HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 9000000\r\n\r\n";
+    let reply = send(&server.app, raw.as_bytes()).await;
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    assert_eq!(error_of(&reply).error.code, "transfer_too_large");
+}
+
+#[tokio::test]
+async fn bandwidth_has_a_budget_per_address() {
+    let server = start(None).await;
+    // The budget's window is the clock's minute: start well inside one.
+    let second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        % 60;
+    if second > 55 {
+        tokio::time::sleep(Duration::from_secs(61 - second)).await;
+    }
+    // 64 MB a minute: eight of the largest transfers, then 429.
+    for _ in 0..8 {
+        let raw =
+            "GET /api/bandwidth?bytes=8000000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        let bytes = send_bytes(&server.app, raw.as_bytes()).await;
+        assert!(bytes.starts_with(b"HTTP/1.1 200"));
+        assert!(bytes.len() > 8_000_000);
+    }
+    let reply = request(&server.app, "GET", "/api/bandwidth?bytes=1").await;
+    assert_eq!(reply.status, 429, "{}", reply.body);
+    assert_eq!(error_of(&reply).error.code, "bandwidth_budget");
+    assert!(reply.head.contains("retry-after: "), "{}", reply.head);
+    // Uploads draw on the same budget.
+    let raw = "POST /api/bandwidth HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 10\r\n\r\n0123456789";
+    assert_eq!(send(&server.app, raw.as_bytes()).await.status, 429);
 }
