@@ -1457,3 +1457,43 @@ async fn bandwidth_has_a_budget_per_address() {
     let raw = "POST /api/bandwidth HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 10\r\n\r\n0123456789";
     assert_eq!(send(&server.app, raw.as_bytes()).await.status, 429);
 }
+
+#[tokio::test]
+async fn a_page_that_leaves_mid_download_leaves_nothing_running() {
+    let server = launch(Options {
+        caps: ConnectionCaps {
+            total: 64,
+            per_client: 1,
+        },
+        ..Options::default()
+    })
+    .await;
+    // The only slot of 127.0.0.3: a large download, read a little, then gone.
+    let mut leaving = connect_from("127.0.0.3", &server.app).await;
+    leaving
+        .write_all(b"GET /api/bandwidth?bytes=8000000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut some = vec![0u8; 65_536];
+    leaving.read_exact(&mut some).await.unwrap();
+    drop(leaving);
+    // The worker stops sending and frees the slot: the next connection
+    // from that address is served.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut next = connect_from("127.0.0.3", &server.app).await;
+        next.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut reply = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(1), next.read_to_end(&mut reply)).await;
+        if reply.starts_with(b"HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slot of an abandoned download was never freed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
