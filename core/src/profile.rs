@@ -107,6 +107,10 @@ pub struct Profile {
     /// The vendor's own advice for this device, beyond opening ports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub advice: Vec<Advice>,
+    /// Whose figures say the profile's calls or video will be good; none
+    /// for a profile with no real-time media.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<crate::quality::QualityStandard>,
     pub requirements: Vec<Requirement>,
 }
 
@@ -268,6 +272,8 @@ impl Profile {
             notes: Vec::new(),
             l10n: BTreeMap::new(),
             advice: Vec::new(),
+            // Ports alone say nothing of calls: no standard to judge by.
+            quality: None,
             requirements,
         })
     }
@@ -531,6 +537,27 @@ mod tests {
                         requirement.purpose
                     );
                 }
+            }
+        }
+
+        #[test]
+        fn media_profiles_name_a_documented_quality_standard() {
+            use crate::quality::QualityStandard;
+            assert_eq!(
+                profile("ringio-webphone").quality,
+                Some(QualityStandard::TwilioPreflight)
+            );
+            assert_eq!(profile("ring").quality, Some(QualityStandard::Generic));
+            assert_eq!(profile("ring-alarm").quality, None);
+            let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/sources");
+            for standard in builtin_profiles().unwrap().iter().filter_map(|p| p.quality) {
+                let name = serde_json::to_string(&standard).unwrap();
+                let text = std::fs::read_to_string(docs.join(standard.source())).unwrap();
+                assert!(
+                    text.contains(&format!("`{}`", name.trim_matches('"'))),
+                    "{name} is not in {}",
+                    standard.source()
+                );
             }
         }
 

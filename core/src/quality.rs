@@ -5,7 +5,10 @@
 //! the simplified ITU-T G.107 E-model that Twilio and others use. From timed
 //! downloads and uploads: bandwidth the way Cloudflare's speed test reports
 //! it, with a plan that grows the requests until one is long enough and
-//! never spends more than its byte budget.
+//! never spends more than its byte budget. What is good enough comes from
+//! a named standard ([`QualityStandard`]), each with its source.
+
+use serde::{Deserialize, Serialize};
 
 /// One echoed packet of the stream: when it was sent and, if it came back
 /// before the stream ended, when (ms on one clock, the page's).
@@ -86,6 +89,113 @@ pub fn stream_figures(echoes: &[Echo]) -> Option<StreamFigures> {
         loss_percent,
         mos: mos(rtt_median_ms, jitter_ms, loss_percent),
     })
+}
+
+/// Whose figures say what is good enough for a profile's calls or video.
+/// Each names its source (`docs/sources/quality.md`), as requirements name
+/// their articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QualityStandard {
+    /// Twilio's preflight test: a warning at RTT > 400 ms, jitter > 30 ms,
+    /// loss > 3 % (averaged) or MOS < 3. For apps built on Twilio Client,
+    /// such as Ring.io's web phone.
+    TwilioPreflight,
+    /// For vendors who publish no figures: Microsoft Teams' network
+    /// requirements (RTT < 100 ms, jitter < 30 ms, loss < 1 %) for "good".
+    Generic,
+}
+
+/// How calls or video will go on the measured path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QualityReading {
+    Good,
+    /// Works, but may stutter or break up.
+    MayStutter,
+    /// Daily's "bad" bands (loss ≥ 10 % or RTT ≥ 600 ms): calls will break.
+    WillBreak,
+}
+
+/// A figure past its standard's limit, for the words on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "figure")]
+pub enum PastLimit {
+    Rtt { ms: f64, limit_ms: f64 },
+    Jitter { ms: f64, limit_ms: f64 },
+    Loss { percent: f64, limit_percent: f64 },
+    Mos { mos: f64, limit: f64 },
+}
+
+/// The reading and the figures that decided it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Judgement {
+    pub standard: QualityStandard,
+    pub reading: QualityReading,
+    pub past_limits: Vec<PastLimit>,
+}
+
+/// Daily's bands for a call that will break, for every standard.
+const BREAKS_AT_LOSS_PERCENT: f64 = 10.0;
+const BREAKS_AT_RTT_MS: f64 = 600.0;
+
+impl QualityStandard {
+    /// The file in `docs/sources/` that gives this standard's figures.
+    pub fn source(self) -> &'static str {
+        "quality.md"
+    }
+
+    /// Reads `figures` against this standard; every limit passed is named.
+    pub fn judge(self, figures: &StreamFigures) -> Judgement {
+        let (rtt, jitter, loss, mos) = match self {
+            QualityStandard::TwilioPreflight => (400.0, 30.0, 3.0, Some(3.0)),
+            QualityStandard::Generic => (100.0, 30.0, 1.0, None),
+        };
+        let mut past_limits = Vec::new();
+        // Twilio warns above its limits; Teams' "good" is below its own.
+        let past = |value: f64, limit: f64| match self {
+            QualityStandard::TwilioPreflight => value > limit,
+            QualityStandard::Generic => value >= limit,
+        };
+        if past(figures.rtt_median_ms, rtt) {
+            past_limits.push(PastLimit::Rtt {
+                ms: figures.rtt_median_ms,
+                limit_ms: rtt,
+            });
+        }
+        if past(figures.jitter_ms, jitter) {
+            past_limits.push(PastLimit::Jitter {
+                ms: figures.jitter_ms,
+                limit_ms: jitter,
+            });
+        }
+        if past(figures.loss_percent, loss) {
+            past_limits.push(PastLimit::Loss {
+                percent: figures.loss_percent,
+                limit_percent: loss,
+            });
+        }
+        if let Some(limit) = mos.filter(|&limit| figures.mos < limit) {
+            past_limits.push(PastLimit::Mos {
+                mos: figures.mos,
+                limit,
+            });
+        }
+        let breaks = figures.loss_percent >= BREAKS_AT_LOSS_PERCENT
+            || figures.rtt_median_ms >= BREAKS_AT_RTT_MS;
+        let reading = if breaks {
+            QualityReading::WillBreak
+        } else if past_limits.is_empty() {
+            QualityReading::Good
+        } else {
+            QualityReading::MayStutter
+        };
+        Judgement {
+            standard: self,
+            reading,
+            past_limits,
+        }
+    }
 }
 
 /// One timed transfer of a bandwidth test.
@@ -173,6 +283,78 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-5
+    }
+
+    fn figures(rtt: f64, jitter: f64, loss: f64) -> StreamFigures {
+        StreamFigures {
+            rtt_median_ms: rtt,
+            rtt_p95_ms: rtt,
+            jitter_ms: jitter,
+            loss_percent: loss,
+            mos: mos(rtt, jitter, loss),
+        }
+    }
+
+    #[test]
+    fn twilio_warns_past_its_limits_only() {
+        let twilio = QualityStandard::TwilioPreflight;
+        // At the limits exactly: no warning (Twilio warns above them).
+        let at = twilio.judge(&figures(400.0, 30.0, 3.0));
+        assert_eq!(at.reading, QualityReading::Good, "{at:?}");
+        let past = twilio.judge(&figures(401.0, 31.0, 3.5));
+        assert_eq!(past.reading, QualityReading::MayStutter);
+        assert!(
+            matches!(past.past_limits[0], PastLimit::Rtt { limit_ms, .. } if limit_ms == 400.0)
+        );
+        assert!(matches!(past.past_limits[1], PastLimit::Jitter { .. }));
+        assert!(matches!(past.past_limits[2], PastLimit::Loss { .. }));
+        // MOS below 3 is a warning of its own (the E-model gives it only
+        // when another limit is past too; the rule still stands alone).
+        let low = twilio.judge(&StreamFigures {
+            mos: 2.9,
+            ..figures(40.0, 5.0, 0.0)
+        });
+        assert_eq!(
+            low.past_limits,
+            [PastLimit::Mos {
+                mos: 2.9,
+                limit: 3.0
+            }]
+        );
+        assert_eq!(low.reading, QualityReading::MayStutter);
+    }
+
+    #[test]
+    fn generic_is_good_only_within_teams_figures_and_breaks_at_dailys() {
+        let generic = QualityStandard::Generic;
+        assert_eq!(
+            generic.judge(&figures(40.0, 5.0, 0.0)).reading,
+            QualityReading::Good
+        );
+        // Teams wants less than 100 ms: 100 ms is past it.
+        let at = generic.judge(&figures(100.0, 5.0, 0.0));
+        assert_eq!(at.reading, QualityReading::MayStutter);
+        assert_eq!(
+            at.past_limits,
+            [PastLimit::Rtt {
+                ms: 100.0,
+                limit_ms: 100.0
+            }]
+        );
+        assert_eq!(
+            generic.judge(&figures(40.0, 5.0, 10.0)).reading,
+            QualityReading::WillBreak
+        );
+        assert_eq!(
+            generic.judge(&figures(600.0, 5.0, 0.0)).reading,
+            QualityReading::WillBreak
+        );
+        assert_eq!(
+            QualityStandard::TwilioPreflight
+                .judge(&figures(650.0, 5.0, 0.0))
+                .reading,
+            QualityReading::WillBreak
+        );
     }
 
     #[test]
