@@ -243,10 +243,6 @@ impl BandwidthPlan {
         self.done.push(transfer);
     }
 
-    pub fn transfers(&self) -> &[Transfer] {
-        &self.done
-    }
-
     /// The size of the next transfer, or `None` when the plan is done.
     pub fn next_bytes(&self) -> Option<u64> {
         let spent: u64 = self.done.iter().map(|t| t.bytes).sum();

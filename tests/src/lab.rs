@@ -483,8 +483,7 @@ impl RouterLab {
         prefs: serde_json::Value,
     ) -> Result<(Worker, Browser)> {
         self.enter_browser()?;
-        let hosts = TempDir::new("hosts")?;
-        own_hosts_file(&hosts.0, &[(&self.server_address, SERVER_NAME)])?;
+        resolve_in_this_thread(&[(&self.server_address, SERVER_NAME)])?;
         let mut args = vec!["--probe-timeout-ms", LAB_TIMEOUT_MS];
         args.extend_from_slice(worker_args);
         let worker = Worker::start(Some(&self.server), &self.server_address, &args).await?;

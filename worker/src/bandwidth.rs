@@ -134,10 +134,7 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<UploadResponse>, ApiError> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = crate::routes::declared_length(&headers);
     if declared.is_some_and(|n| n > MAX_TRANSFER_BYTES) {
         // Said up front: refused before a byte is read.
         return Err(ApiError::TransferTooLarge {

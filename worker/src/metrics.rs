@@ -10,7 +10,7 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::registry::Registry;
+use prometheus_client::registry::{Metric, Registry};
 
 /// How a probe reached the worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,72 +96,47 @@ impl Default for Metrics {
 impl Metrics {
     pub fn new() -> Metrics {
         let mut registry = Registry::with_prefix("doorway");
-        let metrics = Metrics {
-            registry: Registry::default(),
-            checks: Counter::default(),
-            probes: Family::default(),
-            stun_answers: Family::default(),
-            relay_credentials: Counter::default(),
-            knocks: Counter::default(),
-            results_shared: Family::default(),
-            results_stored: Gauge::default(),
-            result_bytes: Gauge::default(),
-            responses: Family::default(),
-            connections_refused: Counter::default(),
-        };
-        registry.register(
-            "checks",
-            "Checks started (the page's first request of a check)",
-            metrics.checks.clone(),
-        );
-        registry.register(
-            "probes",
-            "Probes that reached the worker, by port and transport",
-            metrics.probes.clone(),
-        );
-        registry.register(
-            "stun_answers",
-            "STUN Binding requests answered, by port",
-            metrics.stun_answers.clone(),
-        );
-        registry.register(
-            "relay_credentials",
-            "TURN credentials handed out (one per relay check)",
-            metrics.relay_credentials.clone(),
-        );
-        registry.register(
-            "knocks",
-            "Checks from outside (inbound ports) started",
-            metrics.knocks.clone(),
-        );
-        registry.register(
-            "results_shared",
-            "Results stored for a share link, by verdict",
-            metrics.results_shared.clone(),
-        );
-        registry.register(
-            "results_stored",
-            "Shared results held now",
-            metrics.results_stored.clone(),
-        );
-        registry.register(
-            "results_stored_bytes",
-            "JSON bytes of the shared results held now",
-            metrics.result_bytes.clone(),
-        );
-        registry.register(
-            "http_responses",
-            "HTTP answers, by route and status (errors are the 4xx and 5xx)",
-            metrics.responses.clone(),
-        );
-        registry.register(
-            "connections_refused",
-            "Connections closed unread: the client was over its share",
-            metrics.connections_refused.clone(),
-        );
+        let r = &mut registry;
         Metrics {
+            checks: registered(
+                r,
+                "checks",
+                "Checks started (the page's first request of a check)",
+            ),
+            probes: registered(
+                r,
+                "probes",
+                "Probes that reached the worker, by port and transport",
+            ),
+            stun_answers: registered(r, "stun_answers", "STUN Binding requests answered, by port"),
+            relay_credentials: registered(
+                r,
+                "relay_credentials",
+                "TURN credentials handed out (one per relay check)",
+            ),
+            knocks: registered(r, "knocks", "Checks from outside (inbound ports) started"),
+            results_shared: registered(
+                r,
+                "results_shared",
+                "Results stored for a share link, by verdict",
+            ),
+            results_stored: registered(r, "results_stored", "Shared results held now"),
+            result_bytes: registered(
+                r,
+                "results_stored_bytes",
+                "JSON bytes of the shared results held now",
+            ),
+            responses: registered(
+                r,
+                "http_responses",
+                "HTTP answers, by route and status (errors are the 4xx and 5xx)",
+            ),
+            connections_refused: registered(
+                r,
+                "connections_refused",
+                "Connections closed unread: the client was over its share",
+            ),
             registry,
-            ..metrics
         }
     }
 
@@ -224,6 +199,13 @@ impl Metrics {
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
         text
     }
+}
+
+/// A new metric, registered under `name` (after the `doorway_` prefix).
+fn registered<M: Metric + Clone + Default>(registry: &mut Registry, name: &str, help: &str) -> M {
+    let metric = M::default();
+    registry.register(name, help, metric.clone());
+    metric
 }
 
 /// The content type of [`Metrics::encode`].

@@ -326,7 +326,7 @@ pub(crate) fn unix_now() -> u64 {
 /// second even on a slow link); a trickling body frees its slot after it.
 const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn declared_length(headers: &HeaderMap) -> Option<u64> {
+pub(crate) fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers
         .get(header::CONTENT_LENGTH)?
         .to_str()

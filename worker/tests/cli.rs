@@ -93,6 +93,25 @@ fn json_logs_are_one_object_a_line() {
     );
 }
 
+/// The worker's stdout lines that start (after indentation) with `prefix`:
+/// the rest of each, as the worker prints them.
+fn lines_starting(
+    child: &mut std::process::Child,
+    prefix: &'static str,
+) -> std::sync::mpsc::Receiver<String> {
+    use std::io::{BufRead, BufReader};
+    let stdout = child.stdout.take().expect("stdout piped");
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.trim().strip_prefix(prefix) {
+                let _ = lines.send(rest.to_owned());
+            }
+        }
+    });
+    received
+}
+
 /// GET over a fresh connection: status and body.
 fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
     use std::io::{Read, Write};
@@ -115,7 +134,6 @@ fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
 
 #[test]
 fn several_listen_addresses_serve_every_port_on_each_or_on_none() {
-    use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     // A probe port already taken on the IPv6 address only.
     let taken = std::net::TcpListener::bind("[::1]:0").expect("IPv6 loopback");
@@ -128,19 +146,15 @@ fn several_listen_addresses_serve_every_port_on_each_or_on_none() {
         .stderr(Stdio::null())
         .spawn()
         .expect("the worker starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let (lines, serving) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("Doorway is serving http://") {
-                let _ = lines.send(url.trim_end_matches('/').to_owned());
-            }
-        }
-    });
+    let serving = lines_starting(&mut child, "Doorway is serving http://");
     let mut addresses = Vec::new();
     while addresses.len() < 2 {
         match serving.recv_timeout(std::time::Duration::from_secs(20)) {
-            Ok(host_port) => addresses.push(host_port.parse::<std::net::SocketAddr>().unwrap()),
+            Ok(url) => addresses.push(
+                url.trim_end_matches('/')
+                    .parse::<std::net::SocketAddr>()
+                    .unwrap(),
+            ),
             Err(_) => break,
         }
     }
@@ -173,7 +187,6 @@ fn several_listen_addresses_serve_every_port_on_each_or_on_none() {
 
 #[test]
 fn without_data_dir_the_files_go_where_systemd_says() {
-    use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     let state = std::env::temp_dir().join(format!("doorway-state-{}", std::process::id()));
     std::fs::create_dir_all(&state).unwrap();
@@ -187,16 +200,8 @@ fn without_data_dir_the_files_go_where_systemd_says() {
         .stderr(Stdio::null())
         .spawn()
         .expect("the worker starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let (lines, files_line) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(dir) = line.trim().strip_prefix("files: ") {
-                let _ = lines.send(dir.to_owned());
-            }
-        }
-    });
-    let reported = files_line.recv_timeout(std::time::Duration::from_secs(20));
+    let reported =
+        lines_starting(&mut child, "files: ").recv_timeout(std::time::Duration::from_secs(20));
     let store_exists = state.join("results.sqlite").is_file();
     child.kill().ok();
     child.wait().ok();
