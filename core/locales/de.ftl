@@ -132,6 +132,25 @@ websocket-broken = Gestört: Etwas auf dem Weg (oft ein Proxy oder Sicherheitsfi
 websocket-silent = Keine Antwort: Umgewandelte Verbindungen laufen unterwegs ins Leere. Apps, die eine Verbindung offen halten (Benachrichtigungen, Chat, Anrufaufbau), erhalten dann womöglich keine Neuigkeiten.
 websocket-intercepted = Antwort von etwas anderem: Ein Proxy oder Sicherheitsfilter unterwegs nimmt umgewandelte Verbindungen an, leitet sie aber nicht weiter. Apps mit dauerhafter Verbindung funktionieren womöglich nicht.
 
+## Anrufqualität
+quality-heading = Qualität von Anrufen und Video
+quality-measuring = Anrufqualität wird gemessen: einige Sekunden lang ein sprachähnlicher Datenstrom zum Server…
+quality-good = Anrufe und Video werden in diesem Netz gut laufen.
+quality-may-stutter = Anrufe und Video können in diesem Netz stocken: { $reasons }.
+quality-will-break = Anrufe und Video werden in diesem Netz abbrechen: { $reasons }.
+quality-past-rtt = die Umlaufzeit beträgt { $value } ms (gut ist unter { $limit } ms)
+quality-past-jitter = die Verzögerung schwankt um { $value } ms (gut ist unter { $limit } ms)
+quality-past-loss = { $value } % der Pakete gehen verloren (gut ist unter { $limit } %)
+quality-past-mos = die geschätzte Anrufnote ist { $value } von 5 (gut ist { $limit } oder mehr)
+quality-figures = Umlaufzeit { $rtt } ms, Jitter { $jitter } ms, Verlust { $loss } %, Anrufnote (MOS) { $mos } von 5, gemessen über UDP-Port { $port }.
+quality-nothing-back = Keines der { $sent } über UDP-Port { $port } gesendeten Pakete kam zurück.
+quality-judged-by = Bewertet nach { $standard }.
+quality-standard-twilio = den Preflight-Grenzwerten von Twilio (die App baut auf Twilio auf)
+quality-standard-generic = den Netzwerkanforderungen von Microsoft Teams für „gut“ und den Stufen von Daily für Abbrüche (der Hersteller nennt keine Werte)
+quality-advice = Zur Verbesserung: Gehen Sie näher an den Router oder nutzen Sie sein 5-GHz-Band, pausieren Sie große Uploads und Downloads in diesem Netz, und fragen Sie Ihren Anbieter nach Paketverlust, wenn es schlecht bleibt.
+quality-not-measured = Die Anrufqualität wurde nicht gemessen: { $reason }
+quality-no-udp = kein UDP-Port hat geantwortet, es gibt also keinen Weg, den ein Anruf nutzen könnte.
+
 ## Teilen
 share-heading = An den Support senden
 include-ip = Meine öffentliche IP-Adresse mitsenden

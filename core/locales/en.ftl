@@ -132,6 +132,25 @@ websocket-broken = Broken: something on the way (often a proxy or security filte
 websocket-silent = No answer: upgraded connections time out on the way. Apps that keep a live connection (alerts, chat, call set-up) may not get updates.
 websocket-intercepted = Answered by something else: a proxy or security filter on the way takes upgraded connections but does not pass them on. Apps that keep a live connection may not work.
 
+## Call quality
+quality-heading = Call and video quality
+quality-measuring = Measuring call quality: a voice-like stream to the server for a few seconds…
+quality-good = Calls and video will be good on this network.
+quality-may-stutter = Calls and video may stutter on this network: { $reasons }.
+quality-will-break = Calls and video will break up on this network: { $reasons }.
+quality-past-rtt = the round trip is { $value } ms (good is below { $limit } ms)
+quality-past-jitter = the delay varies by { $value } ms (good is below { $limit } ms)
+quality-past-loss = { $value } % of packets are lost (good is below { $limit } %)
+quality-past-mos = the estimated call score is { $value } of 5 (good is { $limit } or more)
+quality-figures = Round trip { $rtt } ms, jitter { $jitter } ms, loss { $loss } %, call score (MOS) { $mos } of 5, measured over UDP port { $port }.
+quality-nothing-back = None of the { $sent } packets sent over UDP port { $port } came back.
+quality-judged-by = Judged by { $standard }.
+quality-standard-twilio = Twilio's preflight limits (the app is built on Twilio)
+quality-standard-generic = Microsoft Teams' network requirements for good, Daily's bands for breaking up (the vendor publishes no figures)
+quality-advice = To improve it: move closer to the router or use its 5 GHz band, pause large uploads and downloads on this network, and if it stays poor, ask your provider about packet loss.
+quality-not-measured = Call quality was not measured: { $reason }
+quality-no-udp = no UDP port answered, so there is no path a call could use.
+
 ## Sharing
 share-heading = Send this to support
 include-ip = Include my public IP address

@@ -132,6 +132,25 @@ websocket-broken = Interrotto: qualcosa lungo il percorso (spesso un proxy o un 
 websocket-silent = Nessuna risposta: le connessioni aggiornate scadono lungo il percorso. Le app che tengono una connessione aperta (avvisi, chat, avvio delle chiamate) potrebbero non ricevere aggiornamenti.
 websocket-intercepted = Ha risposto qualcos'altro: un proxy o un filtro di sicurezza lungo il percorso accetta le connessioni aggiornate ma non le inoltra. Le app che tengono una connessione aperta potrebbero non funzionare.
 
+## Qualità delle chiamate
+quality-heading = Qualità di chiamate e video
+quality-measuring = Misura della qualità delle chiamate: per alcuni secondi un flusso simile alla voce verso il server…
+quality-good = Chiamate e video funzioneranno bene su questa rete.
+quality-may-stutter = Chiamate e video potrebbero scattare su questa rete: { $reasons }.
+quality-will-break = Chiamate e video si interromperanno su questa rete: { $reasons }.
+quality-past-rtt = il tempo di andata e ritorno è { $value } ms (buono è sotto { $limit } ms)
+quality-past-jitter = il ritardo varia di { $value } ms (buono è sotto { $limit } ms)
+quality-past-loss = si perde il { $value } % dei pacchetti (buono è sotto { $limit } %)
+quality-past-mos = il punteggio stimato della chiamata è { $value } su 5 (buono è { $limit } o più)
+quality-figures = Andata e ritorno { $rtt } ms, jitter { $jitter } ms, perdita { $loss } %, punteggio chiamata (MOS) { $mos } su 5, misurati sulla porta UDP { $port }.
+quality-nothing-back = Nessuno dei { $sent } pacchetti inviati sulla porta UDP { $port } è tornato.
+quality-judged-by = Valutato secondo { $standard }.
+quality-standard-twilio = i limiti del preflight di Twilio (l'app si basa su Twilio)
+quality-standard-generic = i requisiti di rete di Microsoft Teams per “buono” e le fasce di Daily per le interruzioni (il produttore non pubblica valori)
+quality-advice = Per migliorare: avvicinati al router o usa la sua banda a 5 GHz, metti in pausa upload e download pesanti su questa rete e, se resta scarsa, chiedi al provider della perdita di pacchetti.
+quality-not-measured = La qualità delle chiamate non è stata misurata: { $reason }
+quality-no-udp = nessuna porta UDP ha risposto, quindi non c'è un percorso utilizzabile da una chiamata.
+
 ## Condivisione
 share-heading = Invia all'assistenza
 include-ip = Includi il mio indirizzo IP pubblico

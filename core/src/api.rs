@@ -91,6 +91,22 @@ pub struct UploadResponse {
     pub bytes: u64,
 }
 
+/// `POST /api/stream`: the page's WebRTC offer for the quality check's echo,
+/// on a UDP port the server serves (one that just answered STUN).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamOffer {
+    pub port: u16,
+    pub sdp: String,
+}
+
+/// The server's answer to a [`StreamOffer`]: its SDP, one host candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamAnswer {
+    pub sdp: String,
+}
+
 /// `POST /api/results` answers 201 with this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareResponse {

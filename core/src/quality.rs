@@ -198,6 +198,93 @@ impl QualityStandard {
     }
 }
 
+/// The voice-like stream as a result carries it: whole numbers (results are
+/// compared for equality, and people read them), times in ms, loss in
+/// tenths of a percent, MOS in hundredths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamResult {
+    /// Whose limits the figures are read against.
+    pub standard: QualityStandard,
+    /// The UDP port the stream ran on, straight between page and server.
+    pub port: u16,
+    pub sent: u32,
+    pub received: u32,
+    /// Median and 95th percentile; 0 when nothing came back.
+    pub rtt_ms: u32,
+    pub rtt_p95_ms: u32,
+    pub jitter_ms: u32,
+    pub loss_permille: u32,
+    pub mos_centi: u32,
+}
+
+/// More packets than any stream sends: 50 a second for well under 20 s.
+pub const MAX_STREAM_PACKETS: u32 = 1000;
+
+impl StreamResult {
+    /// Whether the figures could come from a stream: a reader checks this
+    /// before trusting figures someone else sent.
+    pub fn is_plausible(&self) -> bool {
+        self.sent <= MAX_STREAM_PACKETS
+            && self.received <= self.sent
+            && self.loss_permille <= 1000
+            && (100..=450).contains(&self.mos_centi)
+            && self.rtt_ms <= self.rtt_p95_ms
+    }
+
+    /// The result of a stream of `echoes` on `port`.
+    pub fn from_echoes(standard: QualityStandard, port: u16, echoes: &[Echo]) -> StreamResult {
+        let whole = |value: f64| value.round().clamp(0.0, u32::MAX as f64) as u32;
+        let sent = echoes.len() as u32;
+        let received = echoes.iter().filter(|e| e.received_ms.is_some()).count() as u32;
+        let figures = stream_figures(echoes);
+        StreamResult {
+            standard,
+            port,
+            sent,
+            received,
+            rtt_ms: figures.map_or(0, |f| whole(f.rtt_median_ms)),
+            rtt_p95_ms: figures.map_or(0, |f| whole(f.rtt_p95_ms)),
+            jitter_ms: figures.map_or(0, |f| whole(f.jitter_ms)),
+            loss_permille: figures.map_or(if sent > 0 { 1000 } else { 0 }, |f| {
+                whole(f.loss_percent * 10.0)
+            }),
+            mos_centi: figures.map_or(100, |f| whole(f.mos * 100.0)),
+        }
+    }
+
+    pub fn loss_percent(&self) -> f64 {
+        f64::from(self.loss_permille) / 10.0
+    }
+
+    /// The figures again, as the standards read them.
+    pub fn figures(&self) -> StreamFigures {
+        StreamFigures {
+            rtt_median_ms: f64::from(self.rtt_ms),
+            rtt_p95_ms: f64::from(self.rtt_p95_ms),
+            jitter_ms: f64::from(self.jitter_ms),
+            loss_percent: self.loss_percent(),
+            mos: f64::from(self.mos_centi) / 100.0,
+        }
+    }
+
+    /// The reading against the standard; a stream nothing came back from
+    /// breaks every call.
+    pub fn judge(&self) -> Judgement {
+        if self.received == 0 {
+            return Judgement {
+                standard: self.standard,
+                reading: QualityReading::WillBreak,
+                past_limits: vec![PastLimit::Loss {
+                    percent: 100.0,
+                    limit_percent: BREAKS_AT_LOSS_PERCENT,
+                }],
+            };
+        }
+        self.standard.judge(&self.figures())
+    }
+}
+
 /// One timed transfer of a bandwidth test.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Transfer {
@@ -289,6 +376,47 @@ mod tests {
             loss_percent: loss,
             mos: mos(rtt, jitter, loss),
         }
+    }
+
+    fn echoes(rtts: &[Option<f64>]) -> Vec<Echo> {
+        rtts.iter()
+            .enumerate()
+            .map(|(n, rtt)| Echo {
+                sent_ms: n as f64 * 20.0,
+                received_ms: rtt.map(|rtt| n as f64 * 20.0 + rtt),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_stream_result_keeps_whole_numbers_and_reads_as_its_figures() {
+        // 20 packets, one lost; round trips 40 ms and one of 60 ms.
+        let mut rtts = vec![Some(40.0); 20];
+        rtts[7] = None;
+        rtts[12] = Some(60.0);
+        let result = StreamResult::from_echoes(QualityStandard::Generic, 3478, &echoes(&rtts));
+        assert_eq!((result.sent, result.received), (20, 19));
+        assert_eq!(result.loss_permille, 50);
+        assert_eq!(result.rtt_ms, 40);
+        assert_eq!(result.rtt_p95_ms, 60);
+        // Two changes of 20 ms: 20/16, then (20 - 1.25)/16 more = 2.42 ms.
+        assert_eq!(result.jitter_ms, 2);
+        let expected = mos(40.0, 20.0 / 16.0 + (20.0 - 20.0 / 16.0) / 16.0, 5.0);
+        assert_eq!(result.mos_centi, (expected * 100.0).round() as u32);
+        // 5 % loss is past Teams' 1 %, short of Daily's 10 %.
+        let judgement = result.judge();
+        assert_eq!(judgement.reading, QualityReading::MayStutter);
+        assert!(
+            matches!(judgement.past_limits[..], [PastLimit::Loss { percent, .. }] if percent == 5.0)
+        );
+    }
+
+    #[test]
+    fn a_stream_that_never_came_back_will_break_calls() {
+        let result =
+            StreamResult::from_echoes(QualityStandard::TwilioPreflight, 3478, &echoes(&[None; 10]));
+        assert_eq!((result.received, result.loss_permille), (0, 1000));
+        assert_eq!(result.judge().reading, QualityReading::WillBreak);
     }
 
     #[test]

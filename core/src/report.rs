@@ -8,6 +8,7 @@ use crate::answer::{next_step, next_step_id, question_id, support_questions};
 use crate::browser::Untestable;
 use crate::nat::NatMapping;
 use crate::network::{NetworkKind, NetworkSeen};
+use crate::quality::{PastLimit, QualityReading, QualityStandard, StreamResult};
 use crate::result::{CheckResult, RequirementStatus, UntestedReason};
 use crate::verdict::Overall;
 use crate::ProbeOutcome;
@@ -222,6 +223,12 @@ pub fn report_text(words: &dyn Words, result: &CheckResult) -> String {
             outcome_text(words, websocket)
         );
     }
+    if let Some(quality) = &result.quality {
+        let _ = writeln!(text, "\n{}:", w("quality-heading", &[]));
+        for line in quality_lines(words, quality) {
+            let _ = writeln!(text, "{line}");
+        }
+    }
     if !result.advice.is_empty() {
         let _ = writeln!(text, "\n{}:", w("what-to-do", &[]));
         for advice in &result.advice {
@@ -237,6 +244,84 @@ pub fn report_text(words: &dyn Words, result: &CheckResult) -> String {
         let _ = writeln!(text, "- {}", w(question_id(question), &[]));
     }
     text
+}
+
+pub fn quality_reading_id(reading: QualityReading) -> &'static str {
+    match reading {
+        QualityReading::Good => msg("quality-good"),
+        QualityReading::MayStutter => msg("quality-may-stutter"),
+        QualityReading::WillBreak => msg("quality-will-break"),
+    }
+}
+
+pub fn quality_standard_id(standard: QualityStandard) -> &'static str {
+    match standard {
+        QualityStandard::TwilioPreflight => msg("quality-standard-twilio"),
+        QualityStandard::Generic => msg("quality-standard-generic"),
+    }
+}
+
+/// One figure past its limit, in words: "the round trip is 420 ms (at most
+/// 400 ms is good)".
+pub fn past_limit_text(words: &dyn Words, past: PastLimit) -> String {
+    let number = |value: f64| format!("{}", (value * 10.0).round() / 10.0);
+    let (id, value, limit) = match past {
+        PastLimit::Rtt { ms, limit_ms } => (msg("quality-past-rtt"), ms, limit_ms),
+        PastLimit::Jitter { ms, limit_ms } => (msg("quality-past-jitter"), ms, limit_ms),
+        PastLimit::Loss {
+            percent,
+            limit_percent,
+        } => (msg("quality-past-loss"), percent, limit_percent),
+        PastLimit::Mos { mos, limit } => (msg("quality-past-mos"), mos, limit),
+    };
+    words.word(id, &[("value", number(value)), ("limit", number(limit))])
+}
+
+/// The quality check in a few lines: the reading with its reasons, the
+/// figures, and whose limits they were read against.
+pub fn quality_lines(words: &dyn Words, quality: &StreamResult) -> Vec<String> {
+    let judgement = quality.judge();
+    let reasons: Vec<String> = judgement
+        .past_limits
+        .iter()
+        .map(|&past| past_limit_text(words, past))
+        .collect();
+    let mut lines = vec![words.word(
+        quality_reading_id(judgement.reading),
+        &[("reasons", reasons.join("; "))],
+    )];
+    let figures = if quality.received == 0 {
+        words.word(
+            "quality-nothing-back",
+            &[
+                ("sent", quality.sent.to_string()),
+                ("port", quality.port.to_string()),
+            ],
+        )
+    } else {
+        words.word(
+            "quality-figures",
+            &[
+                ("rtt", quality.rtt_ms.to_string()),
+                ("jitter", quality.jitter_ms.to_string()),
+                ("loss", format!("{}", quality.loss_percent())),
+                (
+                    "mos",
+                    format!("{:.1}", f64::from(quality.mos_centi) / 100.0),
+                ),
+                ("port", quality.port.to_string()),
+            ],
+        )
+    };
+    lines.push(figures);
+    lines.push(words.word(
+        "quality-judged-by",
+        &[(
+            "standard",
+            words.word(quality_standard_id(quality.standard), &[]),
+        )],
+    ));
+    lines
 }
 
 pub fn network_kind_id(kind: NetworkKind) -> &'static str {
@@ -338,6 +423,7 @@ mod tests {
             relay: None,
             websocket: None,
             advice: vec![Advice::OpenFirewall],
+            quality: None,
         };
         let text = report_text(&crate::advice::Ids, &result);
         assert!(
@@ -378,5 +464,42 @@ mod tests {
             !text.contains("report-address"),
             "no address when it was not included"
         );
+    }
+
+    #[test]
+    fn quality_reads_in_plain_words_with_its_reasons_and_source() {
+        use crate::quality::{Echo, QualityStandard, StreamResult};
+        // 200 packets at 20 ms, 8 lost, round trip 120 ms.
+        let echoes: Vec<Echo> = (0..200)
+            .map(|n| Echo {
+                sent_ms: n as f64 * 20.0,
+                received_ms: (n % 25 != 0).then_some(n as f64 * 20.0 + 120.0),
+            })
+            .collect();
+        let quality = StreamResult::from_echoes(QualityStandard::Generic, 3478, &echoes);
+        let lines = quality_lines(&crate::advice::Ids, &quality);
+        assert_eq!(
+            lines[0],
+            "quality-may-stutter(reasons=quality-past-rtt(value=120,limit=100); \
+             quality-past-loss(value=4,limit=1))"
+        );
+        assert!(lines[1].starts_with("quality-figures(rtt=120,jitter=0,loss=4,mos="));
+        assert!(lines[1].ends_with(",port=3478)"), "{}", lines[1]);
+        assert_eq!(
+            lines[2],
+            "quality-judged-by(standard=quality-standard-generic)"
+        );
+
+        let lost = StreamResult::from_echoes(
+            QualityStandard::TwilioPreflight,
+            3478,
+            &[Echo {
+                sent_ms: 0.0,
+                received_ms: None,
+            }],
+        );
+        let lines = quality_lines(&crate::advice::Ids, &lost);
+        assert!(lines[0].starts_with("quality-will-break("), "{}", lines[0]);
+        assert_eq!(lines[1], "quality-nothing-back(sent=1,port=3478)");
     }
 }

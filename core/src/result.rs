@@ -15,12 +15,14 @@ use crate::ports::PortRange;
 use crate::profile::{Direction, Protocol};
 use crate::verdict::Verdict;
 
-pub const RESULT_SCHEMA: &str = "doorway-result/1";
+/// Version 2 added `quality`; a result shared under version 1 still reads.
+pub const RESULT_SCHEMA: &str = "doorway-result/2";
+const READABLE_SCHEMAS: [&str; 2] = ["doorway-result/1", RESULT_SCHEMA];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckResult {
-    /// Always [`RESULT_SCHEMA`] for this version of the format.
+    /// [`RESULT_SCHEMA`] when written by this version; an older one read.
     pub schema: String,
     /// RFC 3339, from the browser's clock.
     pub started_at: String,
@@ -42,6 +44,11 @@ pub struct CheckResult {
     #[serde(default)]
     pub advice: Vec<Advice>,
     pub verdict: Verdict,
+    /// Whether calls and video will be good: the voice-like stream, measured
+    /// after the verdict (absent while it runs, when UDP did not get
+    /// through, or in a version 1 result).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<crate::quality::StreamResult>,
 }
 
 /// A relay candidate over TURN per transport: `reachable` when the server
@@ -67,7 +74,7 @@ impl CheckResult {
     pub fn from_json(text: &str) -> Result<CheckResult, ResultError> {
         let result: CheckResult =
             serde_json::from_str(text).map_err(|e| ResultError::Malformed(e.to_string()))?;
-        if result.schema != RESULT_SCHEMA {
+        if !READABLE_SCHEMAS.contains(&result.schema.as_str()) {
             return Err(ResultError::UnknownSchema(result.schema));
         }
         Ok(result)
@@ -110,6 +117,7 @@ impl CheckResult {
             relay: None,
             websocket: None,
             advice: Vec::new(),
+            quality: None,
         }
     }
 
@@ -133,7 +141,7 @@ impl CheckResult {
 pub enum ResultError {
     #[error("not a Doorway result: {0}")]
     Malformed(String),
-    #[error("result schema \"{0}\" is not \"{RESULT_SCHEMA}\"")]
+    #[error("result schema \"{0}\" is not one this version reads (up to \"{RESULT_SCHEMA}\")")]
     UnknownSchema(String),
 }
 
@@ -308,5 +316,50 @@ impl From<Untestable> for UntestedReason {
             Untestable::SkippedByBrowser => UntestedReason::SkippedByBrowser,
             Untestable::CarrierNat => UntestedReason::CarrierNat,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_shared_under_version_1_still_reads_and_others_are_refused() {
+        let mut result = CheckResult::for_tests("Ring".into(), Vec::new());
+        result.schema = "doorway-result/1".into();
+        let text = serde_json::to_string(&result).unwrap();
+        assert!(!text.contains("quality"), "version 1 has no quality");
+        let read = CheckResult::from_json(&text).unwrap();
+        assert_eq!(
+            (read.schema.as_str(), read.quality),
+            ("doorway-result/1", None)
+        );
+
+        result.schema = "doorway-result/3".into();
+        let text = serde_json::to_string(&result).unwrap();
+        assert!(matches!(
+            CheckResult::from_json(&text),
+            Err(ResultError::UnknownSchema(schema)) if schema == "doorway-result/3"
+        ));
+    }
+
+    #[test]
+    fn quality_figures_round_trip_in_version_2() {
+        use crate::quality::{Echo, QualityStandard, StreamResult};
+        let mut result = CheckResult::for_tests("Ring".into(), Vec::new());
+        let echoes: Vec<Echo> = (0..200)
+            .map(|n| Echo {
+                sent_ms: n as f64 * 20.0,
+                received_ms: (n % 50 != 0).then_some(n as f64 * 20.0 + 31.0),
+            })
+            .collect();
+        result.quality = Some(StreamResult::from_echoes(
+            QualityStandard::Generic,
+            3478,
+            &echoes,
+        ));
+        let text = serde_json::to_string(&result).unwrap();
+        assert!(text.contains("\"schema\":\"doorway-result/2\""), "{text}");
+        assert_eq!(CheckResult::from_json(&text).unwrap(), result);
     }
 }

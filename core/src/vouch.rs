@@ -44,6 +44,8 @@ pub enum VouchError {
         crate::network::MAX_OPERATOR_CHARS
     )]
     BadNetwork,
+    #[error("the quality figures are not those of a stream (at most {} packets, none back that was not sent, loss and MOS in range)", crate::quality::MAX_STREAM_PACKETS)]
+    BadQuality,
 }
 
 /// `result` with every word replaced by ours and every derived part derived
@@ -113,6 +115,17 @@ pub fn vouch(mut result: CheckResult, profiles: &[Profile]) -> Result<CheckResul
             if address.parse::<SocketAddr>().is_err() && address.parse::<IpAddr>().is_err() {
                 return Err(VouchError::BadAddress(address.clone()));
             }
+        }
+    }
+
+    // Figures the page measured; the standard they are read against is ours.
+    if let Some(quality) = &mut result.quality {
+        if !quality.is_plausible() {
+            return Err(VouchError::BadQuality);
+        }
+        match profile.quality {
+            Some(standard) => quality.standard = standard,
+            None => result.quality = None,
         }
     }
 
@@ -266,6 +279,7 @@ mod tests {
                 network: None,
             },
             verdict: Verdict::from_results(&requirements, false),
+            quality: None,
             advice: advise(&requirements, None, None, &profile.advice),
             requirements,
             nat: None,

@@ -8,6 +8,7 @@ use doorway_core::api::{ConfigResponse, EchoResponse, KnockRequest, TurnCredenti
 use doorway_core::budget::Budgets;
 use doorway_core::ice::bracket_ipv6;
 use doorway_core::profile::CustomProfileError;
+use doorway_core::quality::StreamResult;
 use doorway_core::result::ServerRef;
 use doorway_core::{CheckPlan, PortListError, Profile, Protocol};
 use gloo::net::http::Request;
@@ -20,10 +21,10 @@ use crate::probe::{
 };
 use crate::query::PageQuery;
 use crate::share::ResultActions;
-use crate::state::{Action, Notice, PageState, Phase, Run};
+use crate::state::{Action, Notice, PageState, Phase, QualityRun, Run};
 use crate::view::{
-    use_i18n, Details, NatSummary, ProfilePicker, Progress, RelaySummary, Requirements, ResultJson,
-    Summary, VerdictNotes, WhatToDo,
+    use_i18n, Details, NatSummary, ProfilePicker, Progress, QualitySummary, RelaySummary,
+    Requirements, ResultJson, Summary, VerdictNotes, WhatToDo,
 };
 
 pub(crate) fn location() -> Option<web_sys::Location> {
@@ -166,6 +167,7 @@ fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
         result: None,
         knocking: Vec::new(),
         knock_error: None,
+        quality: QualityRun::NotStarted,
     };
     let run_id = run.id;
     state.dispatch(Action::Started(Box::new(run)));
@@ -601,6 +603,48 @@ fn Checker() -> Html {
         });
     }
 
+    // Once the verdict is on screen: will calls and video be good? Only for
+    // profiles with calls or video (they name a quality standard).
+    {
+        let dispatcher = state.dispatcher();
+        let wanted = state
+            .run
+            .as_ref()
+            .filter(|run| run.result.is_some() && run.quality == QualityRun::NotStarted)
+            .and_then(|run| Some((run.id, run.profile.quality?, run.stream_port())));
+        use_effect_with(wanted, move |wanted| {
+            if let Some((run, standard, port)) = *wanted {
+                let Some(port) = port else {
+                    dispatcher.dispatch(Action::Quality {
+                        run,
+                        quality: QualityRun::NoUdp,
+                        now_ms: now_ms(),
+                    });
+                    return;
+                };
+                dispatcher.dispatch(Action::Quality {
+                    run,
+                    quality: QualityRun::Measuring,
+                    now_ms: now_ms(),
+                });
+                yew::platform::spawn_local(async move {
+                    let quality = match crate::stream::run(port).await {
+                        Ok(echoes) => {
+                            QualityRun::Measured(StreamResult::from_echoes(standard, port, &echoes))
+                        }
+                        Err(reason) => QualityRun::Failed(reason),
+                    };
+                    mark("doorway:quality");
+                    dispatcher.dispatch(Action::Quality {
+                        run,
+                        quality,
+                        now_ms: now_ms(),
+                    });
+                });
+            }
+        });
+    }
+
     let on_start = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| start_run(&state, lang))
@@ -689,6 +733,7 @@ fn Checker() -> Html {
                         if let Some(result) = &result {
                             <Summary result={result.clone()} knocks_offered={knockable} />
                             <ResultActions result={result.clone()} {store} />
+                            <QualitySummary quality={run.quality.clone()} />
                         }
                         // In a support article: the answer, the next step
                         // and Share; the rest is one link away, in a new tab.

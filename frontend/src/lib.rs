@@ -10,6 +10,7 @@ pub mod query;
 pub mod share;
 pub mod shared;
 pub mod state;
+pub mod stream;
 pub mod vendors;
 pub mod view;
 pub mod webrtc;

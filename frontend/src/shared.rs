@@ -14,8 +14,8 @@ use yew::prelude::*;
 
 use crate::app::Frame;
 use crate::view::{
-    use_i18n, Details, NatSummary, RelaySummary, Requirements, ResultJson, Summary, SummaryProps,
-    VerdictNotes, WhatToDo,
+    use_i18n, Details, NatSummary, QualitySummary, RelaySummary, Requirements, ResultJson, Summary,
+    SummaryProps, VerdictNotes, WhatToDo,
 };
 
 #[derive(Clone, PartialEq)]
@@ -180,6 +180,9 @@ pub fn SharedView(props: &SharedProps) -> Html {
                         </dl>
                     </section>
                     <Summary result={result.clone()} />
+                    if let Some(quality) = result.quality {
+                        <QualitySummary quality={crate::state::QualityRun::Measured(quality)} />
+                    }
                     <ForSupport result={result.clone()} />
                     <WhatToDo result={result.clone()} />
                     // The agent reads everything: open.

@@ -9,6 +9,7 @@ use doorway_core::api::{ConfigResponse, EchoResponse};
 use doorway_core::nat::NatResult;
 use doorway_core::plan::ProbeTarget;
 use doorway_core::profile::CustomProfileError;
+use doorway_core::quality::StreamResult;
 use doorway_core::result::{ClientInfo, ProfileRef, RelayResult, ServerRef};
 use doorway_core::{
     CheckPlan, CheckResult, Direction, ProbeOutcome, Profile, Protocol, Verdict, RESULT_SCHEMA,
@@ -50,9 +51,42 @@ pub struct Run {
     pub knocking: Vec<u16>,
     /// Why the last check from outside could not run.
     pub knock_error: Option<String>,
+    /// The quality check, which starts once the verdict is in.
+    pub quality: QualityRun,
+}
+
+/// Where the quality check is: it never holds up the verdict.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum QualityRun {
+    /// Not started, or the profile has no calls or video to judge.
+    #[default]
+    NotStarted,
+    Measuring,
+    Measured(StreamResult),
+    /// No UDP port answered, so there is no path to stream over.
+    NoUdp,
+    /// The stream could not run; the reason, in English (the server's or
+    /// the browser's own words).
+    Failed(String),
 }
 
 impl Run {
+    /// The UDP port the quality stream runs on: of those that answered
+    /// STUN straight from the page, the quickest.
+    pub fn stream_port(&self) -> Option<u16> {
+        self.answers
+            .iter()
+            .filter(|(target, _)| {
+                target.protocol == Protocol::Udp && target.direction == Direction::Outbound
+            })
+            .filter_map(|(target, outcome)| match outcome {
+                ProbeOutcome::Reachable { ms } => Some((*ms, target.port)),
+                _ => None,
+            })
+            .min()
+            .map(|(_, port)| port)
+    }
+
     pub fn done(&self) -> bool {
         self.plan
             .pending(&self.answers)
@@ -103,6 +137,10 @@ impl Run {
             websocket: self.websocket,
             advice,
             verdict,
+            quality: match self.quality {
+                QualityRun::Measured(quality) => Some(quality),
+                _ => None,
+            },
         }));
     }
 }
@@ -179,6 +217,12 @@ pub enum Action {
         run: u32,
         ports: Vec<u16>,
     },
+    /// The quality check starts, or cannot (`NoUdp`), or ended.
+    Quality {
+        run: u32,
+        quality: QualityRun,
+        now_ms: f64,
+    },
     /// A knock's answer, or why there is none.
     Knocked {
         run: u32,
@@ -247,6 +291,11 @@ impl Reducible for PageState {
                 outcome,
                 now_ms,
             } => return self.update_run(run, now_ms, |r| r.websocket = Some(outcome)),
+            Action::Quality {
+                run,
+                quality,
+                now_ms,
+            } => return self.update_run(run, now_ms, |r| r.quality = quality),
             Action::Knocking { run, ports } => {
                 return self.update_run(run, 0.0, |r| {
                     r.knock_error = None;
@@ -312,6 +361,7 @@ impl Reducible for PageState {
             | Action::Nat { .. }
             | Action::Relay { .. }
             | Action::WebSocket { .. }
+            | Action::Quality { .. }
             | Action::Knocking { .. }
             | Action::Knocked { .. } => {}
         }

@@ -588,3 +588,57 @@ pub fn ResultJson(props: &ResultJsonProps) -> Html {
         <script type="application/json" id="doorway-result">{ json }</script>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct QualityProps {
+    pub quality: crate::state::QualityRun,
+}
+
+/// Will calls and video be good: the reading in plain words, with the
+/// figures and whose limits they were read against, and what to try when
+/// they are not good. Below the answer and its share button, never before.
+#[component]
+pub fn QualitySummary(props: &QualityProps) -> Html {
+    use crate::state::QualityRun;
+    use doorway_core::quality::QualityReading;
+    use doorway_core::report::quality_lines;
+    let i18n = use_i18n();
+    let not_measured = |reason: String| {
+        html! {
+            <p class="quality unchecked" id="quality" data-quality="not-measured">
+                { i18n.t_args("quality-not-measured", &[("reason", reason)]) }
+            </p>
+        }
+    };
+    match &props.quality {
+        QualityRun::NotStarted => html! {},
+        QualityRun::Measuring => html! {
+            <p class="quality measuring" id="quality" role="status" data-quality="measuring">
+                { i18n.t("quality-measuring") }
+            </p>
+        },
+        QualityRun::NoUdp => not_measured(i18n.t("quality-no-udp")),
+        QualityRun::Failed(reason) => not_measured(reason.clone()),
+        QualityRun::Measured(quality) => {
+            let reading = quality.judge().reading;
+            let (class, data) = match reading {
+                QualityReading::Good => ("open", "good"),
+                QualityReading::MayStutter => ("partly", "may-stutter"),
+                QualityReading::WillBreak => ("blocked", "will-break"),
+            };
+            let lines = quality_lines(&*i18n, quality);
+            html! {
+                <section class={classes!("quality", class)} id="quality" data-quality={data}
+                    data-rtt-ms={quality.rtt_ms.to_string()} data-loss-permille={quality.loss_permille.to_string()}
+                    aria-labelledby="quality-heading">
+                    <h2 id="quality-heading">{ i18n.t("quality-heading") }</h2>
+                    <p class="quality-reading">{ lines[0].clone() }</p>
+                    if reading != QualityReading::Good {
+                        <p class="quality-advice">{ i18n.t("quality-advice") }</p>
+                    }
+                    <p class="detail">{ lines[1].clone() }{ " " }{ lines[2].clone() }</p>
+                </section>
+            }
+        }
+    }
+}

@@ -416,6 +416,53 @@ impl Browser {
         }
     }
 
+    /// Waits for the quality check after the verdict: its reading
+    /// (`good`, `may-stutter`, `will-break` or `not-measured`, as the page
+    /// marks it), the words the page shows, and the result it published
+    /// then (with the figures, when measured).
+    pub async fn wait_for_quality(
+        &self,
+        within: Duration,
+    ) -> Result<(String, String, CheckResult)> {
+        const WAIT_IN_PAGE: &str = "
+            const [ms, done] = arguments;
+            const deadline = Date.now() + ms;
+            (function check() {
+              const q = document.getElementById('quality');
+              const reading = q && q.dataset.quality;
+              if (reading && reading !== 'measuring') {
+                const result = document.getElementById('doorway-result');
+                return done([reading, q.innerText, result ? result.textContent : '']);
+              }
+              if (Date.now() > deadline) return done(null);
+              setTimeout(check, 50);
+            })();";
+        self.client
+            .update_timeouts(TimeoutConfiguration::new(
+                Some(within + Duration::from_secs(5)),
+                None,
+                None,
+            ))
+            .await?;
+        let value = self
+            .client
+            .execute_async(
+                WAIT_IN_PAGE,
+                vec![serde_json::Value::from(within.as_millis() as u64)],
+            )
+            .await?;
+        let Some([reading, words, result]) = value.as_array().and_then(|a| {
+            let text = |n: usize| a.get(n)?.as_str().map(str::to_owned);
+            Some([text(0)?, text(1)?, text(2)?])
+        }) else {
+            let body = self.text("body").await.unwrap_or_default();
+            bail!("no quality reading within {within:?}; the page shows:\n{body}");
+        };
+        let result = CheckResult::from_json(&result)
+            .context("the published result does not match the schema")?;
+        Ok((reading, words, result))
+    }
+
     /// The visible text of the first element matching `css`.
     pub async fn text(&self, css: &str) -> Result<String> {
         let value = self

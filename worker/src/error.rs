@@ -10,7 +10,8 @@ use doorway_core::api::{ErrorBody, ErrorResponse};
 pub enum ApiError {
     #[error(
         "there is no API route {method} {path}; the API has GET /api/config, GET /api/echo, \
-         GET /api/turn, GET /api/qr.svg, POST /api/knock, POST /api/results and GET /api/results/<id>"
+         GET /api/turn, GET /api/qr.svg, GET|POST /api/bandwidth, POST /api/stream, POST /api/knock, \
+         POST /api/results and GET /api/results/<id>"
     )]
     NoSuchRoute { method: String, path: String },
     #[error("{method} is not allowed on {path}")]
@@ -72,6 +73,10 @@ pub enum ApiError {
     BandwidthBudget { retry_after: u64 },
     #[error("the upload did not finish within {seconds} seconds")]
     UploadTimeout { seconds: u64 },
+    #[error("not a quality-check offer: {0}")]
+    BadStreamOffer(String),
+    #[error("too many quality checks at once: {0}; try again in a few seconds")]
+    StreamsBusy(String),
 }
 
 impl ApiError {
@@ -91,15 +96,16 @@ impl ApiError {
             | ApiError::BadQr(_)
             | ApiError::BadNonce
             | ApiError::BadKnock(_)
-            | ApiError::BadTransferSize { .. } => StatusCode::BAD_REQUEST,
+            | ApiError::BadTransferSize { .. }
+            | ApiError::BadStreamOffer(_) => StatusCode::BAD_REQUEST,
             ApiError::NotKnockable(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyKnocks { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::KnockInFlight { .. } => StatusCode::CONFLICT,
             ApiError::NotJson(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
-            ApiError::TooManyRequests { .. } | ApiError::BandwidthBudget { .. } => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            ApiError::TooManyRequests { .. }
+            | ApiError::BandwidthBudget { .. }
+            | ApiError::StreamsBusy(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::StoreFull => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::AppNotBuilt
@@ -136,6 +142,8 @@ impl ApiError {
             ApiError::TransferTooLarge { .. } => "transfer_too_large",
             ApiError::BandwidthBudget { .. } => "bandwidth_budget",
             ApiError::UploadTimeout { .. } => "upload_timeout",
+            ApiError::BadStreamOffer(_) => "bad_stream_offer",
+            ApiError::StreamsBusy(_) => "streams_busy",
         }
     }
 }
@@ -147,6 +155,7 @@ impl IntoResponse for ApiError {
             ApiError::TooManyRequests { retry_after } => Some(retry_after),
             ApiError::TooManyKnocks { retry_after } => Some(retry_after),
             ApiError::BandwidthBudget { retry_after } => Some(retry_after),
+            ApiError::StreamsBusy(_) => Some(5),
             _ => None,
         };
         let body = ErrorResponse {

@@ -15,6 +15,7 @@ pub mod networks;
 pub mod ports;
 pub mod query;
 pub mod routes;
+pub mod rtc;
 pub mod security;
 pub mod server;
 pub mod shell;

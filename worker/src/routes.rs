@@ -16,7 +16,7 @@ use axum::routing::{any, get, post};
 use axum::{Extension, Json, Router};
 use doorway_core::api::{
     nonce_is_valid, ConfigResponse, EchoResponse, HealthResponse, KnockRequest, KnockResponse,
-    PartHealth, ProbeResponse, ShareResponse, SharedResult, NONCE_PARAM,
+    PartHealth, ProbeResponse, ShareResponse, SharedResult, StreamAnswer, StreamOffer, NONCE_PARAM,
 };
 use doorway_core::inbound::profile_knock_ports;
 use doorway_core::vouch::{resolve_profile, vouch};
@@ -30,6 +30,7 @@ use crate::knock::{KnockError, Knocker};
 use crate::limit::RateLimit;
 use crate::metrics::{Metrics, Transport};
 use crate::networks::Networks;
+use crate::rtc::{EchoError, RtcEcho, MAX_OFFER_BYTES};
 use crate::security::{security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
 use crate::shell::{ShellError, Shells, CHECKER_PAGE, VENDORS_PAGE, VIEWER_PAGE};
@@ -205,6 +206,7 @@ pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
             "/api/bandwidth",
             get(crate::bandwidth::download).post(crate::bandwidth::upload),
         )
+        .route("/api/stream", post(stream_offer))
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
         // API answers are personal or live unless a route says otherwise.
@@ -356,6 +358,41 @@ async fn read_result_body(body: Body) -> Result<Bytes, ApiError> {
                     "the body could not be read: {error}"
                 )))
             }
+        }
+    }
+}
+
+/// Starts the quality check's echo: the page's WebRTC offer in, the
+/// server's answer out, with a host candidate at the address the page
+/// reached this server on and the UDP port it asked for.
+async fn stream_offer(
+    Extension(connection): Extension<ConnectionInfo>,
+    Extension(echo): Extension<Arc<RtcEcho>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<StreamAnswer>, ApiError> {
+    from_own_page(&uri, &headers)?;
+    let too_large = || ApiError::BadStreamOffer(format!("larger than {MAX_OFFER_BYTES} bytes"));
+    if declared_length(&headers).is_some_and(|length| length > MAX_OFFER_BYTES as u64) {
+        return Err(too_large());
+    }
+    let body = tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_OFFER_BYTES))
+        .await
+        .map_err(|_| ApiError::BodyTimeout {
+            seconds: BODY_TIMEOUT.as_secs(),
+        })?
+        .map_err(|_| too_large())?;
+    let offer: StreamOffer =
+        serde_json::from_slice(&body).map_err(|e| ApiError::BadStreamOffer(e.to_string()))?;
+    let local = std::net::SocketAddr::new(connection.local, offer.port);
+    match echo.start(&offer.sdp, local, connection.peer.ip()) {
+        Ok(sdp) => Ok(Json(StreamAnswer { sdp })),
+        Err(error @ (EchoError::NotServed(_) | EchoError::BadOffer(_))) => {
+            Err(ApiError::BadStreamOffer(error.to_string()))
+        }
+        Err(error @ (EchoError::ClientBusy | EchoError::Busy)) => {
+            Err(ApiError::StreamsBusy(error.to_string()))
         }
     }
 }

@@ -2,7 +2,7 @@
 //! and production binds whatever the configuration says.
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ use tower::ServiceExt;
 
 use crate::admission::{Admission, ConnectionCaps, Slot};
 use crate::metrics::Metrics;
+use crate::rtc::RtcEcho;
 use crate::sniff::{sniff, Sniffed};
 use crate::stun;
 
@@ -36,6 +37,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectionInfo {
     pub peer: SocketAddr,
+    /// The address the client reached this server on.
+    pub local: IpAddr,
     pub local_port: u16,
     pub tls: bool,
 }
@@ -67,7 +70,8 @@ pub async fn serve(
 
 /// Serves until `shutdown` completes, then stops accepting, lets requests in
 /// flight finish (at most [`SHUTDOWN_GRACE`]) and returns whether all did.
-/// Every request carries `metrics` as an extension, for the handlers to count.
+/// Every request carries `metrics` as an extension, for the handlers to count,
+/// and the quality echo that shares the STUN sockets.
 pub async fn serve_until(
     endpoints: Vec<Endpoint>,
     stun_sockets: Vec<UdpSocket>,
@@ -79,17 +83,22 @@ pub async fn serve_until(
     let acceptor = tls.map(TlsAcceptor::from);
     let (stop, stopping) = watch::channel(false);
     let mut tasks = JoinSet::new();
+    let stun_sockets: Vec<Arc<UdpSocket>> = stun_sockets.into_iter().map(Arc::new).collect();
+    let echo = RtcEcho::new(stun_sockets.clone());
     for endpoint in endpoints {
         tasks.spawn(accept_loop(
             endpoint,
             acceptor.clone(),
             admission.clone(),
-            metrics.clone(),
+            Shared {
+                metrics: metrics.clone(),
+                echo: echo.clone(),
+            },
             stopping.clone(),
         ));
     }
     for socket in stun_sockets {
-        tasks.spawn(stun_loop(socket, metrics.clone()));
+        tasks.spawn(stun_loop(socket, echo.clone(), metrics.clone()));
     }
     tokio::select! {
         () = shutdown => {}
@@ -106,9 +115,21 @@ async fn stopped(mut stopping: watch::Receiver<bool>) {
     let _ = stopping.wait_for(|stop| *stop).await;
 }
 
-/// Answers Binding requests on one UDP socket; everything else is dropped.
-async fn stun_loop(socket: UdpSocket, metrics: Arc<Metrics>) {
-    let port = socket.local_addr().map(|a| a.port()).unwrap_or(0);
+/// What every connection hands its requests, besides its own details.
+#[derive(Clone)]
+struct Shared {
+    metrics: Arc<Metrics>,
+    echo: Arc<RtcEcho>,
+}
+
+/// Answers Binding requests on one UDP socket, after offering each datagram
+/// to the quality echo's sessions; everything else is dropped.
+async fn stun_loop(socket: Arc<UdpSocket>, echo: Arc<RtcEcho>, metrics: Arc<Metrics>) {
+    let Ok(local) = socket.local_addr() else {
+        tracing::error!("STUN socket has no local address");
+        return;
+    };
+    let port = local.port();
     let mut datagram = [0u8; 1500];
     let mut answer = [0u8; stun::MAX_ANSWER];
     loop {
@@ -120,6 +141,9 @@ async fn stun_loop(socket: UdpSocket, metrics: Arc<Metrics>) {
                 continue;
             }
         };
+        if echo.deliver(local, sender, &datagram[..len]) {
+            continue;
+        }
         if let Some(n) = stun::answer(&datagram[..len], sender, &mut answer) {
             match socket.send_to(&answer[..n], sender).await {
                 Ok(_) => metrics.stun_answer(port),
@@ -133,7 +157,7 @@ async fn accept_loop(
     endpoint: Endpoint,
     acceptor: Option<TlsAcceptor>,
     admission: Arc<Admission>,
-    metrics: Arc<Metrics>,
+    shared: Shared,
     stopping: watch::Receiver<bool>,
 ) {
     let local_port = match endpoint.listener.local_addr() {
@@ -159,24 +183,24 @@ async fn accept_loop(
         // Over its share, a client's connection is closed unread.
         let Some(slot) = admission.admit(room, peer.ip()) else {
             tracing::debug!(%peer, port = local_port, "client over its connection share");
-            metrics.connection_refused();
+            shared.metrics.connection_refused();
             continue;
         };
         let router = endpoint.router.clone();
         let acceptor = acceptor.clone();
         let stopping = stopping.clone();
-        let metrics = metrics.clone();
+        let shared = shared.clone();
         tokio::spawn(async move {
+            let local = stream
+                .local_addr()
+                .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
             let info = ConnectionInfo {
                 peer,
+                local,
                 local_port,
                 tls: false,
             };
-            let connection = Connection {
-                info,
-                slot,
-                metrics,
-            };
+            let connection = Connection { info, slot, shared };
             if let Err(error) =
                 serve_connection(stream, connection, router, acceptor, stopping).await
             {
@@ -190,7 +214,7 @@ async fn accept_loop(
 struct Connection {
     info: ConnectionInfo,
     slot: Slot,
-    metrics: Arc<Metrics>,
+    shared: Shared,
 }
 
 async fn serve_connection(
@@ -238,7 +262,8 @@ where
         extensions.insert(connection.info);
         // An upgraded WebSocket outlives this connection and keeps the slot.
         extensions.insert(connection.slot.clone());
-        extensions.insert(connection.metrics.clone());
+        extensions.insert(connection.shared.metrics.clone());
+        extensions.insert(connection.shared.echo.clone());
         router.clone().oneshot(request)
     });
     let connection = hyper::server::conn::http1::Builder::new()

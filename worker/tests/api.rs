@@ -1497,3 +1497,36 @@ async fn a_page_that_leaves_mid_download_leaves_nothing_running() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn a_quality_stream_offer_that_is_wrong_gets_a_clear_error() {
+    let server = start(None).await;
+    // Not JSON, as any web page could send without a preflight.
+    let raw = "POST /api/stream HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}";
+    let reply = send(&server.app, raw.as_bytes()).await;
+    assert_eq!(reply.status, 415, "{}", reply.body);
+    assert_eq!(error_of(&reply).error.code, "not_json");
+    for (body, says) in [
+        (&b"{\"port\": 3478"[..], "EOF"),
+        (b"{\"port\": 70000, \"sdp\": \"v=0\"}", "invalid value"),
+        (b"{\"sdp\": \"v=0\"}", "missing field `port`"),
+        // This server answers STUN on no UDP port at all.
+        (
+            b"{\"port\": 3478, \"sdp\": \"v=0\"}",
+            "port 3478 is not a UDP port this server answers on",
+        ),
+    ] {
+        let reply = post(&server.app, "/api/stream", body).await;
+        assert_eq!(reply.status, 400, "{}", reply.body);
+        let error = error_of(&reply).error;
+        assert_eq!(error.code, "bad_stream_offer");
+        assert!(error.message.contains(says), "{}", error.message);
+    }
+    let huge = format!(
+        "{{\"port\": 3478, \"sdp\": \"{}\"}}",
+        "a".repeat(doorway_worker::rtc::MAX_OFFER_BYTES)
+    );
+    let reply = post(&server.app, "/api/stream", huge.as_bytes()).await;
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert!(error_of(&reply).error.message.contains("larger than"));
+}

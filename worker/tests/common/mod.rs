@@ -74,6 +74,7 @@ pub fn sample_result() -> String {
         relay: None,
         websocket: None,
         advice: Vec::new(),
+        quality: None,
     };
     serde_json::to_string(&result).unwrap()
 }

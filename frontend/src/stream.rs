@@ -1,0 +1,155 @@
+//! The quality check's voice-like stream: 50 packets a second of 172 bytes
+//! (a 20 ms voice frame with its headers) for four seconds, over an
+//! unordered data channel that never retransmits, to the server's echo on a
+//! UDP port that just answered STUN. Each packet carries its number; the
+//! page times it out and back on its own clock, so no clocks need to agree.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use doorway_core::api::{StreamAnswer, StreamOffer};
+use doorway_core::quality::Echo;
+use gloo::net::http::Request;
+use gloo::timers::future::TimeoutFuture;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    MessageEvent, RtcDataChannel, RtcDataChannelInit, RtcDataChannelState, RtcDataChannelType,
+    RtcPeerConnection, RtcSdpType, RtcSessionDescriptionInit,
+};
+
+use crate::probe::now_ms;
+
+pub const PACKETS_PER_SECOND: u32 = 50;
+pub const STREAM_MS: u32 = 4000;
+const PACKET_BYTES: usize = 172;
+/// Connecting (ICE, DTLS, SCTP) takes a few round trips; past this the
+/// path is not one a call would use.
+const CONNECT_TIMEOUT_MS: f64 = 3000.0;
+/// After the last packet, echoes still on their way are waited for this long.
+const LAST_ECHO_WAIT_MS: u32 = 1000;
+
+/// Runs the stream to the server's echo on UDP `port`: the echoes, or why
+/// there are none.
+pub async fn run(port: u16) -> Result<Vec<Echo>, String> {
+    let connection = RtcPeerConnection::new()
+        .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))?;
+    let outcome = stream(&connection, port).await;
+    connection.close();
+    outcome
+}
+
+async fn stream(connection: &RtcPeerConnection, port: u16) -> Result<Vec<Echo>, String> {
+    let init = RtcDataChannelInit::new();
+    init.set_ordered(false);
+    init.set_max_retransmits(0);
+    let channel = connection.create_data_channel_with_data_channel_dict("quality", &init);
+    channel.set_binary_type(RtcDataChannelType::Arraybuffer);
+
+    let offer = JsFuture::from(connection.create_offer())
+        .await
+        .map_err(|e| format!("could not create a WebRTC offer: {e:?}"))?;
+    let sdp = js_sys::Reflect::get(&offer, &"sdp".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or("the WebRTC offer has no SDP")?;
+    let local = RtcSessionDescriptionInit::new(RtcSdpType::Offer);
+    local.set_sdp(&sdp);
+    JsFuture::from(connection.set_local_description(&local))
+        .await
+        .map_err(|e| format!("could not use the WebRTC offer: {e:?}"))?;
+    // No candidates in the offer: the server is ICE-lite and learns the
+    // page's address from its checks.
+    let answer = ask_server(StreamOffer { port, sdp }).await?;
+    let remote = RtcSessionDescriptionInit::new(RtcSdpType::Answer);
+    remote.set_sdp(&answer.sdp);
+    JsFuture::from(connection.set_remote_description(&remote))
+        .await
+        .map_err(|e| format!("the server's answer was not usable: {e:?}"))?;
+
+    let started = now_ms();
+    while channel.ready_state() != RtcDataChannelState::Open {
+        if now_ms() - started > CONNECT_TIMEOUT_MS {
+            return Err(format!(
+                "the stream did not connect over UDP port {port} within {} s",
+                CONNECT_TIMEOUT_MS / 1000.0
+            ));
+        }
+        TimeoutFuture::new(20).await;
+    }
+    Ok(send_and_time(&channel).await)
+}
+
+async fn ask_server(offer: StreamOffer) -> Result<StreamAnswer, String> {
+    let response = Request::post("/api/stream")
+        .json(&offer)
+        .map_err(|e| e.to_string())?
+        .send()
+        .await
+        .map_err(|_| "the Doorway server could not be reached".to_owned())?;
+    if response.status() != 200 {
+        let status = response.status();
+        return Err(
+            match crate::json::read::<doorway_core::api::ErrorResponse>(response).await {
+                Ok(error) => error.error.message,
+                Err(_) => format!("the server answered {status}"),
+            },
+        );
+    }
+    crate::json::read(response).await
+}
+
+/// Sends the packets on a 20 ms beat and notes when each comes back.
+async fn send_and_time(channel: &RtcDataChannel) -> Vec<Echo> {
+    let count = (PACKETS_PER_SECOND * STREAM_MS / 1000) as usize;
+    let echoes: Rc<RefCell<Vec<Echo>>> = Rc::new(RefCell::new(Vec::with_capacity(count)));
+    let on_message = {
+        let echoes = echoes.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let arrived = now_ms();
+            let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() else {
+                return;
+            };
+            let bytes = js_sys::Uint8Array::new(&buffer);
+            if bytes.length() < 4 {
+                return;
+            }
+            let mut number = [0u8; 4];
+            bytes.subarray(0, 4).copy_to(&mut number);
+            let number = u32::from_le_bytes(number) as usize;
+            if let Some(echo) = echoes.borrow_mut().get_mut(number) {
+                // A duplicate keeps the first arrival.
+                echo.received_ms.get_or_insert(arrived);
+            }
+        })
+    };
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+
+    let interval = 1000.0 / f64::from(PACKETS_PER_SECOND);
+    let start = now_ms();
+    let mut packet = [0u8; PACKET_BYTES];
+    for number in 0..count {
+        // On a beat from the start, so a late timer does not stretch it.
+        let due = start + number as f64 * interval;
+        let wait = due - now_ms();
+        if wait >= 1.0 {
+            TimeoutFuture::new(wait as u32).await;
+        }
+        packet[..4].copy_from_slice(&(number as u32).to_le_bytes());
+        let sent_ms = now_ms();
+        echoes.borrow_mut().push(Echo {
+            sent_ms,
+            received_ms: None,
+        });
+        if channel.send_with_u8_array(&packet).is_err() {
+            // The channel closed: what was sent is what is judged.
+            break;
+        }
+    }
+    TimeoutFuture::new(LAST_ECHO_WAIT_MS).await;
+    channel.set_onmessage(None);
+    drop(on_message);
+    let echoes = echoes.borrow().clone();
+    echoes
+}

@@ -1,0 +1,112 @@
+//! Will calls be good: the voice-like stream from the page to the worker's
+//! echo over a UDP port the check found open (WebRTC data channel, str0m on
+//! the worker), in Chromium, through the lab's router with its NAT; with the
+//! user-space wire's delay, its figures follow the path.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use doorway_core::quality::{StreamResult, MAX_STREAM_PACKETS};
+use doorway_core::{CheckResult, Overall};
+use doorway_e2e::browser::Browser;
+use doorway_e2e::lab::{Nat, RouterLab};
+use doorway_e2e::wire::PathShape;
+use doorway_e2e::worker::Worker;
+
+/// Runs a `ring` check and waits for the quality check after it.
+async fn ring_quality(
+    worker: &Worker,
+    browser: &Browser,
+) -> Result<(String, String, CheckResult, StreamResult)> {
+    browser
+        .client
+        .goto(&worker.url("/?profile=ring&autorun=1"))
+        .await?;
+    let verdict = browser.wait_for_result(Duration::from_secs(30)).await?;
+    assert!(
+        verdict.quality.is_none(),
+        "the verdict comes first, without waiting for the quality check"
+    );
+    let (reading, words, result) = browser.wait_for_quality(Duration::from_secs(20)).await?;
+    let quality = result
+        .quality
+        .with_context(|| format!("no figures in the result; the page says: {words}"))?;
+    eprintln!("{reading}: {quality:?}");
+    Ok((reading, words, result, quality))
+}
+
+#[tokio::test]
+async fn an_open_network_reads_good_calls_with_every_packet_back() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
+    let (reading, words, result, quality) = ring_quality(&worker, &browser).await?;
+    browser.close().await?;
+    assert_eq!(result.verdict.overall, Overall::Ready);
+    assert_eq!(reading, "good", "{words}");
+    assert!(words.contains("Calls and video will be good"), "{words}");
+    // 50 a second for four seconds.
+    assert!(
+        (190..=200).contains(&quality.sent) && quality.received == quality.sent,
+        "{quality:?}"
+    );
+    assert!(quality.sent <= MAX_STREAM_PACKETS);
+    assert!(quality.rtt_ms < 20, "{quality:?}");
+    assert!(quality.mos_centi >= 430, "{quality:?}");
+    drop(worker);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_100_ms_path_reads_its_round_trip_within_15_percent() -> Result<()> {
+    let shape = PathShape {
+        one_way: Duration::from_millis(50),
+        loss: 0.0,
+    };
+    let lab = RouterLab::create_with_path(Nat::Masquerade, Some(shape))?;
+    let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
+    let (reading, words, _, quality) = ring_quality(&worker, &browser).await?;
+    browser.close().await?;
+    assert!(
+        (85..=115).contains(&quality.rtt_ms),
+        "round trip across 2 × 50 ms: {quality:?}"
+    );
+    assert_eq!(quality.received, quality.sent, "{quality:?}");
+    // Teams wants less than 100 ms: the page says so, with the figure.
+    if quality.rtt_ms >= 100 {
+        assert_eq!(reading, "may-stutter", "{words}");
+        assert!(words.contains("the round trip is"), "{words}");
+    }
+    drop(worker);
+    Ok(())
+}
+
+#[tokio::test]
+async fn loss_on_the_path_reads_as_loss() -> Result<()> {
+    // 5 % each way: 1 − 0.95² = 9.75 % of round trips lose a packet.
+    let shape = PathShape {
+        one_way: Duration::from_millis(5),
+        loss: 0.05,
+    };
+    let lab = RouterLab::create_with_path(Nat::Masquerade, Some(shape))?;
+    let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
+    // Three streams, 600 packets: the binomial spread of the loss figure
+    // is then 1.2 points, so 4 points either side fails only when it is wrong.
+    let (mut sent, mut received) = (0, 0);
+    let mut readings = Vec::new();
+    for _ in 0..3 {
+        let (reading, _, _, quality) = ring_quality(&worker, &browser).await?;
+        sent += quality.sent;
+        received += quality.received;
+        readings.push(reading);
+    }
+    browser.close().await?;
+    let loss = 100.0 * f64::from(sent - received) / f64::from(sent);
+    assert!(
+        (5.75..=13.75).contains(&loss),
+        "{received} of {sent} came back: {loss:.1} % lost, expected about 9.75 %"
+    );
+    // Past Teams' 1 %, short of Daily's 10 % on most runs: never "good".
+    assert!(!readings.iter().any(|r| r == "good"), "{readings:?}");
+    drop(worker);
+    Ok(())
+}
