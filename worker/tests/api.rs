@@ -796,7 +796,7 @@ async fn every_result_api_error_has_its_status_and_reason() {
         "{}",
         reply.body
     );
-    let other = sample_result().replace("doorway-result/1", "doorway-result/99");
+    let other = sample_result().replace(doorway_core::RESULT_SCHEMA, "doorway-result/99");
     let reply = post(&server.app, "/api/results", other.as_bytes()).await;
     assert_eq!(reply.status, 400);
     assert!(error_of(&reply).error.message.contains("doorway-result/99"));

@@ -60,7 +60,7 @@ cargo xtask <command>
                         every target for N seconds (default 60) from its
                         committed corpus (fuzz/corpus); see FUZZING.md
   bench [section…]      build for release and print sizes and timings next to
-                        their goals; sections: sizes phone ring lab stun
+                        their goals; sections: sizes phone ring lab quality stun
                         fairness load (default: all)
 ";
 
