@@ -59,6 +59,7 @@ fn a_run_folds_into_a_verdict_and_round_trips_as_json() {
         relay: None,
         websocket: None,
         advice: Vec::new(),
+        quality: None,
         verdict,
     };
     let json = serde_json::to_string(&result).unwrap();

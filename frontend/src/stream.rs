@@ -27,8 +27,9 @@ const PACKET_BYTES: usize = 172;
 /// Connecting (ICE, DTLS, SCTP) takes a few round trips; past this the
 /// path is not one a call would use.
 const CONNECT_TIMEOUT_MS: f64 = 3000.0;
-/// After the last packet, echoes still on their way are waited for this long.
-const LAST_ECHO_WAIT_MS: u32 = 1000;
+/// After the last packet, echoes still on their way are waited for twice
+/// the slowest round trip seen, within these bounds (or until all are back).
+const LAST_ECHO_WAIT_MS: (f64, f64) = (200.0, 1000.0);
 
 /// Runs the stream to the server's echo on UDP `port`: the echoes, or why
 /// there are none.
@@ -147,7 +148,22 @@ async fn send_and_time(channel: &RtcDataChannel) -> Vec<Echo> {
             break;
         }
     }
-    TimeoutFuture::new(LAST_ECHO_WAIT_MS).await;
+    let last_sent = now_ms();
+    loop {
+        let (all_back, slowest) = {
+            let echoes = echoes.borrow();
+            let slowest = echoes
+                .iter()
+                .filter_map(|e| Some(e.received_ms? - e.sent_ms))
+                .fold(0.0, f64::max);
+            (echoes.iter().all(|e| e.received_ms.is_some()), slowest)
+        };
+        let wait = (2.0 * slowest).clamp(LAST_ECHO_WAIT_MS.0, LAST_ECHO_WAIT_MS.1);
+        if all_back || now_ms() - last_sent >= wait {
+            break;
+        }
+        TimeoutFuture::new(10).await;
+    }
     channel.set_onmessage(None);
     drop(on_message);
     let echoes = echoes.borrow().clone();
