@@ -134,7 +134,8 @@ websocket-intercepted = Antwort von etwas anderem: Ein Proxy oder Sicherheitsfil
 
 ## Anrufqualität
 quality-heading = Qualität von Anrufen und Video
-quality-measuring = Anrufqualität wird gemessen: einige Sekunden lang ein sprachähnlicher Datenstrom zum Server…
+quality-figures-summary = Messwerte und wie sie bewertet wurden
+quality-measuring = Anrufqualität wird gemessen…
 quality-good = Anrufe und Video werden in diesem Netz gut laufen.
 quality-may-stutter = Anrufe und Video können in diesem Netz stocken: { $reasons }.
 quality-will-break = Anrufe und Video werden in diesem Netz abbrechen: { $reasons }.

@@ -134,7 +134,8 @@ websocket-intercepted = Answered by something else: a proxy or security filter o
 
 ## Call quality
 quality-heading = Call and video quality
-quality-measuring = Measuring call quality: a voice-like stream to the server for a few seconds…
+quality-figures-summary = Figures and how they were judged
+quality-measuring = Measuring call quality…
 quality-good = Calls and video will be good on this network.
 quality-may-stutter = Calls and video may stutter on this network: { $reasons }.
 quality-will-break = Calls and video will break up on this network: { $reasons }.

@@ -134,7 +134,8 @@ websocket-intercepted = Ha risposto qualcos'altro: un proxy o un filtro di sicur
 
 ## Qualità delle chiamate
 quality-heading = Qualità di chiamate e video
-quality-measuring = Misura della qualità delle chiamate: per alcuni secondi un flusso simile alla voce verso il server…
+quality-figures-summary = Valori e come sono stati valutati
+quality-measuring = Misura della qualità delle chiamate…
 quality-good = Chiamate e video funzioneranno bene su questa rete.
 quality-may-stutter = Chiamate e video potrebbero scattare su questa rete: { $reasons }.
 quality-will-break = Chiamate e video si interromperanno su questa rete: { $reasons }.

@@ -627,16 +627,19 @@ pub fn QualitySummary(props: &QualityProps) -> Html {
                 QualityReading::WillBreak => ("blocked", "will-break"),
             };
             let lines = quality_lines(&*i18n, quality);
+            // One line of answer (and what to try); the figures folded, so
+            // the answer and its share button keep the first screen.
             html! {
                 <section class={classes!("quality", class)} id="quality" data-quality={data}
-                    data-rtt-ms={quality.rtt_ms.to_string()} data-loss-permille={quality.loss_permille.to_string()}
-                    aria-labelledby="quality-heading">
-                    <h2 id="quality-heading">{ i18n.t("quality-heading") }</h2>
+                    data-rtt-ms={quality.rtt_ms.to_string()} data-loss-permille={quality.loss_permille.to_string()}>
                     <p class="quality-reading">{ lines[0].clone() }</p>
                     if reading != QualityReading::Good {
                         <p class="quality-advice">{ i18n.t("quality-advice") }</p>
                     }
-                    <p class="detail">{ lines[1].clone() }{ " " }{ lines[2].clone() }</p>
+                    <details class="quality-figures">
+                        <summary>{ i18n.t("quality-figures-summary") }</summary>
+                        <p class="detail">{ lines[1].clone() }{ " " }{ lines[2].clone() }</p>
+                    </details>
                 </section>
             }
         }
