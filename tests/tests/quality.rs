@@ -40,7 +40,22 @@ async fn an_open_network_reads_good_calls_with_every_packet_back() -> Result<()>
     let lab = RouterLab::create(Nat::Masquerade)?;
     let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
     let (reading, words, result, quality) = ring_quality(&worker, &browser).await?;
+    // Prometheus' text is a download to a browser: read it with fetch.
+    let metrics = browser
+        .client
+        .execute_async(
+            "const done = arguments[0]; fetch('/metrics').then(r => r.text()).then(done, e => done(String(e)));",
+            vec![],
+        )
+        .await?;
+    let metrics = metrics.as_str().unwrap_or_default().to_owned();
     browser.close().await?;
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "doorway_quality_streams_total 1"),
+        "{metrics}"
+    );
     assert_eq!(result.verdict.overall, Overall::Ready);
     assert_eq!(reading, "good", "{words}");
     assert!(words.contains("Calls and video will be good"), "{words}");

@@ -80,6 +80,7 @@ pub struct Metrics {
     stun_answers: Family<PortLabel, Counter>,
     relay_credentials: Counter,
     knocks: Counter,
+    quality_streams: Counter,
     results_shared: Family<VerdictLabel, Counter>,
     results_stored: Gauge,
     result_bytes: Gauge,
@@ -115,6 +116,11 @@ impl Metrics {
                 "TURN credentials handed out (one per relay check)",
             ),
             knocks: registered(r, "knocks", "Checks from outside (inbound ports) started"),
+            quality_streams: registered(
+                r,
+                "quality_streams",
+                "Quality-check streams started (offers the echo answered)",
+            ),
             results_shared: registered(
                 r,
                 "results_shared",
@@ -163,6 +169,10 @@ impl Metrics {
 
     pub fn knock(&self) {
         self.knocks.inc();
+    }
+
+    pub fn quality_stream(&self) {
+        self.quality_streams.inc();
     }
 
     pub fn result_shared(&self, verdict: &'static str) {

@@ -368,6 +368,7 @@ async fn read_result_body(body: Body) -> Result<Bytes, ApiError> {
 async fn stream_offer(
     Extension(connection): Extension<ConnectionInfo>,
     Extension(echo): Extension<Arc<RtcEcho>>,
+    metrics: Counted,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
@@ -387,7 +388,12 @@ async fn stream_offer(
         serde_json::from_slice(&body).map_err(|e| ApiError::BadStreamOffer(e.to_string()))?;
     let local = std::net::SocketAddr::new(connection.local, offer.port);
     match echo.start(&offer.sdp, local, connection.peer.ip()) {
-        Ok(sdp) => Ok(Json(StreamAnswer { sdp })),
+        Ok(sdp) => {
+            if let Some(Extension(metrics)) = metrics {
+                metrics.quality_stream();
+            }
+            Ok(Json(StreamAnswer { sdp }))
+        }
         Err(error @ (EchoError::NotServed(_) | EchoError::BadOffer(_))) => {
             Err(ApiError::BadStreamOffer(error.to_string()))
         }

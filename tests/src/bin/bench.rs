@@ -324,7 +324,7 @@ fn quality_times() -> Result<()> {
             }
             browser.close().await?;
             drop(worker);
-            print_times("Lab, open network: page load to the ring verdict", verdicts);
+            print_times("Lab, open network", verdicts);
             let added_median = median(added.clone());
             println!(
                 "  the quality check after it: median {added_median:.0} ms, slowest {:.0} ms (goal ≤ 5000 ms) {}",
