@@ -34,6 +34,10 @@ pub const MAX_SESSIONS: usize = 32;
 pub const SESSIONS_PER_CLIENT: usize = 2;
 /// The longest a session lives; a stream takes 4–5 s after connecting.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(20);
+/// A session ends when nothing came from its page for this long: a page
+/// that closed says so over DTLS and SCTP, but on a lossy path that can be
+/// lost, and ICE would take far longer to notice.
+pub const SESSION_IDLE: Duration = Duration::from_secs(3);
 /// The largest message echoed; a stream's packets are about 170 bytes.
 pub const MAX_ECHOED_BYTES: usize = 512;
 /// The largest offer read: a browser's data-channel offer is about 1 KB.
@@ -56,12 +60,15 @@ pub struct RtcEcho {
     sockets: Vec<Arc<UdpSocket>>,
     sessions: Mutex<Vec<Arc<Session>>>,
     lifetime: Duration,
+    idle: Duration,
 }
 
 struct Session {
     rtc: Mutex<Rtc>,
     /// Set when a datagram was handed in: there may be output to send.
     wake: Notify,
+    /// When the page was last heard from (or the session started).
+    heard: Mutex<tokio::time::Instant>,
     client: IpAddr,
     /// The address in the answer's candidate, where the page sends.
     local: SocketAddr,
@@ -69,15 +76,21 @@ struct Session {
 
 impl RtcEcho {
     pub fn new(sockets: Vec<Arc<UdpSocket>>) -> Arc<RtcEcho> {
-        RtcEcho::with_lifetime(sockets, SESSION_LIFETIME)
+        RtcEcho::with_limits(sockets, SESSION_LIFETIME, SESSION_IDLE)
     }
 
-    /// Sessions that end after `lifetime` (tests use a short one).
-    pub fn with_lifetime(sockets: Vec<Arc<UdpSocket>>, lifetime: Duration) -> Arc<RtcEcho> {
+    /// Sessions that end after `lifetime`, or after `idle` without a word
+    /// from their page (tests use short ones).
+    pub fn with_limits(
+        sockets: Vec<Arc<UdpSocket>>,
+        lifetime: Duration,
+        idle: Duration,
+    ) -> Arc<RtcEcho> {
         Arc::new(RtcEcho {
             sockets,
             sessions: Mutex::default(),
             lifetime,
+            idle,
         })
     }
 
@@ -124,6 +137,7 @@ impl RtcEcho {
         let session = Arc::new(Session {
             rtc: Mutex::new(rtc),
             wake: Notify::new(),
+            heard: Mutex::new(tokio::time::Instant::now()),
             client,
             local,
         });
@@ -154,6 +168,8 @@ impl RtcEcho {
                     tracing::debug!(%error, %source, "quality echo: datagram refused");
                 }
                 drop(rtc);
+                *session.heard.lock().unwrap_or_else(PoisonError::into_inner) =
+                    tokio::time::Instant::now();
                 session.wake.notify_one();
                 return true;
             }
@@ -209,6 +225,11 @@ async fn run(echo: Arc<RtcEcho>, session: Arc<Session>) {
         let next = drain(&echo, &session);
         let Next::WaitUntil(at) = next else { break };
         let at = tokio::time::Instant::from_std(at);
+        let heard = *session.heard.lock().unwrap_or_else(PoisonError::into_inner);
+        let silent_until = heard + echo.idle;
+        if tokio::time::Instant::now() >= silent_until {
+            break;
+        }
         tokio::select! {
             () = tokio::time::sleep_until(at) => {
                 let mut rtc = session.rtc.lock().unwrap_or_else(PoisonError::into_inner);
@@ -217,6 +238,8 @@ async fn run(echo: Arc<RtcEcho>, session: Arc<Session>) {
                 }
             }
             () = session.wake.notified() => {}
+            // Looked at again above: a datagram may have come meanwhile.
+            () = tokio::time::sleep_until(silent_until) => {}
             () = tokio::time::sleep_until(deadline) => break,
         }
     }
@@ -272,6 +295,7 @@ mod tests {
         Arc::new(Session {
             rtc: Mutex::new(new_rtc()),
             wake: Notify::new(),
+            heard: Mutex::new(tokio::time::Instant::now()),
             client,
             local: "198.18.0.2:3478".parse().unwrap(),
         })
@@ -337,7 +361,12 @@ mod tests {
     async fn a_session_a_page_walks_away_from_ends_on_its_own() {
         let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let local = socket.local_addr().unwrap();
-        let echo = RtcEcho::with_lifetime(vec![Arc::new(socket)], Duration::from_millis(300));
+        // Silence ends them, well before their lifetime.
+        let echo = RtcEcho::with_limits(
+            vec![Arc::new(socket)],
+            Duration::from_secs(30),
+            Duration::from_millis(300),
+        );
         let peer: IpAddr = "127.0.0.1".parse().unwrap();
         let answer = echo.start(&data_channel_offer(), local, peer).unwrap();
         assert!(
