@@ -24,9 +24,10 @@ use crate::probe::now_ms;
 pub const PACKETS_PER_SECOND: u32 = 50;
 pub const STREAM_MS: u32 = 4000;
 const PACKET_BYTES: usize = 172;
-/// Connecting (ICE, DTLS, SCTP) takes a few round trips; past this the
-/// path is not one a call would use.
-const CONNECT_TIMEOUT_MS: f64 = 3000.0;
+/// Connecting (ICE, DTLS, SCTP) takes a few round trips, and on a lossy
+/// path a lost handshake packet waits for its retransmission timer (1 s,
+/// then 2 s); past this the path is not one a call would use.
+const CONNECT_TIMEOUT_MS: f64 = 6000.0;
 /// After the last packet, echoes still on their way are waited for twice
 /// the slowest round trip seen, within these bounds (or until all are back).
 const LAST_ECHO_WAIT_MS: (f64, f64) = (200.0, 1000.0);

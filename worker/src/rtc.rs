@@ -36,8 +36,9 @@ pub const SESSIONS_PER_CLIENT: usize = 2;
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(20);
 /// A session ends when nothing came from its page for this long: a page
 /// that closed says so over DTLS and SCTP, but on a lossy path that can be
-/// lost, and ICE would take far longer to notice.
-pub const SESSION_IDLE: Duration = Duration::from_secs(3);
+/// lost, and ICE would take far longer to notice. While connecting, the
+/// browser's ICE checks keep a session heard even when DTLS waits to resend.
+pub const SESSION_IDLE: Duration = Duration::from_secs(5);
 /// The largest message echoed; a stream's packets are about 170 bytes.
 pub const MAX_ECHOED_BYTES: usize = 512;
 /// The largest offer read: a browser's data-channel offer is about 1 KB.
