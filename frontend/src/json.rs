@@ -13,3 +13,13 @@ pub async fn read<T: DeserializeOwned>(response: Response) -> Result<T, String> 
         .map_err(|_| "the answer is not JSON".to_owned())?;
     serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
 }
+
+/// What went wrong, from an error answer: the server's own message (its
+/// JSON error body), or the status when the body is not one.
+pub async fn error_message(response: Response) -> String {
+    let status = response.status();
+    read::<doorway_core::api::ErrorResponse>(response)
+        .await
+        .map(|e| e.error.message)
+        .unwrap_or_else(|_| format!("the server answered {status}"))
+}

@@ -364,13 +364,7 @@ pub async fn knock(request: &KnockRequest) -> Result<ProbeOutcome, String> {
         .await
         .map_err(|_| unreachable.to_owned())?;
     if response.status() != 200 {
-        let status = response.status();
-        return Err(
-            match crate::json::read::<doorway_core::api::ErrorResponse>(response).await {
-                Ok(error) => error.error.message,
-                Err(_) => format!("the server answered {status}"),
-            },
-        );
+        return Err(crate::json::error_message(response).await);
     }
     crate::json::read::<KnockResponse>(response)
         .await

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use doorway_core::answer::{question_id, support_questions};
-use doorway_core::api::{ConfigResponse, ErrorResponse, SharedResult};
+use doorway_core::api::{ConfigResponse, SharedResult};
 use doorway_core::fragment;
 use doorway_core::report::{browser_summary, network_text, report_text};
 use doorway_core::vouch::vouch;
@@ -64,11 +64,7 @@ async fn load_stored(id: &str) -> Result<SharedResult, String> {
             "the Doorway server could not be reached; check your connection and reload".to_owned()
         })?;
     if !response.ok() {
-        let status = response.status();
-        return Err(crate::json::read::<ErrorResponse>(response)
-            .await
-            .map(|e| e.error.message)
-            .unwrap_or_else(|_| format!("the server answered {status}")));
+        return Err(crate::json::error_message(response).await);
     }
     crate::json::read(response)
         .await

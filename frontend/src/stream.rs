@@ -49,18 +49,7 @@ async fn stream(connection: &RtcPeerConnection, port: u16) -> Result<Vec<Echo>, 
     let channel = connection.create_data_channel_with_data_channel_dict("quality", &init);
     channel.set_binary_type(RtcDataChannelType::Arraybuffer);
 
-    let offer = JsFuture::from(connection.create_offer())
-        .await
-        .map_err(|e| format!("could not create a WebRTC offer: {e:?}"))?;
-    let sdp = js_sys::Reflect::get(&offer, &"sdp".into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .ok_or("the WebRTC offer has no SDP")?;
-    let local = RtcSessionDescriptionInit::new(RtcSdpType::Offer);
-    local.set_sdp(&sdp);
-    JsFuture::from(connection.set_local_description(&local))
-        .await
-        .map_err(|e| format!("could not use the WebRTC offer: {e:?}"))?;
+    let sdp = crate::webrtc::offer_and_gather(connection).await?;
     // No candidates in the offer: the server is ICE-lite and learns the
     // page's address from its checks.
     let answer = ask_server(StreamOffer { port, sdp }).await?;
@@ -91,13 +80,7 @@ async fn ask_server(offer: StreamOffer) -> Result<StreamAnswer, String> {
         .await
         .map_err(|_| "the Doorway server could not be reached".to_owned())?;
     if response.status() != 200 {
-        let status = response.status();
-        return Err(
-            match crate::json::read::<doorway_core::api::ErrorResponse>(response).await {
-                Ok(error) => error.error.message,
-                Err(_) => format!("the server answered {status}"),
-            },
-        );
+        return Err(crate::json::error_message(response).await);
     }
     crate::json::read(response).await
 }

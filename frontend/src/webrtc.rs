@@ -99,6 +99,24 @@ impl Gathering {
     }
 }
 
+/// Makes an offer and sets it as the local description, which starts ICE
+/// gathering; the offer's SDP.
+pub async fn offer_and_gather(connection: &RtcPeerConnection) -> Result<String, String> {
+    let offer = JsFuture::from(connection.create_offer())
+        .await
+        .map_err(|e| format!("could not create a WebRTC offer: {e:?}"))?;
+    let sdp = js_sys::Reflect::get(&offer, &"sdp".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or("the WebRTC offer has no SDP")?;
+    let description = RtcSessionDescriptionInit::new(RtcSdpType::Offer);
+    description.set_sdp(&sdp);
+    JsFuture::from(connection.set_local_description(&description))
+        .await
+        .map_err(|e| format!("could not start ICE gathering: {e:?}"))?;
+    Ok(sdp)
+}
+
 /// After the first server-reflexive candidate, answers from the other
 /// servers of the same connection come within about as long again as the
 /// first took; never waits less than this for them.
@@ -186,18 +204,7 @@ pub async fn gather(
     let outcome = async {
         // A data channel gives the offer something to negotiate, so ICE runs.
         let _channel = connection.create_data_channel("doorway");
-        let offer = JsFuture::from(connection.create_offer())
-            .await
-            .map_err(|e| format!("could not create a WebRTC offer: {e:?}"))?;
-        let sdp = js_sys::Reflect::get(&offer, &"sdp".into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .ok_or("the WebRTC offer has no SDP")?;
-        let description = RtcSessionDescriptionInit::new(RtcSdpType::Offer);
-        description.set_sdp(&sdp);
-        JsFuture::from(connection.set_local_description(&description))
-            .await
-            .map_err(|e| format!("could not start ICE gathering: {e:?}"))?;
+        offer_and_gather(&connection).await?;
         let _ = JsFuture::from(settled).await;
         Ok::<(), String>(())
     }

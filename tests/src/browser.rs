@@ -377,6 +377,26 @@ impl Browser {
         })
     }
 
+    /// Runs `script` (an async script given `[ms, done]`, which polls in the
+    /// page until it calls `done` or `ms` have passed) in one WebDriver
+    /// command, with the command's own timeout a little past `within`.
+    async fn wait_in_page(&self, script: &str, within: Duration) -> Result<serde_json::Value> {
+        self.client
+            .update_timeouts(TimeoutConfiguration::new(
+                Some(within + Duration::from_secs(5)),
+                None,
+                None,
+            ))
+            .await?;
+        Ok(self
+            .client
+            .execute_async(
+                script,
+                vec![serde_json::Value::from(within.as_millis() as u64)],
+            )
+            .await?)
+    }
+
     /// Waits for the page to publish its result and parses it with the
     /// schema's own reader (version and every field checked).
     ///
@@ -392,20 +412,7 @@ impl Browser {
               if (Date.now() > deadline) return done(null);
               setTimeout(check, 50);
             })();";
-        self.client
-            .update_timeouts(TimeoutConfiguration::new(
-                Some(within + Duration::from_secs(5)),
-                None,
-                None,
-            ))
-            .await?;
-        let value = self
-            .client
-            .execute_async(
-                WAIT_IN_PAGE,
-                vec![serde_json::Value::from(within.as_millis() as u64)],
-            )
-            .await?;
+        let value = self.wait_in_page(WAIT_IN_PAGE, within).await?;
         match value.as_str() {
             Some(text) => CheckResult::from_json(text)
                 .context("the published result does not match the schema"),
@@ -437,20 +444,7 @@ impl Browser {
               if (Date.now() > deadline) return done(null);
               setTimeout(check, 50);
             })();";
-        self.client
-            .update_timeouts(TimeoutConfiguration::new(
-                Some(within + Duration::from_secs(5)),
-                None,
-                None,
-            ))
-            .await?;
-        let value = self
-            .client
-            .execute_async(
-                WAIT_IN_PAGE,
-                vec![serde_json::Value::from(within.as_millis() as u64)],
-            )
-            .await?;
+        let value = self.wait_in_page(WAIT_IN_PAGE, within).await?;
         let Some([reading, words, result]) = value.as_array().and_then(|a| {
             let text = |n: usize| a.get(n)?.as_str().map(str::to_owned);
             Some([text(0)?, text(1)?, text(2)?])

@@ -71,6 +71,9 @@ async fn an_open_network_reads_good_calls_with_every_packet_back() -> Result<()>
     Ok(())
 }
 
+/// 100 ms of round trip, ± 15 %.
+const ROUND_TRIP_WITHIN_15_PERCENT: std::ops::RangeInclusive<u32> = 85..=115;
+
 #[tokio::test]
 async fn a_100_ms_path_reads_its_round_trip_within_15_percent() -> Result<()> {
     let shape = PathShape {
@@ -86,7 +89,7 @@ async fn a_100_ms_path_reads_its_round_trip_within_15_percent() -> Result<()> {
     let mut streams = Vec::new();
     for _ in 0..3 {
         let (reading, words, _, quality) = ring_quality(&worker, &browser).await?;
-        let within = (85..=115).contains(&quality.rtt_ms);
+        let within = ROUND_TRIP_WITHIN_15_PERCENT.contains(&quality.rtt_ms);
         streams.push((reading, words, quality));
         if within {
             break;
@@ -95,7 +98,7 @@ async fn a_100_ms_path_reads_its_round_trip_within_15_percent() -> Result<()> {
     browser.close().await?;
     let Some((reading, words, quality)) = streams
         .iter()
-        .find(|(_, _, quality)| (85..=115).contains(&quality.rtt_ms))
+        .find(|(_, _, quality)| ROUND_TRIP_WITHIN_15_PERCENT.contains(&quality.rtt_ms))
     else {
         panic!("no stream read the round trip across 2 × 50 ms within 15 %: {streams:#?}");
     };

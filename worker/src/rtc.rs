@@ -58,7 +58,9 @@ pub enum EchoError {
 
 /// The echo sessions and the sockets they share with STUN.
 pub struct RtcEcho {
-    sockets: Vec<Arc<UdpSocket>>,
+    /// The STUN sockets with the address each is bound to, read once: the
+    /// echo looks one up for every datagram it sends.
+    sockets: Vec<(SocketAddr, Arc<UdpSocket>)>,
     sessions: Mutex<Vec<Arc<Session>>>,
     lifetime: Duration,
     idle: Duration,
@@ -87,6 +89,10 @@ impl RtcEcho {
         lifetime: Duration,
         idle: Duration,
     ) -> Arc<RtcEcho> {
+        let sockets = sockets
+            .into_iter()
+            .filter_map(|socket| Some((socket.local_addr().ok()?, socket)))
+            .collect();
         Arc::new(RtcEcho {
             sockets,
             sessions: Mutex::default(),
@@ -96,11 +102,10 @@ impl RtcEcho {
     }
 
     fn socket_for(&self, local: SocketAddr) -> Option<&Arc<UdpSocket>> {
-        self.sockets.iter().find(|socket| {
-            socket
-                .local_addr()
-                .is_ok_and(|bound| same_endpoint(bound, local))
-        })
+        self.sockets
+            .iter()
+            .find(|(bound, _)| same_endpoint(*bound, local))
+            .map(|(_, socket)| socket)
     }
 
     /// Sessions running now.
