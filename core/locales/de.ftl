@@ -67,6 +67,10 @@ advice-single-nat-unseen = Ob vor Ihrem Router ein zweiter sitzt (doppeltes NAT)
 advice-disable-sip-alg = Schalten Sie SIP ALG im Router aus (auch SIP Transformations oder SIP Application Layer Gateway genannt): Die meisten Umsetzungen stören Anrufe.
 advice-raise-udp-timeout = Wenn der Router es erlaubt, erhöhen Sie sein UDP-Timeout auf 120 Sekunden, damit Telefone weiter eingehende Anrufe erhalten.
 advice-wpa2-personal = Ring Alarm braucht WLAN mit WPA2 Personal (TKIP, AES oder TKIP + AES); mit WPA2 Enterprise funktioniert es nicht.
+advice-closer-to-router = Für Anrufe und Video: Gehen Sie näher an den Router oder verbinden Sie sich mit seinem 5-GHz-Band (oder per Kabel); WLAN weit vom Router verliert und verzögert Pakete.
+advice-pause-uploads = Pausieren Sie große Uploads während Anrufen (Cloud-Backups, Foto- und Video-Uploads); hat Ihr Router „Smart Queue“, „SQM“ oder „QoS“, schalten Sie es ein: Es hält Anrufe flüssig, während etwas hochlädt.
+advice-ask-provider-about-loss = Gehen auch nahe am Router Pakete verloren, fragen Sie Ihren Internetanbieter nach Paketverlust auf Ihrer Leitung und geben Sie ihm die Werte unten.
+advice-faster-connection = Die Verbindung ist langsamer, als Anrufe oder Video brauchen: Beenden Sie andere große Übertragungen oder fragen Sie Ihren Anbieter nach einem schnelleren Tarif (für Kameras und Türklingeln zählt der Upload).
 
 ## Port für Port
 ports-heading = Port für Port
@@ -147,8 +151,15 @@ quality-figures = Umlaufzeit { $rtt } ms, Jitter { $jitter } ms, Verlust { $loss
 quality-nothing-back = Keines der { $sent } über UDP-Port { $port } gesendeten Pakete kam zurück.
 quality-judged-by = Bewertet nach { $standard }.
 quality-standard-twilio = den Preflight-Grenzwerten von Twilio (die App baut auf Twilio auf)
-quality-standard-generic = den Netzwerkanforderungen von Microsoft Teams für „gut“ und den Stufen von Daily für Abbrüche (der Hersteller nennt keine Werte)
-quality-advice = Zur Verbesserung: Gehen Sie näher an den Router oder nutzen Sie sein 5-GHz-Band, pausieren Sie große Uploads und Downloads in diesem Netz, und fragen Sie Ihren Anbieter nach Paketverlust, wenn es schlecht bleibt.
+quality-standard-generic = den Netzwerkanforderungen von Microsoft Teams für „gut“ (für Video 1,5 Mbit/s in jede Richtung) und den Stufen von Daily für Abbrüche (der Hersteller nennt keine Werte)
+quality-standard-generic-voice = den Netzwerkanforderungen von Microsoft Teams für „gut“ (für einen Anruf etwa 100 kbit/s in jede Richtung) und den Stufen von Daily für Abbrüche (der Hersteller nennt keine Werte)
+quality-past-download = der Download beträgt { $value } (gut ist ab { $limit })
+quality-past-upload = der Upload beträgt { $value } (gut ist ab { $limit })
+quality-past-loaded-rtt = während etwas hochlädt, steigt die Umlaufzeit auf { $value } ms (gut ist unter { $limit } ms)
+quality-speed = Download { $down }, Upload { $up }, Umlaufzeit während des Uploads { $loaded }.
+quality-not-measured-figure = nicht gemessen
+quality-measuring-speed = Download und Upload werden gemessen…
+quality-speed-not-measured = Download und Upload wurden nicht gemessen: { $reason }
 quality-not-measured = Die Anrufqualität wurde nicht gemessen: { $reason }
 quality-no-udp = kein UDP-Port hat geantwortet, es gibt also keinen Weg, den ein Anruf nutzen könnte.
 
@@ -220,6 +231,8 @@ report-col-ports = Ports
 report-col-protocol = Protokoll
 report-col-traffic = Datenverkehr
 report-col-result = Ergebnis
+provider-quality-stream = Anrufqualität (ein sprachähnlicher Datenstrom)
+provider-quality-transfers = Download und Upload (HTTP)
 
 ## Antwort zuerst: der nächste Schritt nach dem Ergebnis
 next-look-at-the-device = Ihr Netzwerk lässt { $profile } durch. Wenn es trotzdem nicht funktioniert, liegt es eher am Gerät selbst: an seinem WLAN-Empfang am Aufstellort, an der Stromversorgung oder an der Einrichtung in der App. Senden Sie dieses Ergebnis an den Support, damit er das Netzwerk ausschließen kann.

@@ -67,6 +67,10 @@ advice-single-nat-unseen = Whether a second router sits in front of yours (doubl
 advice-disable-sip-alg = Turn off SIP ALG in the router (also called SIP Transformations or SIP Application Layer Gateway): most implementations break calls.
 advice-raise-udp-timeout = If the router allows it, raise its UDP timeout to 120 seconds, so phones keep receiving incoming calls.
 advice-wpa2-personal = Ring Alarm needs Wi-Fi with WPA2 Personal (TKIP, AES or TKIP + AES); it does not work with WPA2 Enterprise.
+advice-closer-to-router = For calls and video: move closer to the router, or connect to its 5 GHz band (or a cable); Wi-Fi far from the router loses and delays packets.
+advice-pause-uploads = Pause large uploads during calls (cloud backups, photo and video uploads); if your router has "Smart Queue", "SQM" or "QoS", turn it on: it keeps calls smooth while something uploads.
+advice-ask-provider-about-loss = If packets are still lost close to the router, ask your internet provider about packet loss on your line and give them the figures below.
+advice-faster-connection = The connection is slower than calls or video need: stop other large transfers, or ask your provider for a faster plan (the upload matters for cameras and doorbells).
 
 ## Port by port
 ports-heading = Port by port
@@ -147,8 +151,15 @@ quality-figures = Round trip { $rtt } ms, jitter { $jitter } ms, loss { $loss } 
 quality-nothing-back = None of the { $sent } packets sent over UDP port { $port } came back.
 quality-judged-by = Judged by { $standard }.
 quality-standard-twilio = Twilio's preflight limits (the app is built on Twilio)
-quality-standard-generic = Microsoft Teams' network requirements for good, Daily's bands for breaking up (the vendor publishes no figures)
-quality-advice = To improve it: move closer to the router or use its 5 GHz band, pause large uploads and downloads on this network, and if it stays poor, ask your provider about packet loss.
+quality-standard-generic = Microsoft Teams' network requirements for good (for video 1.5 Mbit/s each way), Daily's bands for breaking up (the vendor publishes no figures)
+quality-standard-generic-voice = Microsoft Teams' network requirements for good (for a call about 100 kbit/s each way), Daily's bands for breaking up (the vendor publishes no figures)
+quality-past-download = the download is { $value } (good is { $limit } or more)
+quality-past-upload = the upload is { $value } (good is { $limit } or more)
+quality-past-loaded-rtt = while something uploads, the round trip rises to { $value } ms (good is below { $limit } ms)
+quality-speed = Download { $down }, upload { $up }, round trip while uploading { $loaded }.
+quality-not-measured-figure = not measured
+quality-measuring-speed = Measuring download and upload…
+quality-speed-not-measured = Download and upload were not measured: { $reason }
 quality-not-measured = Call quality was not measured: { $reason }
 quality-no-udp = no UDP port answered, so there is no path a call could use.
 
@@ -220,6 +231,8 @@ report-col-ports = Ports
 report-col-protocol = Protocol
 report-col-traffic = Traffic
 report-col-result = Result
+provider-quality-stream = Call quality (a voice-like stream)
+provider-quality-transfers = Download and upload (HTTP)
 
 ## Answer first: the next step after the verdict
 next-look-at-the-device = Your network lets { $profile } through. If it still fails, the cause is more likely the device itself: its Wi-Fi signal where it stands, its power or its setup in the app. Send this result to support so they can rule out the network.

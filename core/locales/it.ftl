@@ -67,6 +67,10 @@ advice-single-nat-unseen = Se davanti al tuo router ce n'è un secondo (doppio N
 advice-disable-sip-alg = Disattiva il SIP ALG nel router (chiamato anche SIP Transformations o SIP Application Layer Gateway): la maggior parte delle implementazioni disturba le chiamate.
 advice-raise-udp-timeout = Se il router lo consente, porta il suo timeout UDP a 120 secondi, così i telefoni continuano a ricevere le chiamate in arrivo.
 advice-wpa2-personal = Ring Alarm richiede una rete Wi-Fi con WPA2 Personal (TKIP, AES o TKIP + AES); non funziona con WPA2 Enterprise.
+advice-closer-to-router = Per chiamate e video: avvicinati al router o collegati alla sua banda a 5 GHz (o con un cavo); il Wi-Fi lontano dal router perde e ritarda i pacchetti.
+advice-pause-uploads = Metti in pausa i caricamenti pesanti durante le chiamate (backup nel cloud, caricamento di foto e video); se il router ha “Smart Queue”, “SQM” o “QoS”, attivalo: mantiene fluide le chiamate mentre qualcosa carica.
+advice-ask-provider-about-loss = Se i pacchetti si perdono anche vicino al router, chiedi al tuo provider Internet della perdita di pacchetti sulla linea e comunicagli i valori qui sotto.
+advice-faster-connection = La connessione è più lenta di quanto servono chiamate o video: interrompi altri trasferimenti pesanti o chiedi al provider un'offerta più veloce (per telecamere e campanelli conta il caricamento).
 
 ## Porta per porta
 ports-heading = Porta per porta
@@ -147,8 +151,15 @@ quality-figures = Andata e ritorno { $rtt } ms, jitter { $jitter } ms, perdita {
 quality-nothing-back = Nessuno dei { $sent } pacchetti inviati sulla porta UDP { $port } è tornato.
 quality-judged-by = Valutato secondo { $standard }.
 quality-standard-twilio = i limiti del preflight di Twilio (l'app si basa su Twilio)
-quality-standard-generic = i requisiti di rete di Microsoft Teams per “buono” e le fasce di Daily per le interruzioni (il produttore non pubblica valori)
-quality-advice = Per migliorare: avvicinati al router o usa la sua banda a 5 GHz, metti in pausa upload e download pesanti su questa rete e, se resta scarsa, chiedi al provider della perdita di pacchetti.
+quality-standard-generic = i requisiti di rete di Microsoft Teams per “buono” (per il video 1,5 Mbit/s in ciascun senso) e le fasce di Daily per le interruzioni (il produttore non pubblica valori)
+quality-standard-generic-voice = i requisiti di rete di Microsoft Teams per “buono” (per una chiamata circa 100 kbit/s in ciascun senso) e le fasce di Daily per le interruzioni (il produttore non pubblica valori)
+quality-past-download = il download è { $value } (buono è da { $limit } in su)
+quality-past-upload = il caricamento è { $value } (buono è da { $limit } in su)
+quality-past-loaded-rtt = mentre qualcosa carica, il tempo di andata e ritorno sale a { $value } ms (buono è sotto { $limit } ms)
+quality-speed = Download { $down }, caricamento { $up }, andata e ritorno durante il caricamento { $loaded }.
+quality-not-measured-figure = non misurato
+quality-measuring-speed = Misurazione di download e caricamento…
+quality-speed-not-measured = Download e caricamento non sono stati misurati: { $reason }
 quality-not-measured = La qualità delle chiamate non è stata misurata: { $reason }
 quality-no-udp = nessuna porta UDP ha risposto, quindi non c'è un percorso utilizzabile da una chiamata.
 
@@ -220,6 +231,8 @@ report-col-ports = Porte
 report-col-protocol = Protocollo
 report-col-traffic = Tipo di traffico
 report-col-result = Esito
+provider-quality-stream = Qualità delle chiamate (un flusso simile alla voce)
+provider-quality-transfers = Download e caricamento (HTTP)
 
 ## Prima la risposta: il passo successivo dopo il verdetto
 next-look-at-the-device = La tua rete lascia passare { $profile }. Se non funziona ancora, la causa è più probabilmente il dispositivo: il segnale Wi-Fi dove si trova, l'alimentazione o la configurazione nell'app. Invia questo risultato all'assistenza, così potrà escludere la rete.

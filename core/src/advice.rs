@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::nat::{NatMapping, NatResult};
 use crate::profile::{Direction, Protocol};
+use crate::quality::{Judgement, PastLimit};
 use crate::result::{RelayResult, RequirementResult, RequirementStatus, UntestedReason};
 
 /// One piece of advice. The variant is the stable key (also the message id
@@ -40,15 +41,26 @@ pub enum Advice {
     DisableSipAlg,
     RaiseUdpTimeout,
     Wpa2Personal,
+    /// Calls lose packets or their timing wavers: most often Wi-Fi.
+    CloserToRouter,
+    /// The round trip rises while something uploads: the router's queue.
+    PauseUploads,
+    /// Packets are lost: if it stays so near the router, the line may be
+    /// at fault.
+    AskProviderAboutLoss,
+    /// The line is slower than the media needs.
+    FasterConnection,
 }
 
 /// Advice for a finished check: generic advice from what failed, then the
-/// profile's own. No advice twice, and none for a network that passed.
+/// profile's own, then what the quality check's figures call for. No
+/// advice twice, and none for a network that passed.
 pub fn advise(
     requirements: &[RequirementResult],
     nat: Option<&NatResult>,
     relay: Option<&RelayResult>,
     profile_advice: &[Advice],
+    media: Option<MediaFigures>,
 ) -> Vec<Advice> {
     let failures: Vec<&RequirementResult> = requirements
         .iter()
@@ -100,6 +112,42 @@ pub fn advise(
             advice.push(item);
         }
     }
+    if let Some((quality, bandwidth)) = media {
+        for item in quality_advice(&quality.judge_with(bandwidth)) {
+            if !advice.contains(&item) {
+                advice.push(item);
+            }
+        }
+    }
+    advice
+}
+
+/// What to try when calls or video fall short, from the figures past their
+/// limits: Wi-Fi first (the commonest cause, and the user's to change),
+/// then uploads that fill the router's queue, then the line itself.
+pub fn quality_advice(judgement: &Judgement) -> Vec<Advice> {
+    let past = |wanted: fn(&PastLimit) -> bool| judgement.past_limits.iter().any(wanted);
+    let mut advice = Vec::new();
+    if past(|p| {
+        matches!(
+            p,
+            PastLimit::Rtt { .. }
+                | PastLimit::Jitter { .. }
+                | PastLimit::Loss { .. }
+                | PastLimit::Mos { .. }
+        )
+    }) {
+        advice.push(Advice::CloserToRouter);
+    }
+    if past(|p| matches!(p, PastLimit::LoadedRtt { .. })) {
+        advice.push(Advice::PauseUploads);
+    }
+    if past(|p| matches!(p, PastLimit::Loss { .. })) {
+        advice.push(Advice::AskProviderAboutLoss);
+    }
+    if past(|p| matches!(p, PastLimit::Download { .. } | PastLimit::Upload { .. })) {
+        advice.push(Advice::FasterConnection);
+    }
     advice
 }
 
@@ -128,6 +176,10 @@ pub fn advice_id(advice: Advice) -> &'static str {
         Advice::DisableSipAlg => msg("advice-disable-sip-alg"),
         Advice::RaiseUdpTimeout => msg("advice-raise-udp-timeout"),
         Advice::Wpa2Personal => msg("advice-wpa2-personal"),
+        Advice::CloserToRouter => msg("advice-closer-to-router"),
+        Advice::PauseUploads => msg("advice-pause-uploads"),
+        Advice::AskProviderAboutLoss => msg("advice-ask-provider-about-loss"),
+        Advice::FasterConnection => msg("advice-faster-connection"),
     }
 }
 
@@ -159,13 +211,21 @@ pub fn failure_text(words: &dyn Words, status: RequirementStatus) -> String {
     }
 }
 
+/// The quality check's figures, when it ran: the stream's and the
+/// transfers' (see [`crate::result::CheckResult::media`]).
+pub type MediaFigures<'a> = (
+    &'a crate::quality::StreamResult,
+    Option<&'a crate::quality::BandwidthResult>,
+);
+
 /// The table for the internet provider or IT: a header and one row per
 /// requirement that did not pass (ports, protocol, traffic, result).
 pub fn provider_rows(
     words: &dyn Words,
     requirements: &[RequirementResult],
+    media: Option<MediaFigures>,
 ) -> ([String; 4], Vec<[String; 4]>) {
-    let rows = requirements
+    let mut rows: Vec<[String; 4]> = requirements
         .iter()
         .filter(|r| r.status.is_failure())
         .map(|r| {
@@ -177,6 +237,9 @@ pub fn provider_rows(
             ]
         })
         .collect();
+    if let Some((quality, bandwidth)) = media {
+        rows.extend(crate::report::quality_rows(words, quality, bandwidth));
+    }
     let header = [
         words.word("report-col-ports", &[]),
         words.word("report-col-protocol", &[]),
@@ -188,8 +251,12 @@ pub fn provider_rows(
 
 /// The same table as plain text that can be pasted into an e-mail or
 /// ticket; empty when everything passed.
-pub fn provider_table(words: &dyn Words, requirements: &[RequirementResult]) -> String {
-    let (header, rows) = provider_rows(words, requirements);
+pub fn provider_table(
+    words: &dyn Words,
+    requirements: &[RequirementResult],
+    media: Option<MediaFigures>,
+) -> String {
+    let (header, rows) = provider_rows(words, requirements, media);
     if rows.is_empty() {
         return String::new();
     }
@@ -268,9 +335,9 @@ mod tests {
     #[test]
     fn a_clean_check_gets_only_the_profiles_own_advice() {
         let results = [requirement(Protocol::Tcp, "443", RequirementStatus::Open)];
-        assert_eq!(advise(&results, None, None, &[]), []);
+        assert_eq!(advise(&results, None, None, &[], None), []);
         assert_eq!(
-            advise(&results, None, None, &[Advice::Wpa2Personal]),
+            advise(&results, None, None, &[Advice::Wpa2Personal], None),
             [Advice::Wpa2Personal]
         );
     }
@@ -279,7 +346,7 @@ mod tests {
     fn blocked_ports_get_firewall_and_provider_advice() {
         let results = [requirement(Protocol::Tcp, "9998-9999", DROPPED)];
         assert_eq!(
-            advise(&results, None, None, &[]),
+            advise(&results, None, None, &[], None),
             [Advice::OpenFirewall, Advice::AskProvider]
         );
     }
@@ -292,7 +359,7 @@ mod tests {
         };
         let results = [requirement(Protocol::Tcp, "80", intercepted)];
         assert_eq!(
-            advise(&results, None, None, &[]),
+            advise(&results, None, None, &[], None),
             [Advice::SignInToPortal, Advice::ExemptFromInterception]
         );
         // A port blocked beside it still gets the firewall advice, after.
@@ -301,7 +368,7 @@ mod tests {
             requirement(Protocol::Tcp, "8557", DROPPED),
         ];
         assert_eq!(
-            advise(&both, None, None, &[]),
+            advise(&both, None, None, &[], None),
             [
                 Advice::SignInToPortal,
                 Advice::ExemptFromInterception,
@@ -309,7 +376,7 @@ mod tests {
                 Advice::AskProvider
             ]
         );
-        let table = provider_table(&Ids, &results);
+        let table = provider_table(&Ids, &results, None);
         assert!(
             table.contains("report-intercepted(intercepted=1,probed=1)"),
             "{table}"
@@ -321,7 +388,7 @@ mod tests {
         let mut inbound = requirement(Protocol::Tcp, "57536", DROPPED);
         inbound.direction = Direction::Inbound;
         assert_eq!(
-            advise(&[inbound.clone()], None, None, &[]),
+            advise(&[inbound.clone()], None, None, &[], None),
             [
                 Advice::ForwardInbound,
                 Advice::OpenFirewall,
@@ -332,11 +399,11 @@ mod tests {
             reason: UntestedReason::CarrierNat,
         };
         assert_eq!(
-            advise(&[inbound.clone()], None, None, &[]),
+            advise(&[inbound.clone()], None, None, &[], None),
             [Advice::PublicAddressForInbound],
             "no firewall can fix a shared address"
         );
-        assert!(provider_table(&Ids, &[inbound]).contains("report-carrier-nat"));
+        assert!(provider_table(&Ids, &[inbound], None).contains("report-carrier-nat"));
     }
 
     #[test]
@@ -357,6 +424,7 @@ mod tests {
             Some(&nat),
             Some(&relay),
             &[Advice::DisableSipAlg, Advice::SingleNat],
+            None,
         );
         assert_eq!(
             advice,
@@ -379,9 +447,9 @@ mod tests {
             public_addresses: Vec::new(),
             servers: 3,
         };
-        let advice = advise(&results, Some(&cone), None, &[Advice::SingleNat]);
+        let advice = advise(&results, Some(&cone), None, &[Advice::SingleNat], None);
         assert_eq!(advice, [Advice::SingleNatUnseen]);
-        let advice = advise(&results, None, None, &[Advice::SingleNat]);
+        let advice = advise(&results, None, None, &[Advice::SingleNat], None);
         assert_eq!(advice, [Advice::SingleNatUnseen], "no NAT result either");
     }
 
@@ -399,7 +467,7 @@ mod tests {
                 },
             ),
         ];
-        let table = provider_table(&Ids, &results);
+        let table = provider_table(&Ids, &results, None);
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 3, "{table}");
         assert!(lines[0].starts_with("report-col-ports"));
@@ -415,6 +483,6 @@ mod tests {
             column(lines[0], "| report-col-protocol"),
             "aligned columns"
         );
-        assert_eq!(provider_table(&Ids, &results[..1]), "");
+        assert_eq!(provider_table(&Ids, &results[..1], None), "");
     }
 }

@@ -102,12 +102,17 @@ pub enum QualityStandard {
     /// such as Ring.io's web phone.
     TwilioPreflight,
     /// For vendors who publish no figures: Microsoft Teams' network
-    /// requirements (RTT < 100 ms, jitter < 30 ms, loss < 1 %) for "good".
+    /// requirements (RTT < 100 ms, jitter < 30 ms, loss < 1 %) for "good",
+    /// and Teams' bandwidth for one-to-one video (1.5 Mbit/s each way good,
+    /// below 150 kbit/s video breaks). For video, such as Ring's Live View.
     Generic,
+    /// The same limits for voice only (SIP phones): about 100 kbit/s each
+    /// way is enough (a G.711 call in 20 ms packets is 80 kbit/s of IP).
+    GenericVoice,
 }
 
 /// How calls or video will go on the measured path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QualityReading {
     Good,
@@ -121,10 +126,37 @@ pub enum QualityReading {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "figure")]
 pub enum PastLimit {
-    Rtt { ms: f64, limit_ms: f64 },
-    Jitter { ms: f64, limit_ms: f64 },
-    Loss { percent: f64, limit_percent: f64 },
-    Mos { mos: f64, limit: f64 },
+    Rtt {
+        ms: f64,
+        limit_ms: f64,
+    },
+    Jitter {
+        ms: f64,
+        limit_ms: f64,
+    },
+    Loss {
+        percent: f64,
+        limit_percent: f64,
+    },
+    Mos {
+        mos: f64,
+        limit: f64,
+    },
+    /// Bandwidth in kbit/s, below what the media needs.
+    Download {
+        kbps: f64,
+        limit_kbps: f64,
+    },
+    Upload {
+        kbps: f64,
+        limit_kbps: f64,
+    },
+    /// The round trip while something uploads (bufferbloat), past the
+    /// standard's round-trip limit.
+    LoadedRtt {
+        ms: f64,
+        limit_ms: f64,
+    },
 }
 
 /// The reading and the figures that decided it.
@@ -145,17 +177,36 @@ impl QualityStandard {
         "quality.md"
     }
 
+    /// The round trip past which calls may stutter.
+    pub fn rtt_limit_ms(self) -> f64 {
+        match self {
+            QualityStandard::TwilioPreflight => 400.0,
+            QualityStandard::Generic | QualityStandard::GenericVoice => 100.0,
+        }
+    }
+
+    /// What the media needs each way, in kbit/s: good at or above the
+    /// first, breaking below the second where the publisher names a floor.
+    pub fn bandwidth_kbps(self) -> (f64, Option<f64>) {
+        match self {
+            QualityStandard::TwilioPreflight | QualityStandard::GenericVoice => (100.0, None),
+            QualityStandard::Generic => (1500.0, Some(150.0)),
+        }
+    }
+
     /// Reads `figures` against this standard; every limit passed is named.
     pub fn judge(self, figures: &StreamFigures) -> Judgement {
         let (rtt, jitter, loss, mos) = match self {
             QualityStandard::TwilioPreflight => (400.0, 30.0, 3.0, Some(3.0)),
-            QualityStandard::Generic => (100.0, 30.0, 1.0, None),
+            QualityStandard::Generic | QualityStandard::GenericVoice => {
+                (self.rtt_limit_ms(), 30.0, 1.0, None)
+            }
         };
         let mut past_limits = Vec::new();
         // Twilio warns above its limits; Teams' "good" is below its own.
         let past = |value: f64, limit: f64| match self {
             QualityStandard::TwilioPreflight => value > limit,
-            QualityStandard::Generic => value >= limit,
+            QualityStandard::Generic | QualityStandard::GenericVoice => value >= limit,
         };
         if past(figures.rtt_median_ms, rtt) {
             past_limits.push(PastLimit::Rtt {
@@ -271,17 +322,117 @@ impl StreamResult {
     /// The reading against the standard; a stream nothing came back from
     /// breaks every call.
     pub fn judge(&self) -> Judgement {
-        if self.received == 0 {
-            return Judgement {
+        self.judge_with(None)
+    }
+
+    /// The reading of the stream and, once measured, the bandwidth and the
+    /// round trip under load: the worst of them decides.
+    pub fn judge_with(&self, bandwidth: Option<&BandwidthResult>) -> Judgement {
+        let mut judgement = if self.received == 0 {
+            Judgement {
                 standard: self.standard,
                 reading: QualityReading::WillBreak,
                 past_limits: vec![PastLimit::Loss {
                     percent: 100.0,
                     limit_percent: BREAKS_AT_LOSS_PERCENT,
                 }],
-            };
+            }
+        } else {
+            self.standard.judge(&self.figures())
+        };
+        if let Some(bandwidth) = bandwidth {
+            let (reading, past) = bandwidth.judge(self.standard, self.rtt_ms);
+            judgement.reading = judgement.reading.max(reading);
+            judgement.past_limits.extend(past);
         }
-        self.standard.judge(&self.figures())
+        judgement
+    }
+}
+
+/// The bandwidth test's figures as a result carries them: kbit/s each way
+/// (the 90th percentile of the transfers, as Cloudflare's speed test
+/// reports), and the round trip sampled while the upload ran. `None` where
+/// no transfer finished in time or the server refused (its budget).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandwidthResult {
+    pub down_kbps: Option<u32>,
+    pub up_kbps: Option<u32>,
+    /// The median round trip of pings sent while the upload ran.
+    pub loaded_rtt_ms: Option<u32>,
+}
+
+/// Faster than any access line: figures past it were not measured.
+const MAX_PLAUSIBLE_KBPS: u32 = 100_000_000;
+/// A round trip longer than a minute is no round trip.
+const MAX_PLAUSIBLE_RTT_MS: u32 = 60_000;
+
+impl BandwidthResult {
+    /// Whether the figures could come from a measurement.
+    pub fn is_plausible(&self) -> bool {
+        [self.down_kbps, self.up_kbps]
+            .iter()
+            .flatten()
+            .all(|&kbps| kbps <= MAX_PLAUSIBLE_KBPS)
+            && self
+                .loaded_rtt_ms
+                .is_none_or(|ms| ms <= MAX_PLAUSIBLE_RTT_MS)
+    }
+
+    /// The reading of these figures for media judged by `standard`, with
+    /// the round trip measured without load (`idle_rtt_ms`): bandwidth
+    /// below the media's need, and a round trip under load past the
+    /// standard's limit when it was within it idle (that rise is the
+    /// network's queue, which calls meet whenever something uploads).
+    pub fn judge(
+        &self,
+        standard: QualityStandard,
+        idle_rtt_ms: u32,
+    ) -> (QualityReading, Vec<PastLimit>) {
+        let (good_kbps, breaks_below) = standard.bandwidth_kbps();
+        let mut reading = QualityReading::Good;
+        let mut past = Vec::new();
+        let directions = [(self.down_kbps, true), (self.up_kbps, false)];
+        for (kbps, down) in directions {
+            let Some(kbps) = kbps.map(f64::from) else {
+                continue;
+            };
+            if kbps >= good_kbps {
+                continue;
+            }
+            past.push(if down {
+                PastLimit::Download {
+                    kbps,
+                    limit_kbps: good_kbps,
+                }
+            } else {
+                PastLimit::Upload {
+                    kbps,
+                    limit_kbps: good_kbps,
+                }
+            });
+            let breaks = breaks_below.is_some_and(|floor| kbps < floor);
+            reading = reading.max(if breaks {
+                QualityReading::WillBreak
+            } else {
+                QualityReading::MayStutter
+            });
+        }
+        let limit_ms = standard.rtt_limit_ms();
+        if let Some(loaded) = self.loaded_rtt_ms.map(f64::from) {
+            if loaded >= limit_ms && f64::from(idle_rtt_ms) < limit_ms {
+                past.push(PastLimit::LoadedRtt {
+                    ms: loaded,
+                    limit_ms,
+                });
+                reading = reading.max(if loaded >= BREAKS_AT_RTT_MS {
+                    QualityReading::WillBreak
+                } else {
+                    QualityReading::MayStutter
+                });
+            }
+        }
+        (reading, past)
     }
 }
 
@@ -308,22 +459,39 @@ const LONG_TRANSFERS: usize = 3;
 /// are left out of the answer when longer ones exist.
 const COUNTED_FROM_MS: f64 = 250.0;
 
+/// No transfer is planned to take longer than this at the rate seen so
+/// far: growing fourfold from 0.9 s would otherwise take 3.6 s.
+pub const LONGEST_TRANSFER_MS: f64 = 1500.0;
+
 /// Which transfer to make next, from those made so far: sizes grow fourfold
 /// until one takes [`LONG_ENOUGH_MS`], then that size is repeated until
 /// three are long enough. It stops early when the next transfer would go
-/// past `budget_bytes` (a phone's data is not ours to spend).
+/// past `budget_bytes` (a phone's data is not ours to spend) or, at the
+/// rate seen so far, past `budget_ms` (the quality check keeps to seconds).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BandwidthPlan {
     budget_bytes: u64,
+    budget_ms: f64,
     done: Vec<Transfer>,
 }
 
 impl BandwidthPlan {
     pub fn new(budget_bytes: u64) -> BandwidthPlan {
+        BandwidthPlan::with_time_budget(budget_bytes, f64::INFINITY)
+    }
+
+    pub fn with_time_budget(budget_bytes: u64, budget_ms: f64) -> BandwidthPlan {
         BandwidthPlan {
             budget_bytes,
+            budget_ms,
             done: Vec::new(),
         }
+    }
+
+    /// Time left for transfers, in ms: a transfer still running past it
+    /// is cut off (and then says nothing).
+    pub fn time_left_ms(&self) -> f64 {
+        self.budget_ms - self.done.iter().map(|t| t.ms).sum::<f64>()
     }
 
     pub fn record(&mut self, transfer: Transfer) {
@@ -337,10 +505,32 @@ impl BandwidthPlan {
         let next = match self.done.last() {
             None => FIRST_TRANSFER_BYTES,
             Some(_) if long >= LONG_TRANSFERS => return None,
-            Some(last) if last.ms >= LONG_ENOUGH_MS => last.bytes,
-            Some(last) => last.bytes.saturating_mul(4),
+            Some(last) => {
+                // At the last transfer's rate: a grown one no longer than
+                // the longest wanted, and none that would end past the
+                // time budget.
+                let bytes_per_ms = last.bytes as f64 / last.ms.max(1.0);
+                let next = if last.ms >= LONG_ENOUGH_MS {
+                    last.bytes
+                } else {
+                    last.bytes
+                        .saturating_mul(4)
+                        .min((bytes_per_ms * LONGEST_TRANSFER_MS) as u64)
+                        .max(last.bytes)
+                };
+                if next as f64 / bytes_per_ms > self.time_left_ms() {
+                    return None;
+                }
+                next
+            }
         };
         (spent.saturating_add(next) <= self.budget_bytes).then_some(next)
+    }
+
+    /// [`BandwidthPlan::bits_per_second`] in whole kbit/s, as results keep it.
+    pub fn kbps(&self) -> Option<u32> {
+        self.bits_per_second()
+            .map(|bps| (bps / 1000.0).round().clamp(0.0, f64::from(u32::MAX)) as u32)
     }
 
     /// The 90th percentile of the transfers' rates, the longer ones only
@@ -613,6 +803,120 @@ mod tests {
         }
         assert_eq!(slow.next_bytes(), None);
         assert!((slow.bits_per_second().unwrap() - 500_000.0).abs() < 1.0);
+    }
+
+    #[test]
+    fn bandwidth_plan_keeps_to_its_time_budget() {
+        // 1 Mbit/s up (125 bytes a ms), 3 s: 100 kB in 800 ms; fourfold
+        // would take 3.2 s, so the next is what 1.5 s carries (187.5 kB);
+        // a third of 1.5 s would end past 3 s, so the plan stops.
+        let mut plan = BandwidthPlan::with_time_budget(4_000_000, 3000.0);
+        let mut sizes = Vec::new();
+        while let Some(bytes) = plan.next_bytes() {
+            sizes.push(bytes);
+            plan.record(Transfer {
+                bytes,
+                ms: bytes as f64 / 125.0,
+            });
+        }
+        assert_eq!(sizes, [100_000, 187_500]);
+        assert_eq!(plan.kbps(), Some(1000));
+        assert!(plan.time_left_ms() > 0.0);
+        // A line too slow for one transfer in time: nothing after the first.
+        let mut slow = BandwidthPlan::with_time_budget(4_000_000, 3000.0);
+        slow.record(Transfer {
+            bytes: 100_000,
+            ms: 2900.0,
+        });
+        assert_eq!(slow.next_bytes(), None);
+    }
+
+    #[test]
+    fn bandwidth_and_a_queue_are_read_against_the_media() {
+        let figures = |down, up, loaded| BandwidthResult {
+            down_kbps: down,
+            up_kbps: up,
+            loaded_rtt_ms: loaded,
+        };
+        let video = QualityStandard::Generic;
+        // Teams' 1.5 Mbit/s for video: at it is good, below it may stutter,
+        // below its 150 kbit/s minimum video breaks.
+        let (reading, past) = figures(Some(1500), Some(1500), Some(40)).judge(video, 30);
+        assert_eq!((reading, past.len()), (QualityReading::Good, 0));
+        let (reading, past) = figures(Some(20_000), Some(600), None).judge(video, 30);
+        assert_eq!(reading, QualityReading::MayStutter);
+        assert_eq!(
+            past,
+            [PastLimit::Upload {
+                kbps: 600.0,
+                limit_kbps: 1500.0
+            }]
+        );
+        let (reading, _) = figures(Some(100), Some(20_000), None).judge(video, 30);
+        assert_eq!(reading, QualityReading::WillBreak);
+        // A voice call is fine on 600 kbit/s, and has no floor to break at.
+        let voice = QualityStandard::GenericVoice;
+        assert_eq!(
+            figures(Some(600), Some(600), None).judge(voice, 30).0,
+            QualityReading::Good
+        );
+        assert_eq!(
+            figures(Some(50), Some(50), None).judge(voice, 30).0,
+            QualityReading::MayStutter
+        );
+        // The queue: 30 ms idle, 250 ms while uploading is past 100 ms…
+        let (reading, past) = figures(None, None, Some(250)).judge(video, 30);
+        assert_eq!(reading, QualityReading::MayStutter);
+        assert_eq!(
+            past,
+            [PastLimit::LoadedRtt {
+                ms: 250.0,
+                limit_ms: 100.0
+            }]
+        );
+        // …but a path already past it idle says nothing new under load.
+        assert!(figures(None, None, Some(250))
+            .judge(video, 120)
+            .1
+            .is_empty());
+        assert_eq!(
+            figures(None, None, Some(700)).judge(video, 30).0,
+            QualityReading::WillBreak
+        );
+        // Twilio's 400 ms limit holds under load too.
+        assert!(figures(None, None, Some(250))
+            .judge(QualityStandard::TwilioPreflight, 30)
+            .1
+            .is_empty());
+    }
+
+    #[test]
+    fn the_worst_reading_decides_and_every_reason_is_kept() {
+        let echoes: Vec<Echo> = (0..50)
+            .map(|n| Echo {
+                sent_ms: n as f64 * 20.0,
+                received_ms: Some(n as f64 * 20.0 + 120.0),
+            })
+            .collect();
+        let stream = StreamResult::from_echoes(QualityStandard::Generic, 3478, &echoes);
+        let bandwidth = BandwidthResult {
+            down_kbps: Some(20_000),
+            up_kbps: Some(100),
+            loaded_rtt_ms: None,
+        };
+        let judgement = stream.judge_with(Some(&bandwidth));
+        assert_eq!(judgement.reading, QualityReading::WillBreak);
+        assert!(matches!(
+            judgement.past_limits[..],
+            [PastLimit::Rtt { .. }, PastLimit::Upload { .. }]
+        ));
+        assert_eq!(stream.judge().reading, QualityReading::MayStutter);
+        assert!(bandwidth.is_plausible());
+        assert!(!BandwidthResult {
+            up_kbps: Some(MAX_PLAUSIBLE_KBPS + 1),
+            ..bandwidth
+        }
+        .is_plausible());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::answer::{next_step, next_step_id, question_id, support_questions};
 use crate::browser::Untestable;
 use crate::nat::NatMapping;
 use crate::network::{NetworkKind, NetworkSeen};
-use crate::quality::{PastLimit, QualityReading, QualityStandard, StreamResult};
+use crate::quality::{BandwidthResult, PastLimit, QualityReading, QualityStandard, StreamResult};
 use crate::result::{CheckResult, RequirementStatus, UntestedReason};
 use crate::verdict::Overall;
 use crate::ProbeOutcome;
@@ -225,7 +225,7 @@ pub fn report_text(words: &dyn Words, result: &CheckResult) -> String {
     }
     if let Some(quality) = &result.quality {
         let _ = writeln!(text, "\n{}:", w("quality-heading", &[]));
-        for line in quality_lines(words, quality) {
+        for line in quality_lines(words, quality, result.bandwidth.as_ref()) {
             let _ = writeln!(text, "{line}");
         }
     }
@@ -235,7 +235,7 @@ pub fn report_text(words: &dyn Words, result: &CheckResult) -> String {
             let _ = writeln!(text, "- {}", w(advice_id(*advice), &[]));
         }
     }
-    let table = provider_table(words, &result.requirements);
+    let table = provider_table(words, &result.requirements, result.media());
     if !table.is_empty() {
         let _ = writeln!(text, "\n{}:\n{table}", w("provider-heading", &[]));
     }
@@ -258,6 +258,16 @@ pub fn quality_standard_id(standard: QualityStandard) -> &'static str {
     match standard {
         QualityStandard::TwilioPreflight => msg("quality-standard-twilio"),
         QualityStandard::Generic => msg("quality-standard-generic"),
+        QualityStandard::GenericVoice => msg("quality-standard-generic-voice"),
+    }
+}
+
+/// A rate as people read it: "850 kbit/s", "12.5 Mbit/s".
+pub fn rate_text(kbps: f64) -> String {
+    if kbps >= 1000.0 {
+        format!("{} Mbit/s", (kbps / 100.0).round() / 10.0)
+    } else {
+        format!("{} kbit/s", kbps.round())
     }
 }
 
@@ -266,21 +276,94 @@ pub fn quality_standard_id(standard: QualityStandard) -> &'static str {
 pub fn past_limit_text(words: &dyn Words, past: PastLimit) -> String {
     let number = |value: f64| format!("{}", (value * 10.0).round() / 10.0);
     let (id, value, limit) = match past {
-        PastLimit::Rtt { ms, limit_ms } => (msg("quality-past-rtt"), ms, limit_ms),
-        PastLimit::Jitter { ms, limit_ms } => (msg("quality-past-jitter"), ms, limit_ms),
+        PastLimit::Rtt { ms, limit_ms } => (msg("quality-past-rtt"), number(ms), number(limit_ms)),
+        PastLimit::Jitter { ms, limit_ms } => {
+            (msg("quality-past-jitter"), number(ms), number(limit_ms))
+        }
         PastLimit::Loss {
             percent,
             limit_percent,
-        } => (msg("quality-past-loss"), percent, limit_percent),
-        PastLimit::Mos { mos, limit } => (msg("quality-past-mos"), mos, limit),
+        } => (
+            msg("quality-past-loss"),
+            number(percent),
+            number(limit_percent),
+        ),
+        PastLimit::Mos { mos, limit } => (msg("quality-past-mos"), number(mos), number(limit)),
+        PastLimit::Download { kbps, limit_kbps } => (
+            msg("quality-past-download"),
+            rate_text(kbps),
+            rate_text(limit_kbps),
+        ),
+        PastLimit::Upload { kbps, limit_kbps } => (
+            msg("quality-past-upload"),
+            rate_text(kbps),
+            rate_text(limit_kbps),
+        ),
+        PastLimit::LoadedRtt { ms, limit_ms } => {
+            (msg("quality-past-loaded-rtt"), number(ms), number(limit_ms))
+        }
     };
-    words.word(id, &[("value", number(value)), ("limit", number(limit))])
+    words.word(id, &[("value", value), ("limit", limit)])
+}
+
+/// Whether a figure past its limit was measured by the stream (UDP) rather
+/// than by the transfers (HTTP).
+fn from_the_stream(past: &PastLimit) -> bool {
+    matches!(
+        past,
+        PastLimit::Rtt { .. }
+            | PastLimit::Jitter { .. }
+            | PastLimit::Loss { .. }
+            | PastLimit::Mos { .. }
+    )
+}
+
+/// Rows for the provider's table where calls or video fall short: the
+/// stream's (its UDP port) and the transfers' (HTTP), each with the
+/// figures past their limits.
+pub fn quality_rows(
+    words: &dyn Words,
+    quality: &StreamResult,
+    bandwidth: Option<&BandwidthResult>,
+) -> Vec<[String; 4]> {
+    let past = quality.judge_with(bandwidth).past_limits;
+    let text = |stream: bool| {
+        past.iter()
+            .filter(|p| from_the_stream(p) == stream)
+            .map(|&p| past_limit_text(words, p))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut rows = Vec::new();
+    let stream = text(true);
+    if !stream.is_empty() {
+        rows.push([
+            quality.port.to_string(),
+            "UDP".to_owned(),
+            words.word("provider-quality-stream", &[]),
+            stream,
+        ]);
+    }
+    let transfers = text(false);
+    if !transfers.is_empty() {
+        rows.push([
+            "—".to_owned(),
+            "TCP".to_owned(),
+            words.word("provider-quality-transfers", &[]),
+            transfers,
+        ]);
+    }
+    rows
 }
 
 /// The quality check in a few lines: the reading with its reasons, the
 /// figures, and whose limits they were read against.
-pub fn quality_lines(words: &dyn Words, quality: &StreamResult) -> Vec<String> {
-    let judgement = quality.judge();
+pub fn quality_lines(
+    words: &dyn Words,
+    quality: &StreamResult,
+    bandwidth: Option<&BandwidthResult>,
+) -> Vec<String> {
+    let judgement = quality.judge_with(bandwidth);
     let reasons: Vec<String> = judgement
         .past_limits
         .iter()
@@ -314,6 +397,9 @@ pub fn quality_lines(words: &dyn Words, quality: &StreamResult) -> Vec<String> {
         )
     };
     lines.push(figures);
+    if let Some(bandwidth) = bandwidth {
+        lines.push(speed_line(words, bandwidth));
+    }
     lines.push(words.word(
         "quality-judged-by",
         &[(
@@ -322,6 +408,25 @@ pub fn quality_lines(words: &dyn Words, quality: &StreamResult) -> Vec<String> {
         )],
     ));
     lines
+}
+
+/// Download, upload and the round trip while uploading, in one sentence.
+pub fn speed_line(words: &dyn Words, bandwidth: &BandwidthResult) -> String {
+    let not_measured = || words.word("quality-not-measured-figure", &[]);
+    let rate = |kbps: Option<u32>| kbps.map_or_else(not_measured, |k| rate_text(f64::from(k)));
+    words.word(
+        "quality-speed",
+        &[
+            ("down", rate(bandwidth.down_kbps)),
+            ("up", rate(bandwidth.up_kbps)),
+            (
+                "loaded",
+                bandwidth
+                    .loaded_rtt_ms
+                    .map_or_else(not_measured, |ms| format!("{ms} ms")),
+            ),
+        ],
+    )
 }
 
 pub fn network_kind_id(kind: NetworkKind) -> &'static str {
@@ -424,6 +529,7 @@ mod tests {
             websocket: None,
             advice: vec![Advice::OpenFirewall],
             quality: None,
+            bandwidth: None,
         };
         let text = report_text(&crate::advice::Ids, &result);
         assert!(
@@ -477,7 +583,7 @@ mod tests {
             })
             .collect();
         let quality = StreamResult::from_echoes(QualityStandard::Generic, 3478, &echoes);
-        let lines = quality_lines(&crate::advice::Ids, &quality);
+        let lines = quality_lines(&crate::advice::Ids, &quality, None);
         assert_eq!(
             lines[0],
             "quality-may-stutter(reasons=quality-past-rtt(value=120,limit=100); \
@@ -498,8 +604,55 @@ mod tests {
                 received_ms: None,
             }],
         );
-        let lines = quality_lines(&crate::advice::Ids, &lost);
+        let lines = quality_lines(&crate::advice::Ids, &lost, None);
         assert!(lines[0].starts_with("quality-will-break("), "{}", lines[0]);
         assert_eq!(lines[1], "quality-nothing-back(sent=1,port=3478)");
+    }
+
+    #[test]
+    fn a_slow_upload_and_a_queue_read_in_words_the_table_and_the_advice() {
+        use crate::advice::{advise, provider_table, Advice};
+        use crate::quality::{BandwidthResult, Echo, QualityStandard, StreamResult};
+        // A clean stream at 30 ms; then 0.6 Mbit/s up and 280 ms while uploading.
+        let echoes: Vec<Echo> = (0..200)
+            .map(|n| Echo {
+                sent_ms: n as f64 * 20.0,
+                received_ms: Some(n as f64 * 20.0 + 30.0),
+            })
+            .collect();
+        let quality = StreamResult::from_echoes(QualityStandard::Generic, 3478, &echoes);
+        let bandwidth = BandwidthResult {
+            down_kbps: Some(24_300),
+            up_kbps: Some(600),
+            loaded_rtt_ms: Some(280),
+        };
+        let lines = quality_lines(&crate::advice::Ids, &quality, Some(&bandwidth));
+        assert_eq!(
+            lines[0],
+            "quality-may-stutter(reasons=quality-past-upload(value=600 kbit/s,limit=1.5 Mbit/s); \
+             quality-past-loaded-rtt(value=280,limit=100))"
+        );
+        assert_eq!(
+            lines[2],
+            "quality-speed(down=24.3 Mbit/s,up=600 kbit/s,loaded=280 ms)"
+        );
+        assert!(lines[3].starts_with("quality-judged-by("));
+
+        let table = provider_table(&crate::advice::Ids, &[], Some((&quality, Some(&bandwidth))));
+        let row = table.lines().nth(1).unwrap_or_default();
+        assert!(
+            row.starts_with("—")
+                && row.contains("| TCP")
+                && row.contains("provider-quality-transfers | quality-past-upload("),
+            "{table}"
+        );
+        // The stream itself was fine: no UDP row.
+        assert!(!table.contains("UDP"), "{table}");
+        assert_eq!(
+            advise(&[], None, None, &[], Some((&quality, Some(&bandwidth)))),
+            [Advice::PauseUploads, Advice::FasterConnection]
+        );
+        // Without the transfers, nothing to advise on a clean stream.
+        assert_eq!(advise(&[], None, None, &[], Some((&quality, None))), []);
     }
 }

@@ -49,6 +49,10 @@ pub struct CheckResult {
     /// through, or in a version 1 result).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<crate::quality::StreamResult>,
+    /// Download, upload and the round trip while uploading, measured after
+    /// the stream (absent while it runs, or when the stream did not run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth: Option<crate::quality::BandwidthResult>,
 }
 
 /// A relay candidate over TURN per transport: `reachable` when the server
@@ -70,6 +74,12 @@ impl RelayResult {
 }
 
 impl CheckResult {
+    /// The quality check's figures, for the reading and the provider's
+    /// table: `None` until the stream ran.
+    pub fn media(&self) -> Option<crate::advice::MediaFigures<'_>> {
+        Some((self.quality.as_ref()?, self.bandwidth.as_ref()))
+    }
+
     /// Parses and checks the version, so a reader never misreads another format.
     pub fn from_json(text: &str) -> Result<CheckResult, ResultError> {
         let result: CheckResult =
@@ -118,6 +128,7 @@ impl CheckResult {
             websocket: None,
             advice: Vec::new(),
             quality: None,
+            bandwidth: None,
         }
     }
 
@@ -358,8 +369,14 @@ mod tests {
             3478,
             &echoes,
         ));
+        result.bandwidth = Some(crate::quality::BandwidthResult {
+            down_kbps: Some(48_200),
+            up_kbps: None,
+            loaded_rtt_ms: Some(64),
+        });
         let text = serde_json::to_string(&result).unwrap();
         assert!(text.contains("\"schema\":\"doorway-result/2\""), "{text}");
+        assert!(text.contains("\"down_kbps\":48200"), "{text}");
         assert_eq!(CheckResult::from_json(&text).unwrap(), result);
     }
 }

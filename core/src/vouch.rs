@@ -44,6 +44,8 @@ pub enum VouchError {
         crate::network::MAX_OPERATOR_CHARS
     )]
     BadNetwork,
+    #[error("the bandwidth figures are not those of a measurement (at most 100 Gbit/s, round trips under a minute)")]
+    BadBandwidth,
     #[error("the quality figures are not those of a stream (at most {} packets, none back that was not sent, loss and MOS in range)", crate::quality::MAX_STREAM_PACKETS)]
     BadQuality,
 }
@@ -128,6 +130,13 @@ pub fn vouch(mut result: CheckResult, profiles: &[Profile]) -> Result<CheckResul
             None => result.quality = None,
         }
     }
+    // Transfers run after the stream, for the same profiles.
+    if result.quality.is_none() {
+        result.bandwidth = None;
+    }
+    if result.bandwidth.is_some_and(|b| !b.is_plausible()) {
+        return Err(VouchError::BadBandwidth);
+    }
 
     let relay_works = result.relay.is_some_and(|r| r.works());
     result.advice = advise(
@@ -135,6 +144,7 @@ pub fn vouch(mut result: CheckResult, profiles: &[Profile]) -> Result<CheckResul
         result.nat.as_ref(),
         result.relay.as_ref(),
         &profile.advice,
+        result.media(),
     );
     result.verdict = Verdict::from_results(&result.requirements, relay_works);
     Ok(result)
@@ -280,7 +290,8 @@ mod tests {
             },
             verdict: Verdict::from_results(&requirements, false),
             quality: None,
-            advice: advise(&requirements, None, None, &profile.advice),
+            bandwidth: None,
+            advice: advise(&requirements, None, None, &profile.advice, None),
             requirements,
             nat: None,
             relay: None,
@@ -306,6 +317,49 @@ mod tests {
             let result = page_result(&ring(), outcome);
             assert_eq!(vouch(result.clone(), &profiles).unwrap(), result);
         }
+    }
+
+    #[test]
+    fn quality_figures_are_read_against_our_standard_and_advised_on() {
+        use crate::quality::{BandwidthResult, Echo, QualityStandard, StreamResult};
+        let profiles = builtin_profiles().unwrap();
+        let mut result = page_result(&ring(), ProbeOutcome::Reachable { ms: 20 });
+        let echoes: Vec<Echo> = (0..200)
+            .map(|n| Echo {
+                sent_ms: n as f64 * 20.0,
+                received_ms: Some(n as f64 * 20.0 + 30.0),
+            })
+            .collect();
+        // The page claims Twilio's looser limits; ring is read by "generic".
+        result.quality = Some(StreamResult::from_echoes(
+            QualityStandard::TwilioPreflight,
+            3478,
+            &echoes,
+        ));
+        result.bandwidth = Some(BandwidthResult {
+            down_kbps: Some(30_000),
+            up_kbps: Some(700),
+            loaded_rtt_ms: Some(35),
+        });
+        let vouched = vouch(result.clone(), &profiles).unwrap();
+        assert_eq!(
+            vouched.quality.map(|q| q.standard),
+            Some(QualityStandard::Generic)
+        );
+        assert_eq!(vouched.advice, [crate::advice::Advice::FasterConnection]);
+
+        // Figures no line gives are refused.
+        let mut absurd = result.clone();
+        absurd.bandwidth = Some(BandwidthResult {
+            up_kbps: Some(u32::MAX),
+            ..result.bandwidth.unwrap()
+        });
+        assert_eq!(vouch(absurd, &profiles), Err(VouchError::BadBandwidth));
+
+        // Transfers without a stream belong to no profile's quality check.
+        let mut alone = result;
+        alone.quality = None;
+        assert_eq!(vouch(alone, &profiles).unwrap().bandwidth, None);
     }
 
     #[test]

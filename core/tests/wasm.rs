@@ -60,6 +60,7 @@ fn a_run_folds_into_a_verdict_and_round_trips_as_json() {
         websocket: None,
         advice: Vec::new(),
         quality: None,
+        bandwidth: None,
         verdict,
     };
     let json = serde_json::to_string(&result).unwrap();
