@@ -8,7 +8,7 @@ use doorway_core::api::{ConfigResponse, EchoResponse, KnockRequest, TurnCredenti
 use doorway_core::budget::Budgets;
 use doorway_core::ice::bracket_ipv6;
 use doorway_core::profile::CustomProfileError;
-use doorway_core::quality::StreamResult;
+use doorway_core::quality::{QualityStandard, StreamResult};
 use doorway_core::result::ServerRef;
 use doorway_core::{CheckPlan, PortListError, Profile, Protocol};
 use gloo::net::http::Request;
@@ -118,6 +118,27 @@ pub(crate) fn notice_text(i18n: &Translator, notice: &Notice) -> String {
             };
             i18n.t_args("bad-ports", &[("reason", reason)])
         }
+    }
+}
+
+/// The quality check: the voice-like stream on UDP `port`, then download
+/// and upload over the same channel's pings (`streamed` hears of the
+/// stream's figures as soon as they are in).
+async fn measure_quality(
+    standard: QualityStandard,
+    port: u16,
+    streamed: impl FnOnce(StreamResult),
+) -> QualityRun {
+    let stream = match crate::stream::Stream::connect(port).await {
+        Ok(stream) => stream,
+        Err(reason) => return QualityRun::Failed(reason),
+    };
+    let figures = StreamResult::from_echoes(standard, port, &stream.voice().await);
+    streamed(figures);
+    let bandwidth = crate::bandwidth::measure(&stream).await;
+    QualityRun::Measured {
+        stream: figures,
+        bandwidth,
     }
 }
 
@@ -628,12 +649,15 @@ fn Checker() -> Html {
                     now_ms: now_ms(),
                 });
                 yew::platform::spawn_local(async move {
-                    let quality = match crate::stream::run(port).await {
-                        Ok(echoes) => {
-                            QualityRun::Measured(StreamResult::from_echoes(standard, port, &echoes))
-                        }
-                        Err(reason) => QualityRun::Failed(reason),
-                    };
+                    let streamed = dispatcher.clone();
+                    let quality = measure_quality(standard, port, move |stream| {
+                        streamed.dispatch(Action::Quality {
+                            run,
+                            quality: QualityRun::MeasuringSpeed(stream),
+                            now_ms: now_ms(),
+                        })
+                    })
+                    .await;
                     mark("doorway:quality");
                     dispatcher.dispatch(Action::Quality {
                         run,

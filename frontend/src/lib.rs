@@ -2,6 +2,7 @@
 //! with what a browser has; all decisions come from doorway-core.
 
 pub mod app;
+pub mod bandwidth;
 pub mod embed;
 pub mod i18n;
 pub mod json;

@@ -176,8 +176,12 @@ pub fn SharedView(props: &SharedProps) -> Html {
                         </dl>
                     </section>
                     <Summary result={result.clone()} />
-                    if let Some(quality) = result.quality {
-                        <QualitySummary quality={crate::state::QualityRun::Measured(quality)} />
+                    if let Some(stream) = result.quality {
+                        // No reason is known for transfers a result lacks.
+                        <QualitySummary quality={crate::state::QualityRun::Measured {
+                            stream,
+                            bandwidth: result.bandwidth.ok_or_else(String::new),
+                        }} />
                     }
                     <ForSupport result={result.clone()} />
                     <WhatToDo result={result.clone()} />

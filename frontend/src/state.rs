@@ -9,7 +9,7 @@ use doorway_core::api::{ConfigResponse, EchoResponse};
 use doorway_core::nat::NatResult;
 use doorway_core::plan::ProbeTarget;
 use doorway_core::profile::CustomProfileError;
-use doorway_core::quality::StreamResult;
+use doorway_core::quality::{BandwidthResult, StreamResult};
 use doorway_core::result::{ClientInfo, ProfileRef, RelayResult, ServerRef};
 use doorway_core::{
     CheckPlan, CheckResult, Direction, ProbeOutcome, Profile, Protocol, Verdict, RESULT_SCHEMA,
@@ -62,12 +62,41 @@ pub enum QualityRun {
     #[default]
     NotStarted,
     Measuring,
-    Measured(StreamResult),
+    /// The stream is measured; download and upload are being measured.
+    MeasuringSpeed(StreamResult),
+    /// Both are in; the transfers may have failed (the reason, in English).
+    Measured {
+        stream: StreamResult,
+        bandwidth: Result<BandwidthResult, String>,
+    },
     /// No UDP port answered, so there is no path to stream over.
     NoUdp,
     /// The stream could not run; the reason, in English (the server's or
     /// the browser's own words).
     Failed(String),
+}
+
+impl QualityRun {
+    /// The stream's figures, once measured.
+    pub fn stream(&self) -> Option<&StreamResult> {
+        match self {
+            QualityRun::MeasuringSpeed(stream) | QualityRun::Measured { stream, .. } => {
+                Some(stream)
+            }
+            _ => None,
+        }
+    }
+
+    /// Download, upload and the round trip under load, once measured.
+    pub fn bandwidth(&self) -> Option<&BandwidthResult> {
+        match self {
+            QualityRun::Measured {
+                bandwidth: Ok(bandwidth),
+                ..
+            } => Some(bandwidth),
+            _ => None,
+        }
+    }
 }
 
 impl Run {
@@ -101,11 +130,14 @@ impl Run {
     fn finish(&mut self, now_ms: f64) {
         let requirements = self.plan.results(&self.answers);
         let relay_works = self.relay.is_some_and(|r| r.works());
+        let quality = self.quality.stream().copied();
+        let bandwidth = self.quality.bandwidth().copied();
         let advice = advise(
             &requirements,
             self.nat.as_ref(),
             self.relay.as_ref(),
             &self.profile.advice,
+            quality.as_ref().map(|q| (q, bandwidth.as_ref())),
         );
         let verdict = Verdict::from_results(&requirements, relay_works);
         let echo = self.echo.clone().flatten();
@@ -137,10 +169,8 @@ impl Run {
             websocket: self.websocket,
             advice,
             verdict,
-            quality: match self.quality {
-                QualityRun::Measured(quality) => Some(quality),
-                _ => None,
-            },
+            quality,
+            bandwidth,
         }));
     }
 }

@@ -5,6 +5,7 @@
 //! page times it out and back on its own clock, so no clocks need to agree.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::rc::Rc;
 
 use doorway_core::api::{StreamAnswer, StreamOffer};
@@ -32,17 +33,156 @@ const CONNECT_TIMEOUT_MS: f64 = 6000.0;
 /// the slowest round trip seen, within these bounds (or until all are back).
 const LAST_ECHO_WAIT_MS: (f64, f64) = (200.0, 1000.0);
 
-/// Runs the stream to the server's echo on UDP `port`: the echoes, or why
-/// there are none.
-pub async fn run(port: u16) -> Result<Vec<Echo>, String> {
-    let connection = RtcPeerConnection::new()
-        .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))?;
-    let outcome = stream(&connection, port).await;
-    connection.close();
-    outcome
+/// A data channel to the server's echo, open: the voice-like stream runs on
+/// it, then the pings that time the round trip while the upload runs.
+/// Every packet carries a number that counts up over the channel's life;
+/// an echo is noted against its number, so a late echo of one phase never
+/// counts for the next.
+pub struct Stream {
+    connection: RtcPeerConnection,
+    channel: RtcDataChannel,
+    echoes: Rc<RefCell<Vec<Echo>>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
-async fn stream(connection: &RtcPeerConnection, port: u16) -> Result<Vec<Echo>, String> {
+impl Drop for Stream {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.connection.close();
+    }
+}
+
+impl Stream {
+    /// Opens a channel to the server's echo on UDP `port`, or says why not.
+    pub async fn connect(port: u16) -> Result<Stream, String> {
+        let connection = RtcPeerConnection::new()
+            .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))?;
+        let opened = open_channel(&connection, port).await;
+        let channel = match opened {
+            Ok(channel) => channel,
+            Err(reason) => {
+                connection.close();
+                return Err(reason);
+            }
+        };
+        let echoes: Rc<RefCell<Vec<Echo>>> = Rc::default();
+        let on_message = {
+            let echoes = echoes.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let arrived = now_ms();
+                let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() else {
+                    return;
+                };
+                let bytes = js_sys::Uint8Array::new(&buffer);
+                if bytes.length() < 4 {
+                    return;
+                }
+                let mut number = [0u8; 4];
+                bytes.subarray(0, 4).copy_to(&mut number);
+                let number = u32::from_le_bytes(number) as usize;
+                if let Some(echo) = echoes.borrow_mut().get_mut(number) {
+                    // A duplicate keeps the first arrival.
+                    echo.received_ms.get_or_insert(arrived);
+                }
+            })
+        };
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(Stream {
+            connection,
+            channel,
+            echoes,
+            _on_message: on_message,
+        })
+    }
+
+    /// Sends one numbered packet; `false` once the channel has closed.
+    fn send(&self, packet: &mut [u8; PACKET_BYTES]) -> bool {
+        let number = self.echoes.borrow().len() as u32;
+        packet[..4].copy_from_slice(&number.to_le_bytes());
+        self.echoes.borrow_mut().push(Echo {
+            sent_ms: now_ms(),
+            received_ms: None,
+        });
+        self.channel.send_with_u8_array(packet).is_ok()
+    }
+
+    /// The echoes of packets `from..`, once those still on their way have
+    /// had twice the slowest round trip seen to arrive (within bounds).
+    async fn collect(&self, from: usize) -> Vec<Echo> {
+        let last_sent = now_ms();
+        loop {
+            let (all_back, slowest) = {
+                let echoes = self.echoes.borrow();
+                let phase = echoes.get(from..).unwrap_or_default();
+                let slowest = phase
+                    .iter()
+                    .filter_map(|e| Some(e.received_ms? - e.sent_ms))
+                    .fold(0.0, f64::max);
+                (phase.iter().all(|e| e.received_ms.is_some()), slowest)
+            };
+            let wait = (2.0 * slowest).clamp(LAST_ECHO_WAIT_MS.0, LAST_ECHO_WAIT_MS.1);
+            if all_back || now_ms() - last_sent >= wait {
+                break;
+            }
+            TimeoutFuture::new(10).await;
+        }
+        self.echoes
+            .borrow()
+            .get(from..)
+            .unwrap_or_default()
+            .to_vec()
+    }
+
+    /// The voice-like stream: packets on a 20 ms beat for four seconds.
+    pub async fn voice(&self) -> Vec<Echo> {
+        let from = self.echoes.borrow().len();
+        let count = (PACKETS_PER_SECOND * STREAM_MS / 1000) as usize;
+        let interval = 1000.0 / f64::from(PACKETS_PER_SECOND);
+        let start = now_ms();
+        let mut packet = [0u8; PACKET_BYTES];
+        for number in 0..count {
+            // On a beat from the start, so a late timer does not stretch it.
+            let due = start + number as f64 * interval;
+            let wait = due - now_ms();
+            if wait >= 1.0 {
+                TimeoutFuture::new(wait as u32).await;
+            }
+            if !self.send(&mut packet) {
+                // The channel closed: what was sent is what is judged.
+                break;
+            }
+        }
+        self.collect(from).await
+    }
+
+    /// Runs `work` while pinging every [`PING_INTERVAL_MS`] (one at once):
+    /// its output, and the echoes of the pings sent while it ran.
+    pub async fn ping_during<T>(&self, work: impl Future<Output = T>) -> (T, Vec<Echo>) {
+        let from = self.echoes.borrow().len();
+        let pinging = async {
+            let mut packet = [0u8; PACKET_BYTES];
+            while self.send(&mut packet) {
+                TimeoutFuture::new(PING_INTERVAL_MS).await;
+            }
+        };
+        let output = {
+            futures::pin_mut!(work);
+            futures::pin_mut!(pinging);
+            match futures::future::select(work, pinging).await {
+                futures::future::Either::Left((output, _)) => output,
+                // The channel closed: the work still runs to its end.
+                futures::future::Either::Right((_, work)) => work.await,
+            }
+        };
+        (output, self.collect(from).await)
+    }
+}
+
+/// Pings while the upload runs: often enough to see a queue grow, rarely
+/// enough not to be a load of their own (1.4 kB/s).
+const PING_INTERVAL_MS: u32 = 100;
+
+async fn open_channel(connection: &RtcPeerConnection, port: u16) -> Result<RtcDataChannel, String> {
     let init = RtcDataChannelInit::new();
     init.set_ordered(false);
     init.set_max_retransmits(0);
@@ -69,7 +209,7 @@ async fn stream(connection: &RtcPeerConnection, port: u16) -> Result<Vec<Echo>, 
         }
         TimeoutFuture::new(20).await;
     }
-    Ok(send_and_time(&channel).await)
+    Ok(channel)
 }
 
 async fn ask_server(offer: StreamOffer) -> Result<StreamAnswer, String> {
@@ -83,73 +223,4 @@ async fn ask_server(offer: StreamOffer) -> Result<StreamAnswer, String> {
         return Err(crate::json::error_message(response).await);
     }
     crate::json::read(response).await
-}
-
-/// Sends the packets on a 20 ms beat and notes when each comes back.
-async fn send_and_time(channel: &RtcDataChannel) -> Vec<Echo> {
-    let count = (PACKETS_PER_SECOND * STREAM_MS / 1000) as usize;
-    let echoes: Rc<RefCell<Vec<Echo>>> = Rc::new(RefCell::new(Vec::with_capacity(count)));
-    let on_message = {
-        let echoes = echoes.clone();
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let arrived = now_ms();
-            let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() else {
-                return;
-            };
-            let bytes = js_sys::Uint8Array::new(&buffer);
-            if bytes.length() < 4 {
-                return;
-            }
-            let mut number = [0u8; 4];
-            bytes.subarray(0, 4).copy_to(&mut number);
-            let number = u32::from_le_bytes(number) as usize;
-            if let Some(echo) = echoes.borrow_mut().get_mut(number) {
-                // A duplicate keeps the first arrival.
-                echo.received_ms.get_or_insert(arrived);
-            }
-        })
-    };
-    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-
-    let interval = 1000.0 / f64::from(PACKETS_PER_SECOND);
-    let start = now_ms();
-    let mut packet = [0u8; PACKET_BYTES];
-    for number in 0..count {
-        // On a beat from the start, so a late timer does not stretch it.
-        let due = start + number as f64 * interval;
-        let wait = due - now_ms();
-        if wait >= 1.0 {
-            TimeoutFuture::new(wait as u32).await;
-        }
-        packet[..4].copy_from_slice(&(number as u32).to_le_bytes());
-        let sent_ms = now_ms();
-        echoes.borrow_mut().push(Echo {
-            sent_ms,
-            received_ms: None,
-        });
-        if channel.send_with_u8_array(&packet).is_err() {
-            // The channel closed: what was sent is what is judged.
-            break;
-        }
-    }
-    let last_sent = now_ms();
-    loop {
-        let (all_back, slowest) = {
-            let echoes = echoes.borrow();
-            let slowest = echoes
-                .iter()
-                .filter_map(|e| Some(e.received_ms? - e.sent_ms))
-                .fold(0.0, f64::max);
-            (echoes.iter().all(|e| e.received_ms.is_some()), slowest)
-        };
-        let wait = (2.0 * slowest).clamp(LAST_ECHO_WAIT_MS.0, LAST_ECHO_WAIT_MS.1);
-        if all_back || now_ms() - last_sent >= wait {
-            break;
-        }
-        TimeoutFuture::new(10).await;
-    }
-    channel.set_onmessage(None);
-    drop(on_message);
-    let echoes = echoes.borrow().clone();
-    echoes
 }

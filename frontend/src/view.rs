@@ -218,8 +218,9 @@ pub fn Summary(props: &SummaryProps) -> Html {
 pub fn WhatToDo(props: &SummaryProps) -> Html {
     let i18n = use_i18n();
     let result = &props.result;
-    let (header, rows) = provider_rows(&*i18n, &result.requirements);
-    let (copy_table, copied) = crate::share::use_copy(provider_table(&*i18n, &result.requirements));
+    let (header, rows) = provider_rows(&*i18n, &result.requirements, result.media());
+    let (copy_table, copied) =
+        crate::share::use_copy(provider_table(&*i18n, &result.requirements, result.media()));
     if result.advice.is_empty() && rows.is_empty() {
         return html! {};
     }
@@ -619,26 +620,47 @@ pub fn QualitySummary(props: &QualityProps) -> Html {
         },
         QualityRun::NoUdp => not_measured(i18n.t("quality-no-udp")),
         QualityRun::Failed(reason) => not_measured(reason.clone()),
-        QualityRun::Measured(quality) => {
-            let reading = quality.judge().reading;
-            let (class, data) = match reading {
+        QualityRun::MeasuringSpeed(_) => html! {
+            <p class="quality measuring" id="quality" role="status" data-quality="measuring">
+                { i18n.t("quality-measuring-speed") }
+            </p>
+        },
+        QualityRun::Measured { stream, bandwidth } => {
+            let judgement = stream.judge_with(bandwidth.as_ref().ok());
+            let (class, data) = match judgement.reading {
                 QualityReading::Good => ("open", "good"),
                 QualityReading::MayStutter => ("partly", "may-stutter"),
                 QualityReading::WillBreak => ("blocked", "will-break"),
             };
-            let lines = quality_lines(&*i18n, quality);
+            let lines = quality_lines(&*i18n, stream, bandwidth.as_ref().ok());
+            // The first thing to try; the rest is in "What to do".
+            let first_advice = doorway_core::advice::quality_advice(&judgement)
+                .first()
+                .copied();
+            let (up, down, loaded) = match bandwidth {
+                Ok(b) => (b.up_kbps, b.down_kbps, b.loaded_rtt_ms),
+                Err(_) => (None, None, None),
+            };
+            let attribute = |value: Option<u32>| value.map(|v| v.to_string());
             // One line of answer (and what to try); the figures folded, so
             // the answer and its share button keep the first screen.
             html! {
                 <section class={classes!("quality", class)} id="quality" data-quality={data}
-                    data-rtt-ms={quality.rtt_ms.to_string()} data-loss-permille={quality.loss_permille.to_string()}>
+                    data-rtt-ms={stream.rtt_ms.to_string()} data-loss-permille={stream.loss_permille.to_string()}
+                    data-up-kbps={attribute(up)} data-down-kbps={attribute(down)} data-loaded-rtt-ms={attribute(loaded)}>
                     <p class="quality-reading">{ lines[0].clone() }</p>
-                    if reading != QualityReading::Good {
-                        <p class="quality-advice">{ i18n.t("quality-advice") }</p>
+                    if let Some(advice) = first_advice {
+                        <p class="quality-advice">{ i18n.t(advice_id(advice)) }</p>
                     }
                     <details class="quality-figures">
                         <summary>{ i18n.t("quality-figures-summary") }</summary>
-                        <p class="detail">{ lines[1].clone() }{ " " }{ lines[2].clone() }</p>
+                        <p class="detail">{ lines[1..].join(" ") }</p>
+                        // A shared result without the transfers knows no reason.
+                        if let Err(reason) = bandwidth {
+                            if !reason.is_empty() {
+                                <p class="detail">{ i18n.t_args("quality-speed-not-measured", &[("reason", reason.clone())]) }</p>
+                            }
+                        }
                     </details>
                 </section>
             }

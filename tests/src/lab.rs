@@ -443,6 +443,26 @@ impl RouterLab {
         listen_in(&self.router, port)
     }
 
+    /// A TCP listener on `port` of the server's addresses: a plain service
+    /// beside the worker, to time the path with.
+    pub fn listen_in_server(&self, port: u16) -> Result<std::net::TcpListener> {
+        listen_in(&self.server, port)
+    }
+
+    /// Limits what the home network sends to the internet (the upload) to
+    /// `rate` (tc's units, e.g. `1mbit`) with the kernel's token bucket
+    /// filter, queueing up to `queue` (e.g. `300ms`) before it drops: a
+    /// slow upload with a router's buffer in front of it.
+    pub fn limit_upload(&self, rate: &str, queue: &str) -> Result<()> {
+        ns_exec(
+            &self.router,
+            &[
+                "tc", "qdisc", "add", "dev", "wan", "root", "tbf", "rate", rate, "burst", "4kb",
+                "latency", queue,
+            ],
+        )
+    }
+
     /// A TCP listener on `port` of the browser's machine: a device at home.
     pub fn listen_in_browser(&self, port: u16) -> Result<std::net::TcpListener> {
         listen_in(&self.browser, port)

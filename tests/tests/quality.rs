@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use doorway_core::advice::Advice;
 use doorway_core::quality::{StreamResult, MAX_STREAM_PACKETS};
 use doorway_core::{CheckResult, Overall};
 use doorway_e2e::browser::Browser;
@@ -67,6 +68,119 @@ async fn an_open_network_reads_good_calls_with_every_packet_back() -> Result<()>
     assert!(quality.sent <= MAX_STREAM_PACKETS);
     assert!(quality.rtt_ms < 20, "{quality:?}");
     assert!(quality.mos_centi >= 430, "{quality:?}");
+    // Download and upload over veth pairs: far above what video needs
+    // (1.5 Mbit/s), and no queue while uploading.
+    let bandwidth = result
+        .bandwidth
+        .with_context(|| format!("no download or upload figures; the page says: {words}"))?;
+    eprintln!("{bandwidth:?}");
+    assert!(
+        bandwidth.down_kbps.is_some_and(|k| k > 20_000),
+        "{bandwidth:?}"
+    );
+    assert!(
+        bandwidth.up_kbps.is_some_and(|k| k > 20_000),
+        "{bandwidth:?}"
+    );
+    assert!(
+        bandwidth.loaded_rtt_ms.is_some_and(|ms| ms < 50),
+        "{bandwidth:?}"
+    );
+    drop(worker);
+    Ok(())
+}
+
+/// The kernel's token bucket filter on the router's internet side, with a
+/// 300 ms queue in front of it, as a slow upload behind a buffering router.
+const UPLOAD_RATE: &str = "1mbit";
+const UPLOAD_QUEUE: &str = "300ms";
+
+/// Times `bytes` sent over plain TCP from the home network to the server
+/// namespace: what the receiver counts from first byte to last, in kbit/s.
+fn plain_upload_kbps(lab: &RouterLab, bytes: usize) -> Result<f64> {
+    use std::io::{Read, Write};
+    let listener = lab.listen_in_server(5999)?;
+    let receiver = std::thread::spawn(move || -> Result<f64> {
+        let (mut socket, _) = listener.accept()?;
+        let mut buffer = [0u8; 16 * 1024];
+        let mut first = None;
+        let mut received = 0usize;
+        loop {
+            let n = socket.read(&mut buffer)?;
+            if n == 0 {
+                break;
+            }
+            // From the first byte: the connection's set-up is not the rate.
+            first.get_or_insert_with(std::time::Instant::now);
+            received += n;
+        }
+        let seconds = first.context("nothing arrived")?.elapsed().as_secs_f64();
+        Ok(received as f64 * 8.0 / seconds / 1000.0)
+    });
+    let address = format!("{}:5999", lab.server_address);
+    let sender = {
+        let browser = lab.browser.clone();
+        std::thread::spawn(move || -> Result<()> {
+            doorway_e2e::lab::enter_namespace(&browser)?;
+            let mut socket = std::net::TcpStream::connect(address)?;
+            socket.write_all(&vec![7u8; bytes])?;
+            Ok(())
+        })
+    };
+    sender
+        .join()
+        .map_err(|_| anyhow::anyhow!("the sender panicked"))??;
+    receiver
+        .join()
+        .map_err(|_| anyhow::anyhow!("the receiver panicked"))?
+}
+
+#[tokio::test]
+async fn a_1_mbit_upload_reads_within_20_percent_and_its_queue_as_loaded_latency() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    lab.limit_upload(UPLOAD_RATE, UPLOAD_QUEUE)?;
+    // The element first: 250 kB over plain TCP arrive at 1 Mbit/s less
+    // the headers of each packet (1448 of 1514 bytes are data: 956 kbit/s).
+    let plain = plain_upload_kbps(&lab, 250_000)?;
+    eprintln!("plain TCP through the filter: {plain:.0} kbit/s");
+    assert!((850.0..=1050.0).contains(&plain), "{plain:.0} kbit/s");
+
+    let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
+    let (reading, words, result, quality) = ring_quality(&worker, &browser).await?;
+    browser.close().await?;
+    let bandwidth = result
+        .bandwidth
+        .with_context(|| format!("no download or upload figures; the page says: {words}"))?;
+    eprintln!("{bandwidth:?}");
+    // ± 20 % of the filter's rate.
+    let up = bandwidth.up_kbps.context("no upload figure")?;
+    assert!((800..=1200).contains(&up), "{up} kbit/s up: {bandwidth:?}");
+    // The download is not limited.
+    assert!(
+        bandwidth.down_kbps.is_some_and(|k| k > 5_000),
+        "{bandwidth:?}"
+    );
+    // The upload fills the router's queue: the round trip under load is
+    // the queue's (up to 300 ms), far past the idle one.
+    let loaded = bandwidth
+        .loaded_rtt_ms
+        .context("no round trip under load")?;
+    assert!(
+        loaded >= 100 && loaded > quality.rtt_ms + 80,
+        "{loaded} ms under load, {} ms idle",
+        quality.rtt_ms
+    );
+    // Video wants 1.5 Mbit/s up (Teams' figure; Ring publishes none), and
+    // the queue makes calls stutter: both said, with what to do.
+    assert_eq!(reading, "may-stutter", "{words}");
+    assert!(words.contains("the upload is"), "{words}");
+    assert!(words.contains("while something uploads"), "{words}");
+    assert!(
+        result.advice.contains(&Advice::PauseUploads)
+            && result.advice.contains(&Advice::FasterConnection),
+        "{:?}",
+        result.advice
+    );
     drop(worker);
     Ok(())
 }

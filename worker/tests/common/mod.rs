@@ -75,6 +75,7 @@ pub fn sample_result() -> String {
         websocket: None,
         advice: Vec::new(),
         quality: None,
+        bandwidth: None,
     };
     serde_json::to_string(&result).unwrap()
 }
