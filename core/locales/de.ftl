@@ -162,6 +162,7 @@ quality-measuring-speed = Download und Upload werden gemessen…
 quality-speed-not-measured = Download und Upload wurden nicht gemessen: { $reason }
 quality-not-measured = Die Anrufqualität wurde nicht gemessen: { $reason }
 quality-no-udp = kein UDP-Port hat geantwortet, es gibt also keinen Weg, den ein Anruf nutzen könnte.
+quality-browser-cannot = dieser Browser kann das UDP eines Anrufs nicht senden (WebRTC fehlt oder ist ausgeschaltet); öffnen Sie den Link in Chrome, Firefox oder Safari, um sie zu messen.
 
 ## Teilen
 share-heading = An den Support senden

@@ -162,6 +162,7 @@ quality-measuring-speed = Measuring download and upload…
 quality-speed-not-measured = Download and upload were not measured: { $reason }
 quality-not-measured = Call quality was not measured: { $reason }
 quality-no-udp = no UDP port answered, so there is no path a call could use.
+quality-browser-cannot = this browser cannot send the UDP a call uses (WebRTC is missing or turned off); open the link in Chrome, Firefox or Safari to measure it.
 
 ## Sharing
 share-heading = Send this to support

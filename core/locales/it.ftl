@@ -162,6 +162,7 @@ quality-measuring-speed = Misurazione di download e caricamento…
 quality-speed-not-measured = Download e caricamento non sono stati misurati: { $reason }
 quality-not-measured = La qualità delle chiamate non è stata misurata: { $reason }
 quality-no-udp = nessuna porta UDP ha risposto, quindi non c'è un percorso utilizzabile da una chiamata.
+quality-browser-cannot = questo browser non può inviare l'UDP di una chiamata (WebRTC manca o è disattivato); apri il link in Chrome, Firefox o Safari per misurarla.
 
 ## Condivisione
 share-heading = Invia all'assistenza

@@ -632,16 +632,26 @@ fn Checker() -> Html {
             .run
             .as_ref()
             .filter(|run| run.result.is_some() && run.quality == QualityRun::NotStarted)
-            .and_then(|run| Some((run.id, run.profile.quality?, run.stream_port())));
+            .and_then(|run| {
+                let port = run.stream_port().ok_or(if run.udp_untestable_here() {
+                    QualityRun::BrowserCannot
+                } else {
+                    QualityRun::NoUdp
+                });
+                Some((run.id, run.profile.quality?, port))
+            });
         use_effect_with(wanted, move |wanted| {
-            if let Some((run, standard, port)) = *wanted {
-                let Some(port) = port else {
-                    dispatcher.dispatch(Action::Quality {
-                        run,
-                        quality: QualityRun::NoUdp,
-                        now_ms: now_ms(),
-                    });
-                    return;
+            if let Some((run, standard, port)) = wanted.clone() {
+                let port = match port {
+                    Ok(port) => port,
+                    Err(quality) => {
+                        dispatcher.dispatch(Action::Quality {
+                            run,
+                            quality,
+                            now_ms: now_ms(),
+                        });
+                        return;
+                    }
                 };
                 dispatcher.dispatch(Action::Quality {
                     run,

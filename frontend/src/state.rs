@@ -71,6 +71,9 @@ pub enum QualityRun {
     },
     /// No UDP port answered, so there is no path to stream over.
     NoUdp,
+    /// This browser could not test UDP at all (no WebRTC, or it may send
+    /// nothing): another browser could.
+    BrowserCannot,
     /// The stream could not run; the reason, in English (the server's or
     /// the browser's own words).
     Failed(String),
@@ -114,6 +117,22 @@ impl Run {
             })
             .min()
             .map(|(_, port)| port)
+    }
+
+    /// Whether this browser, not the network, kept every outbound UDP port
+    /// from being tested.
+    pub fn udp_untestable_here(&self) -> bool {
+        let mut udp = self
+            .answers
+            .iter()
+            .filter(|(target, _)| {
+                target.protocol == Protocol::Udp && target.direction == Direction::Outbound
+            })
+            .peekable();
+        udp.peek().is_some()
+            && udp.all(|(_, outcome)| {
+                matches!(outcome, ProbeOutcome::NotTestable { reason } if reason.is_this_browser())
+            })
     }
 
     pub fn done(&self) -> bool {
@@ -247,7 +266,7 @@ pub enum Action {
         run: u32,
         ports: Vec<u16>,
     },
-    /// The quality check starts, or cannot (`NoUdp`), or ended.
+    /// The quality check starts, or cannot (`NoUdp`, `BrowserCannot`), or ended.
     Quality {
         run: u32,
         quality: QualityRun,

@@ -619,6 +619,7 @@ pub fn QualitySummary(props: &QualityProps) -> Html {
             </p>
         },
         QualityRun::NoUdp => not_measured(i18n.t("quality-no-udp")),
+        QualityRun::BrowserCannot => not_measured(i18n.t("quality-browser-cannot")),
         QualityRun::Failed(reason) => not_measured(reason.clone()),
         QualityRun::MeasuringSpeed(_) => html! {
             <p class="quality measuring" id="quality" role="status" data-quality="measuring">

@@ -40,6 +40,9 @@ async fn check_ring(
         .await?;
     let result = browser.wait_for_result(Duration::from_secs(30)).await;
     let verdict_text = browser.text("#verdict").await.unwrap_or_default();
+    // No UDP to stream over, because of the browser: the quality check
+    // says so rather than blame the network.
+    let quality = browser.wait_for_quality(Duration::from_secs(10)).await;
     let has_webrtc = browser
         .client
         .execute("return typeof RTCPeerConnection !== 'undefined';", vec![])
@@ -49,6 +52,13 @@ async fn check_ring(
     assert!(
         verdict_text.contains("Chrome, Firefox or Safari"),
         "the page names browsers that can test it: {verdict_text}"
+    );
+    let (reading, words, _) = quality?;
+    assert_eq!(reading, "not-measured", "{words}");
+    assert!(
+        words.contains("this browser cannot send the UDP a call uses")
+            && words.contains("Chrome, Firefox or Safari"),
+        "{words}"
     );
     Ok((result, has_webrtc == serde_json::Value::Bool(true)))
 }

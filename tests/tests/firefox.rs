@@ -1,6 +1,6 @@
 //! Firefox ESR (Debian's, through geckodriver) runs the main lab checks next
-//! to Chromium: the open network, a dropped port, the relay, and a Firefox
-//! whose ICE may use nothing but a proxy.
+//! to Chromium: the open network (with the quality check), a dropped port,
+//! the relay, and a Firefox whose ICE may use nothing but a proxy.
 
 use std::time::Duration;
 
@@ -30,9 +30,34 @@ async fn check_in_firefox(
 }
 
 #[tokio::test]
-async fn firefox_reads_the_open_network_ready_with_every_relay_way() -> Result<()> {
+async fn firefox_reads_the_open_network_ready_with_every_relay_way_and_good_calls() -> Result<()> {
     let lab = RouterLab::create(Nat::Masquerade)?;
-    let result = check_in_firefox(&lab, &[], serde_json::json!({}), "profile=ring").await?;
+    let (worker, browser) = lab
+        .start_engine(Engine::Firefox, &[], serde_json::json!({}))
+        .await?;
+    browser
+        .client
+        .goto(&worker.url_named(SERVER_NAME, "/?profile=ring&autorun=1"))
+        .await?;
+    let result = browser.wait_for_result(Duration::from_secs(30)).await?;
+    // Then the quality check: Firefox's data channel to the worker's
+    // str0m echo, and the transfers.
+    let quality = browser.wait_for_quality(Duration::from_secs(20)).await;
+    browser.close().await?;
+    let (reading, words, with_quality) = quality?;
+    assert_eq!(reading, "good", "{words}");
+    let stream = with_quality.quality.expect("stream figures");
+    assert!(
+        stream.sent >= 190 && stream.received == stream.sent && stream.rtt_ms < 20,
+        "{stream:?}"
+    );
+    let bandwidth = with_quality.bandwidth.expect("bandwidth figures");
+    assert!(
+        bandwidth.down_kbps.is_some_and(|k| k > 20_000)
+            && bandwidth.up_kbps.is_some_and(|k| k > 20_000)
+            && bandwidth.loaded_rtt_ms.is_some(),
+        "{bandwidth:?}"
+    );
     assert_eq!(
         result.verdict.overall,
         Overall::Ready,
