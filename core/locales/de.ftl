@@ -148,6 +148,7 @@ quality-past-jitter = die Verzögerung schwankt um { $value } ms (gut ist unter 
 quality-past-loss = { $value } % der Pakete gehen verloren (gut ist unter { $limit } %)
 quality-past-mos = die geschätzte Anrufnote ist { $value } von 5 (gut ist { $limit } oder mehr)
 quality-figures = Umlaufzeit { $rtt } ms, Jitter { $jitter } ms, Verlust { $loss } %, Anrufnote (MOS) { $mos } von 5, gemessen über UDP-Port { $port }.
+quality-figures-relay = Umlaufzeit { $rtt } ms, Jitter { $jitter } ms, Verlust { $loss } %, Anrufnote (MOS) { $mos } von 5, gemessen über das Relay (TURN), den Weg, den Anrufe in diesem Netz nehmen.
 quality-nothing-back = Keines der { $sent } über UDP-Port { $port } gesendeten Pakete kam zurück.
 quality-judged-by = Bewertet nach { $standard }.
 quality-standard-twilio = den Preflight-Grenzwerten von Twilio (die App baut auf Twilio auf)

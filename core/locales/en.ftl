@@ -148,6 +148,7 @@ quality-past-jitter = the delay varies by { $value } ms (good is below { $limit 
 quality-past-loss = { $value } % of packets are lost (good is below { $limit } %)
 quality-past-mos = the estimated call score is { $value } of 5 (good is { $limit } or more)
 quality-figures = Round trip { $rtt } ms, jitter { $jitter } ms, loss { $loss } %, call score (MOS) { $mos } of 5, measured over UDP port { $port }.
+quality-figures-relay = Round trip { $rtt } ms, jitter { $jitter } ms, loss { $loss } %, call score (MOS) { $mos } of 5, measured through the relay (TURN), the way calls go on this network.
 quality-nothing-back = None of the { $sent } packets sent over UDP port { $port } came back.
 quality-judged-by = Judged by { $standard }.
 quality-standard-twilio = Twilio's preflight limits (the app is built on Twilio)

@@ -148,6 +148,7 @@ quality-past-jitter = il ritardo varia di { $value } ms (buono è sotto { $limit
 quality-past-loss = si perde il { $value } % dei pacchetti (buono è sotto { $limit } %)
 quality-past-mos = il punteggio stimato della chiamata è { $value } su 5 (buono è { $limit } o più)
 quality-figures = Andata e ritorno { $rtt } ms, jitter { $jitter } ms, perdita { $loss } %, punteggio chiamata (MOS) { $mos } su 5, misurati sulla porta UDP { $port }.
+quality-figures-relay = Andata e ritorno { $rtt } ms, jitter { $jitter } ms, perdita { $loss } %, punteggio chiamata (MOS) { $mos } su 5, misurati attraverso il relay (TURN), la via che le chiamate prendono su questa rete.
 quality-nothing-back = Nessuno dei { $sent } pacchetti inviati sulla porta UDP { $port } è tornato.
 quality-judged-by = Valutato secondo { $standard }.
 quality-standard-twilio = i limiti del preflight di Twilio (l'app si basa su Twilio)

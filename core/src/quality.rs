@@ -257,8 +257,12 @@ impl QualityStandard {
 pub struct StreamResult {
     /// Whose limits the figures are read against.
     pub standard: QualityStandard,
-    /// The UDP port the stream ran on, straight between page and server.
+    /// The UDP port the stream ran to on the server.
     pub port: u16,
+    /// Through the server's TURN relay, because only the relay got
+    /// through (absent: straight between page and server).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub relay: bool,
     pub sent: u32,
     pub received: u32,
     /// Median and 95th percentile; 0 when nothing came back.
@@ -292,6 +296,7 @@ impl StreamResult {
         StreamResult {
             standard,
             port,
+            relay: false,
             sent,
             received,
             rtt_ms: figures.map_or(0, |f| whole(f.rtt_median_ms)),

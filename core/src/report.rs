@@ -339,7 +339,7 @@ pub fn quality_rows(
     if !stream.is_empty() {
         rows.push([
             quality.port.to_string(),
-            "UDP".to_owned(),
+            if quality.relay { "TURN" } else { "UDP" }.to_owned(),
             words.word("provider-quality-stream", &[]),
             stream,
         ]);
@@ -383,7 +383,11 @@ pub fn quality_lines(
         )
     } else {
         words.word(
-            "quality-figures",
+            if quality.relay {
+                msg("quality-figures-relay")
+            } else {
+                msg("quality-figures")
+            },
             &[
                 ("rtt", quality.rtt_ms.to_string()),
                 ("jitter", quality.jitter_ms.to_string()),

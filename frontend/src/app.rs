@@ -21,7 +21,7 @@ use crate::probe::{
 };
 use crate::query::PageQuery;
 use crate::share::ResultActions;
-use crate::state::{Action, Notice, PageState, Phase, QualityRun, Run};
+use crate::state::{Action, Notice, PageState, Phase, QualityRun, Run, StreamPath};
 use crate::view::{
     use_i18n, Details, NatSummary, ProfilePicker, Progress, QualitySummary, RelaySummary,
     Requirements, ResultJson, Summary, VerdictNotes, WhatToDo,
@@ -121,19 +121,35 @@ pub(crate) fn notice_text(i18n: &Translator, notice: &Notice) -> String {
     }
 }
 
-/// The quality check: the voice-like stream on UDP `port`, then download
-/// and upload over the same channel's pings (`streamed` hears of the
-/// stream's figures as soon as they are in).
+/// The quality check: the voice-like stream on `path`, then download and
+/// upload over the same channel's pings (`streamed` hears of the stream's
+/// figures as soon as they are in).
 async fn measure_quality(
     standard: QualityStandard,
-    port: u16,
+    path: StreamPath,
+    host: &str,
     streamed: impl FnOnce(StreamResult),
 ) -> QualityRun {
-    let stream = match crate::stream::Stream::connect(port).await {
+    let (port, relay) = match path {
+        StreamPath::Direct(port) => (port, None),
+        StreamPath::Relay { port, way } => {
+            let Some(credentials) = fetch_turn().await else {
+                return QualityRun::Failed("the relay's credentials could not be fetched".into());
+            };
+            (
+                port,
+                Some(crate::probe::relay_server(host, &credentials, way)),
+            )
+        }
+    };
+    let stream = match crate::stream::Stream::connect(port, relay.as_ref()).await {
         Ok(stream) => stream,
         Err(reason) => return QualityRun::Failed(reason),
     };
-    let figures = StreamResult::from_echoes(standard, port, &stream.voice().await);
+    let figures = StreamResult {
+        relay: relay.is_some(),
+        ..StreamResult::from_echoes(standard, port, &stream.voice().await)
+    };
     streamed(figures);
     let bandwidth = crate::bandwidth::measure(&stream).await;
     QualityRun::Measured {
@@ -633,17 +649,18 @@ fn Checker() -> Html {
             .as_ref()
             .filter(|run| run.result.is_some() && run.quality == QualityRun::NotStarted)
             .and_then(|run| {
-                let port = run.stream_port().ok_or(if run.udp_untestable_here() {
-                    QualityRun::BrowserCannot
-                } else {
-                    QualityRun::NoUdp
-                });
-                Some((run.id, run.profile.quality?, port))
+                let path = run.stream_path();
+                Some((
+                    run.id,
+                    run.profile.quality?,
+                    path,
+                    run.server.probe_host.clone(),
+                ))
             });
         use_effect_with(wanted, move |wanted| {
-            if let Some((run, standard, port)) = wanted.clone() {
-                let port = match port {
-                    Ok(port) => port,
+            if let Some((run, standard, path, host)) = wanted.clone() {
+                let path = match path {
+                    Ok(path) => path,
                     Err(quality) => {
                         dispatcher.dispatch(Action::Quality {
                             run,
@@ -660,7 +677,7 @@ fn Checker() -> Html {
                 });
                 yew::platform::spawn_local(async move {
                     let streamed = dispatcher.clone();
-                    let quality = measure_quality(standard, port, move |stream| {
+                    let quality = measure_quality(standard, path, &host, move |stream| {
                         streamed.dispatch(Action::Quality {
                             run,
                             quality: QualityRun::MeasuringSpeed(stream),

@@ -232,13 +232,8 @@ pub async fn check_relay(
             tls: ProbeOutcome::NotServed,
         };
     };
-    let host = bracket_ipv6(host);
-    let attempt = |url: String, handshake: Handshake| {
-        let server = IceServer {
-            urls: vec![url],
-            username: Some(credentials.username.clone()),
-            credential: Some(credentials.credential.clone()),
-        };
+    let attempt = |way: RelayWay, handshake: Handshake| {
+        let server = relay_server(host, &credentials, way);
         within_budget(budgets, handshake, move |timeout_ms| {
             let server = server.clone();
             async move {
@@ -253,20 +248,48 @@ pub async fn check_relay(
         })
     };
     let (udp, tcp, tls) = futures::join!(
-        attempt(
-            format!("turn:{host}:{}?transport=udp", credentials.port),
-            Handshake::TurnUdp
-        ),
-        attempt(
-            format!("turn:{host}:{}?transport=tcp", credentials.port),
-            Handshake::TurnTcp
-        ),
-        attempt(
-            format!("turns:{host}:{}?transport=tcp", credentials.tls_port),
-            Handshake::TurnTls
-        ),
+        attempt(RelayWay::Udp, Handshake::TurnUdp),
+        attempt(RelayWay::Tcp, Handshake::TurnTcp),
+        attempt(RelayWay::Tls, Handshake::TurnTls),
     );
     RelayResult { udp, tcp, tls }
+}
+
+/// The ways to the server's TURN relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelayWay {
+    Udp,
+    Tcp,
+    Tls,
+}
+
+impl RelayWay {
+    /// The first way the relay check found working.
+    pub fn first_working(relay: &RelayResult) -> Option<RelayWay> {
+        [
+            (relay.udp, RelayWay::Udp),
+            (relay.tcp, RelayWay::Tcp),
+            (relay.tls, RelayWay::Tls),
+        ]
+        .into_iter()
+        .find(|(outcome, _)| outcome.is_reachable())
+        .map(|(_, way)| way)
+    }
+}
+
+/// The server's TURN relay on `host`, one way, with `credentials`.
+pub fn relay_server(host: &str, credentials: &TurnCredentials, way: RelayWay) -> IceServer {
+    let host = bracket_ipv6(host);
+    let url = match way {
+        RelayWay::Udp => format!("turn:{host}:{}?transport=udp", credentials.port),
+        RelayWay::Tcp => format!("turn:{host}:{}?transport=tcp", credentials.port),
+        RelayWay::Tls => format!("turns:{host}:{}?transport=tcp", credentials.tls_port),
+    };
+    IceServer {
+        urls: vec![url],
+        username: Some(credentials.username.clone()),
+        credential: Some(credentials.credential.clone()),
+    }
 }
 
 /// The WebSocket echo within its budget, once more on a slow path.

@@ -10,6 +10,8 @@ use doorway_core::nat::NatResult;
 use doorway_core::plan::ProbeTarget;
 use doorway_core::profile::CustomProfileError;
 use doorway_core::quality::{BandwidthResult, StreamResult};
+
+use crate::probe::RelayWay;
 use doorway_core::result::{ClientInfo, ProfileRef, RelayResult, ServerRef};
 use doorway_core::{
     CheckPlan, CheckResult, Direction, ProbeOutcome, Profile, Protocol, Verdict, RESULT_SCHEMA,
@@ -79,6 +81,13 @@ pub enum QualityRun {
     Failed(String),
 }
 
+/// Where the quality stream runs to the server's echo on UDP `port`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamPath {
+    Direct(u16),
+    Relay { port: u16, way: RelayWay },
+}
+
 impl QualityRun {
     /// The stream's figures, once measured.
     pub fn stream(&self) -> Option<&StreamResult> {
@@ -117,6 +126,37 @@ impl Run {
             })
             .min()
             .map(|(_, port)| port)
+    }
+
+    /// Where the quality stream goes: straight over the quickest UDP port
+    /// that answered; through the relay (the way calls would go) when only
+    /// the relay got through; or why it cannot run.
+    pub fn stream_path(&self) -> Result<StreamPath, QualityRun> {
+        if let Some(port) = self.stream_port() {
+            return Ok(StreamPath::Direct(port));
+        }
+        if self.udp_untestable_here() {
+            return Err(QualityRun::BrowserCannot);
+        }
+        let way = self.relay.as_ref().and_then(RelayWay::first_working);
+        // Any UDP port the server answers on: the relay reaches them all.
+        let served = self
+            .answers
+            .iter()
+            .filter(|(target, outcome)| {
+                target.protocol == Protocol::Udp
+                    && target.direction == Direction::Outbound
+                    && !matches!(
+                        outcome,
+                        ProbeOutcome::NotServed | ProbeOutcome::NotTestable { .. }
+                    )
+            })
+            .map(|(target, _)| target.port)
+            .min();
+        match (way, served) {
+            (Some(way), Some(port)) => Ok(StreamPath::Relay { port, way }),
+            _ => Err(QualityRun::NoUdp),
+        }
     }
 
     /// Whether this browser, not the network, kept every outbound UDP port

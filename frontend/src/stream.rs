@@ -21,6 +21,7 @@ use web_sys::{
 };
 
 use crate::probe::now_ms;
+use crate::webrtc::IceServer;
 
 pub const PACKETS_PER_SECOND: u32 = 50;
 pub const STREAM_MS: u32 = 4000;
@@ -53,10 +54,14 @@ impl Drop for Stream {
 }
 
 impl Stream {
-    /// Opens a channel to the server's echo on UDP `port`, or says why not.
-    pub async fn connect(port: u16) -> Result<Stream, String> {
-        let connection = RtcPeerConnection::new()
-            .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))?;
+    /// Opens a channel to the server's echo on UDP `port`, straight or
+    /// through `relay` only, or says why not.
+    pub async fn connect(port: u16, relay: Option<&IceServer>) -> Result<Stream, String> {
+        let connection = match relay {
+            Some(relay) => crate::webrtc::relay_only_connection(relay)?,
+            None => RtcPeerConnection::new()
+                .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))?,
+        };
         let opened = open_channel(&connection, port).await;
         let channel = match opened {
             Ok(channel) => channel,

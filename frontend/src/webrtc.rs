@@ -41,6 +41,15 @@ pub struct Gathered {
     pub ms: u32,
 }
 
+/// A peer connection that may use nothing but `relay`: what a call does on
+/// a network where only the relay gets through.
+pub fn relay_only_connection(relay: &IceServer) -> Result<RtcPeerConnection, String> {
+    let config = configuration(std::slice::from_ref(relay));
+    config.set_ice_transport_policy(web_sys::RtcIceTransportPolicy::Relay);
+    RtcPeerConnection::new_with_configuration(&config)
+        .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))
+}
+
 fn configuration(servers: &[IceServer]) -> RtcConfiguration {
     let list = js_sys::Array::new();
     for server in servers {

@@ -256,3 +256,26 @@ async fn loss_on_the_path_reads_as_loss() -> Result<()> {
     drop(worker);
     Ok(())
 }
+
+#[tokio::test]
+async fn where_only_the_relay_gets_through_calls_are_measured_through_it() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    // No UDP leaves the home network: the relay over TCP and TLS is the
+    // only way a call has, so the stream takes it too.
+    lab.router_rule("no_udp", "meta l4proto udp drop")?;
+    let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
+    let (reading, words, result, quality) = ring_quality(&worker, &browser).await?;
+    browser.close().await?;
+    assert_eq!(result.verdict.overall, Overall::RelayNeeded);
+    assert!(quality.relay, "{quality:?}");
+    assert!(
+        quality.received * 10 >= quality.sent * 9 && quality.sent >= 190,
+        "{quality:?}"
+    );
+    assert_ne!(reading, "will-break", "{words}");
+    // Said in the figures: through the relay, not over a UDP port.
+    let text = serde_json::to_string(&result)?;
+    assert!(text.contains("\"relay\":true"), "{text}");
+    drop(worker);
+    Ok(())
+}

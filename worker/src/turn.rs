@@ -2,8 +2,9 @@
 //! a mature server with TCP and TLS listeners, the "TURN REST" credential
 //! check and peer rules. This module issues the short-lived credentials
 //! (pure) and starts coturn closed: the check only needs an allocation (the
-//! relay candidate), so every peer is denied, TCP relaying is off, and
-//! allocations are bounded per client and in total.
+//! relay candidate), so every peer is denied but the worker's own addresses
+//! (the quality stream's echo, for a network where only the relay works),
+//! TCP relaying is off, and allocations are bounded per client and in total.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -154,14 +155,18 @@ impl TurnSetup {
                 "pidfile={}",
                 self.state_dir.join("turnserver.pid").display()
             ),
-            // The check needs only the allocation: no peer at all, the
-            // host's own address and loopback included.
+            // The check needs only the allocation: no peer at all,
+            // loopback included (the own addresses are allowed below).
             "denied-peer-ip=0.0.0.0-255.255.255.255".into(),
             "denied-peer-ip=::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff".into(),
         ];
         for address in &self.addresses {
             lines.push(format!("listening-ip={address}"));
             lines.push(format!("relay-ip={address}"));
+            // The one exception: the worker's own addresses, where the
+            // quality stream's echo listens, so calls can be measured
+            // through the relay when only the relay gets through.
+            lines.push(format!("allowed-peer-ip={address}"));
         }
         let mut text = lines.join("\n");
         text.push('\n');
@@ -388,7 +393,18 @@ mod tests {
         ] {
             assert!(lines.contains(&wanted), "{wanted} missing:\n{config}");
         }
-        assert!(!lines.iter().any(|l| l.starts_with("allowed-peer-ip")));
+        // Closed to every peer but the worker's own addresses.
+        let allowed: Vec<&&str> = lines
+            .iter()
+            .filter(|l| l.starts_with("allowed-peer-ip"))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                &"allowed-peer-ip=198.18.0.2",
+                &"allowed-peer-ip=2001:db8::2"
+            ]
+        );
         assert!(!lines.contains(&"allow-loopback-peers"));
     }
 
