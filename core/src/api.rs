@@ -29,6 +29,10 @@ pub struct ProbeConfig {
     pub nat: NatServers,
     /// Whether `GET /api/turn` hands out TURN credentials.
     pub turn: bool,
+    /// Whether the relay forwards to the quality stream's echo, so the
+    /// stream may go through it where only the relay gets through.
+    #[serde(default)]
+    pub quality_relay: bool,
     /// Whether the server stores shared results; without a store the page
     /// puts the result in the link itself.
     pub store: bool,

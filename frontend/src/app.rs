@@ -644,12 +644,13 @@ fn Checker() -> Html {
     // profiles with calls or video (they name a quality standard).
     {
         let dispatcher = state.dispatcher();
+        let relay_reaches_echo = state.config.as_ref().is_some_and(|c| c.probe.quality_relay);
         let wanted = state
             .run
             .as_ref()
             .filter(|run| run.result.is_some() && run.quality == QualityRun::NotStarted)
             .and_then(|run| {
-                let path = run.stream_path();
+                let path = run.stream_path(relay_reaches_echo);
                 Some((
                     run.id,
                     run.profile.quality?,

@@ -130,15 +130,20 @@ impl Run {
 
     /// Where the quality stream goes: straight over the quickest UDP port
     /// that answered; through the relay (the way calls would go) when only
-    /// the relay got through; or why it cannot run.
-    pub fn stream_path(&self) -> Result<StreamPath, QualityRun> {
+    /// the relay got through and the server's relay forwards to its echo
+    /// (`relay_reaches_echo`); or why it cannot run.
+    pub fn stream_path(&self, relay_reaches_echo: bool) -> Result<StreamPath, QualityRun> {
         if let Some(port) = self.stream_port() {
             return Ok(StreamPath::Direct(port));
         }
         if self.udp_untestable_here() {
             return Err(QualityRun::BrowserCannot);
         }
-        let way = self.relay.as_ref().and_then(RelayWay::first_working);
+        let way = self
+            .relay
+            .as_ref()
+            .filter(|_| relay_reaches_echo)
+            .and_then(RelayWay::first_working);
         // Any UDP port the server answers on: the relay reaches them all.
         let served = self
             .answers

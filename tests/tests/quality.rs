@@ -263,7 +263,9 @@ async fn where_only_the_relay_gets_through_calls_are_measured_through_it() -> Re
     // No UDP leaves the home network: the relay over TCP and TLS is the
     // only way a call has, so the stream takes it too.
     lab.router_rule("no_udp", "meta l4proto udp drop")?;
-    let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
+    let (worker, browser) = lab
+        .start(&["--quality-through-relay"], serde_json::json!({}))
+        .await?;
     let (reading, words, result, quality) = ring_quality(&worker, &browser).await?;
     browser.close().await?;
     assert_eq!(result.verdict.overall, Overall::RelayNeeded);

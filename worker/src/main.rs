@@ -106,6 +106,13 @@ struct Args {
     /// coturn's server binary.
     #[arg(long, default_value = "turnserver")]
     turnserver: PathBuf,
+    /// Let coturn relay to this host's own addresses (nothing else), so the
+    /// quality check can stream through the relay where only the relay gets
+    /// through. Off by default: relayed traffic then reaches every UDP
+    /// service listening on those addresses as if it came from the host
+    /// itself; turn it on where the host runs nothing else on UDP.
+    #[arg(long)]
+    quality_through_relay: bool,
     /// Who may frame the embed view (`?embed=1`): CSP frame-ancestors
     /// sources, e.g. "https://support.example.com". Other pages are never framed.
     #[arg(long, default_value = "*")]
@@ -478,6 +485,7 @@ async fn main() -> anyhow::Result<()> {
                 served: served.clone(),
                 unavailable: unavailable.clone(),
                 turn: turn_service.is_some(),
+                quality_relay: turn_service.is_some() && args.quality_through_relay,
                 store: store.is_some(),
                 inbound: !args.no_inbound,
                 nat: NatServers {
@@ -615,6 +623,7 @@ async fn start_turn(
         key,
         secret: secret.clone(),
         state_dir,
+        relay_to_self: args.quality_through_relay,
     };
     let turn = setup.start().await?;
     println!(

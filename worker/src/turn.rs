@@ -2,9 +2,10 @@
 //! a mature server with TCP and TLS listeners, the "TURN REST" credential
 //! check and peer rules. This module issues the short-lived credentials
 //! (pure) and starts coturn closed: the check only needs an allocation (the
-//! relay candidate), so every peer is denied but the worker's own addresses
-//! (the quality stream's echo, for a network where only the relay works),
-//! TCP relaying is off, and allocations are bounded per client and in total.
+//! relay candidate), so every peer is denied (the worker's own addresses
+//! allowed only when the operator asks, for the quality stream's echo on a
+//! network where only the relay works), TCP relaying is off, and
+//! allocations are bounded per client and in total.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -101,6 +102,8 @@ pub struct TurnSetup {
     /// coturn's files: its configuration (which holds the secret, so it is
     /// readable by this user only), user database, pid files.
     pub state_dir: PathBuf,
+    /// Allow the host's own addresses as peers (`--quality-through-relay`).
+    pub relay_to_self: bool,
 }
 
 /// A running coturn, stopped when dropped.
@@ -163,10 +166,12 @@ impl TurnSetup {
         for address in &self.addresses {
             lines.push(format!("listening-ip={address}"));
             lines.push(format!("relay-ip={address}"));
-            // The one exception: the worker's own addresses, where the
-            // quality stream's echo listens, so calls can be measured
-            // through the relay when only the relay gets through.
-            lines.push(format!("allowed-peer-ip={address}"));
+            // The one exception, when the operator asks for it: the
+            // worker's own addresses, where the quality stream's echo
+            // listens, so calls can be measured through the relay.
+            if self.relay_to_self {
+                lines.push(format!("allowed-peer-ip={address}"));
+            }
         }
         let mut text = lines.join("\n");
         text.push('\n');
@@ -375,6 +380,7 @@ mod tests {
             key: "k.pem".into(),
             secret: "abababab".into(),
             state_dir: "/tmp/x".into(),
+            relay_to_self: false,
         };
         let config = setup.config();
         let lines: Vec<&str> = config.lines().collect();
@@ -393,17 +399,20 @@ mod tests {
         ] {
             assert!(lines.contains(&wanted), "{wanted} missing:\n{config}");
         }
-        // Closed to every peer but the worker's own addresses.
-        let allowed: Vec<&&str> = lines
-            .iter()
+        assert!(!lines.iter().any(|l| l.starts_with("allowed-peer-ip")));
+        // Asked to, it relays to the worker's own addresses, and nowhere else.
+        let to_self = TurnSetup {
+            relay_to_self: true,
+            ..setup
+        }
+        .config();
+        let allowed: Vec<&str> = to_self
+            .lines()
             .filter(|l| l.starts_with("allowed-peer-ip"))
             .collect();
         assert_eq!(
             allowed,
-            [
-                &"allowed-peer-ip=198.18.0.2",
-                &"allowed-peer-ip=2001:db8::2"
-            ]
+            ["allowed-peer-ip=198.18.0.2", "allowed-peer-ip=2001:db8::2"]
         );
         assert!(!lines.contains(&"allow-loopback-peers"));
     }
@@ -419,6 +428,7 @@ mod tests {
             key: "k.pem".into(),
             secret: "s".into(),
             state_dir: std::env::temp_dir(),
+            relay_to_self: false,
         };
         let error = setup.start().await.err().expect("refused");
         assert!(error.to_string().contains("--listen <address>"), "{error}");

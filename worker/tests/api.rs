@@ -132,6 +132,7 @@ async fn launch(options: Options) -> Running {
                 served,
                 unavailable: Vec::new(),
                 turn: false,
+                quality_relay: false,
                 store: keep_results,
                 inbound: true,
                 nat: NatServers {

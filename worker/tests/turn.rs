@@ -38,6 +38,7 @@ async fn start(label: &str) -> Relay {
         key,
         secret: random_secret().unwrap(),
         state_dir: dir.clone(),
+        relay_to_self: false,
     };
     let turn = setup
         .start()
