@@ -150,6 +150,7 @@ quality-past-mos = die geschätzte Anrufnote ist { $value } von 5 (gut ist { $li
 quality-figures = Umlaufzeit { $rtt } ms, Jitter { $jitter } ms, Verlust { $loss } %, Anrufnote (MOS) { $mos } von 5, gemessen über UDP-Port { $port }.
 quality-figures-relay = Umlaufzeit { $rtt } ms, Jitter { $jitter } ms, Verlust { $loss } %, Anrufnote (MOS) { $mos } von 5, gemessen über das Relay (TURN), den Weg, den Anrufe in diesem Netz nehmen.
 quality-nothing-back = Keines der { $sent } über UDP-Port { $port } gesendeten Pakete kam zurück.
+quality-nothing-back-relay = Keines der { $sent } über das Relay gesendeten Pakete kam zurück.
 quality-judged-by = Bewertet nach { $standard }.
 quality-standard-twilio = den Preflight-Grenzwerten von Twilio (die App baut auf Twilio auf)
 quality-standard-generic = den Netzwerkanforderungen von Microsoft Teams für „gut“ (für Video 1,5 Mbit/s in jede Richtung) und den Stufen von Daily für Abbrüche (der Hersteller nennt keine Werte)

@@ -150,6 +150,7 @@ quality-past-mos = the estimated call score is { $value } of 5 (good is { $limit
 quality-figures = Round trip { $rtt } ms, jitter { $jitter } ms, loss { $loss } %, call score (MOS) { $mos } of 5, measured over UDP port { $port }.
 quality-figures-relay = Round trip { $rtt } ms, jitter { $jitter } ms, loss { $loss } %, call score (MOS) { $mos } of 5, measured through the relay (TURN), the way calls go on this network.
 quality-nothing-back = None of the { $sent } packets sent over UDP port { $port } came back.
+quality-nothing-back-relay = None of the { $sent } packets sent through the relay came back.
 quality-judged-by = Judged by { $standard }.
 quality-standard-twilio = Twilio's preflight limits (the app is built on Twilio)
 quality-standard-generic = Microsoft Teams' network requirements for good (for video 1.5 Mbit/s each way), Daily's bands for breaking up (the vendor publishes no figures)

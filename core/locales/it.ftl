@@ -150,6 +150,7 @@ quality-past-mos = il punteggio stimato della chiamata è { $value } su 5 (buono
 quality-figures = Andata e ritorno { $rtt } ms, jitter { $jitter } ms, perdita { $loss } %, punteggio chiamata (MOS) { $mos } su 5, misurati sulla porta UDP { $port }.
 quality-figures-relay = Andata e ritorno { $rtt } ms, jitter { $jitter } ms, perdita { $loss } %, punteggio chiamata (MOS) { $mos } su 5, misurati attraverso il relay (TURN), la via che le chiamate prendono su questa rete.
 quality-nothing-back = Nessuno dei { $sent } pacchetti inviati sulla porta UDP { $port } è tornato.
+quality-nothing-back-relay = Nessuno dei { $sent } pacchetti inviati attraverso il relay è tornato.
 quality-judged-by = Valutato secondo { $standard }.
 quality-standard-twilio = i limiti del preflight di Twilio (l'app si basa su Twilio)
 quality-standard-generic = i requisiti di rete di Microsoft Teams per “buono” (per il video 1,5 Mbit/s in ciascun senso) e le fasce di Daily per le interruzioni (il produttore non pubblica valori)

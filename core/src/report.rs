@@ -375,7 +375,11 @@ pub fn quality_lines(
     )];
     let figures = if quality.received == 0 {
         words.word(
-            "quality-nothing-back",
+            if quality.relay {
+                msg("quality-nothing-back-relay")
+            } else {
+                msg("quality-nothing-back")
+            },
             &[
                 ("sent", quality.sent.to_string()),
                 ("port", quality.port.to_string()),

@@ -226,6 +226,9 @@ async fn a_100_ms_path_reads_its_round_trip_within_15_percent() -> Result<()> {
     Ok(())
 }
 
+/// Streams of 200 packets the loss figure is read over.
+const STREAMS_FOR_LOSS: usize = 8;
+
 #[tokio::test]
 async fn loss_on_the_path_reads_as_loss() -> Result<()> {
     // 5 % each way: 1 − 0.95² = 9.75 % of round trips lose a packet.
@@ -235,11 +238,12 @@ async fn loss_on_the_path_reads_as_loss() -> Result<()> {
     };
     let lab = RouterLab::create_with_path(Nat::Masquerade, Some(shape))?;
     let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
-    // Three streams, 600 packets: the binomial spread of the loss figure
-    // is then 1.2 points, so 4 points either side fails only when it is wrong.
+    // Eight streams, 1,600 packets: the binomial spread of the loss figure
+    // is then 0.74 points, so 2 points either side (the goal) fails only
+    // about once in 150 runs when the figure is right.
     let (mut sent, mut received) = (0, 0);
     let mut readings = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..STREAMS_FOR_LOSS {
         let (reading, _, _, quality) = ring_quality(&worker, &browser).await?;
         sent += quality.sent;
         received += quality.received;
@@ -248,8 +252,8 @@ async fn loss_on_the_path_reads_as_loss() -> Result<()> {
     browser.close().await?;
     let loss = 100.0 * f64::from(sent - received) / f64::from(sent);
     assert!(
-        (5.75..=13.75).contains(&loss),
-        "{received} of {sent} came back: {loss:.1} % lost, expected about 9.75 %"
+        (7.75..=11.75).contains(&loss),
+        "{received} of {sent} came back: {loss:.1} % lost, expected 9.75 % ± 2 points"
     );
     // Past Teams' 1 %, short of Daily's 10 % on most runs: never "good".
     assert!(!readings.iter().any(|r| r == "good"), "{readings:?}");
