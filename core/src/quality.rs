@@ -555,6 +555,19 @@ impl BandwidthPlan {
     }
 }
 
+/// For tests: the echoes of a stream sent every 20 ms whose packets came
+/// back after these round trips (`None`: lost).
+#[cfg(test)]
+pub(crate) fn echoes(rtts: &[Option<f64>]) -> Vec<Echo> {
+    rtts.iter()
+        .enumerate()
+        .map(|(n, rtt)| Echo {
+            sent_ms: n as f64 * 20.0,
+            received_ms: rtt.map(|rtt| n as f64 * 20.0 + rtt),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,16 +584,6 @@ mod tests {
             loss_percent: loss,
             mos: mos(rtt, jitter, loss),
         }
-    }
-
-    fn echoes(rtts: &[Option<f64>]) -> Vec<Echo> {
-        rtts.iter()
-            .enumerate()
-            .map(|(n, rtt)| Echo {
-                sent_ms: n as f64 * 20.0,
-                received_ms: rtt.map(|rtt| n as f64 * 20.0 + rtt),
-            })
-            .collect()
     }
 
     #[test]
@@ -897,13 +900,8 @@ mod tests {
 
     #[test]
     fn the_worst_reading_decides_and_every_reason_is_kept() {
-        let echoes: Vec<Echo> = (0..50)
-            .map(|n| Echo {
-                sent_ms: n as f64 * 20.0,
-                received_ms: Some(n as f64 * 20.0 + 120.0),
-            })
-            .collect();
-        let stream = StreamResult::from_echoes(QualityStandard::Generic, 3478, &echoes);
+        let stream =
+            StreamResult::from_echoes(QualityStandard::Generic, 3478, &echoes(&[Some(120.0); 50]));
         let bandwidth = BandwidthResult {
             down_kbps: Some(20_000),
             up_kbps: Some(100),

@@ -373,13 +373,17 @@ pub fn quality_lines(
         quality_reading_id(judgement.reading),
         &[("reasons", reasons.join("; "))],
     )];
+    let (nothing_back, figures) = if quality.relay {
+        (
+            msg("quality-nothing-back-relay"),
+            msg("quality-figures-relay"),
+        )
+    } else {
+        (msg("quality-nothing-back"), msg("quality-figures"))
+    };
     let figures = if quality.received == 0 {
         words.word(
-            if quality.relay {
-                msg("quality-nothing-back-relay")
-            } else {
-                msg("quality-nothing-back")
-            },
+            nothing_back,
             &[
                 ("sent", quality.sent.to_string()),
                 ("port", quality.port.to_string()),
@@ -387,11 +391,7 @@ pub fn quality_lines(
         )
     } else {
         words.word(
-            if quality.relay {
-                msg("quality-figures-relay")
-            } else {
-                msg("quality-figures")
-            },
+            figures,
             &[
                 ("rtt", quality.rtt_ms.to_string()),
                 ("jitter", quality.jitter_ms.to_string()),
@@ -582,15 +582,10 @@ mod tests {
 
     #[test]
     fn quality_reads_in_plain_words_with_its_reasons_and_source() {
-        use crate::quality::{Echo, QualityStandard, StreamResult};
+        use crate::quality::{echoes, Echo, QualityStandard, StreamResult};
         // 200 packets at 20 ms, 8 lost, round trip 120 ms.
-        let echoes: Vec<Echo> = (0..200)
-            .map(|n| Echo {
-                sent_ms: n as f64 * 20.0,
-                received_ms: (n % 25 != 0).then_some(n as f64 * 20.0 + 120.0),
-            })
-            .collect();
-        let quality = StreamResult::from_echoes(QualityStandard::Generic, 3478, &echoes);
+        let rtts: Vec<Option<f64>> = (0..200).map(|n| (n % 25 != 0).then_some(120.0)).collect();
+        let quality = StreamResult::from_echoes(QualityStandard::Generic, 3478, &echoes(&rtts));
         let lines = quality_lines(&crate::advice::Ids, &quality, None);
         assert_eq!(
             lines[0],
@@ -620,15 +615,10 @@ mod tests {
     #[test]
     fn a_slow_upload_and_a_queue_read_in_words_the_table_and_the_advice() {
         use crate::advice::{advise, provider_table, Advice};
-        use crate::quality::{BandwidthResult, Echo, QualityStandard, StreamResult};
+        use crate::quality::{echoes, BandwidthResult, QualityStandard, StreamResult};
         // A clean stream at 30 ms; then 0.6 Mbit/s up and 280 ms while uploading.
-        let echoes: Vec<Echo> = (0..200)
-            .map(|n| Echo {
-                sent_ms: n as f64 * 20.0,
-                received_ms: Some(n as f64 * 20.0 + 30.0),
-            })
-            .collect();
-        let quality = StreamResult::from_echoes(QualityStandard::Generic, 3478, &echoes);
+        let quality =
+            StreamResult::from_echoes(QualityStandard::Generic, 3478, &echoes(&[Some(30.0); 200]));
         let bandwidth = BandwidthResult {
             down_kbps: Some(24_300),
             up_kbps: Some(600),

@@ -356,18 +356,13 @@ mod tests {
 
     #[test]
     fn quality_figures_round_trip_in_version_2() {
-        use crate::quality::{Echo, QualityStandard, StreamResult};
+        use crate::quality::{echoes, QualityStandard, StreamResult};
         let mut result = CheckResult::for_tests("Ring".into(), Vec::new());
-        let echoes: Vec<Echo> = (0..200)
-            .map(|n| Echo {
-                sent_ms: n as f64 * 20.0,
-                received_ms: (n % 50 != 0).then_some(n as f64 * 20.0 + 31.0),
-            })
-            .collect();
+        let rtts: Vec<Option<f64>> = (0..200).map(|n| (n % 50 != 0).then_some(31.0)).collect();
         result.quality = Some(StreamResult::from_echoes(
             QualityStandard::Generic,
             3478,
-            &echoes,
+            &echoes(&rtts),
         ));
         result.bandwidth = Some(crate::quality::BandwidthResult {
             down_kbps: Some(48_200),

@@ -321,20 +321,14 @@ mod tests {
 
     #[test]
     fn quality_figures_are_read_against_our_standard_and_advised_on() {
-        use crate::quality::{BandwidthResult, Echo, QualityStandard, StreamResult};
+        use crate::quality::{echoes, BandwidthResult, QualityStandard, StreamResult};
         let profiles = builtin_profiles().unwrap();
         let mut result = page_result(&ring(), ProbeOutcome::Reachable { ms: 20 });
-        let echoes: Vec<Echo> = (0..200)
-            .map(|n| Echo {
-                sent_ms: n as f64 * 20.0,
-                received_ms: Some(n as f64 * 20.0 + 30.0),
-            })
-            .collect();
         // The page claims Twilio's looser limits; ring is read by "generic".
         result.quality = Some(StreamResult::from_echoes(
             QualityStandard::TwilioPreflight,
             3478,
-            &echoes,
+            &echoes(&[Some(30.0); 200]),
         ));
         result.bandwidth = Some(BandwidthResult {
             down_kbps: Some(30_000),

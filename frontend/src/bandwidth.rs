@@ -4,7 +4,7 @@
 //! a few MB. The upload runs while the stream's channel pings the server,
 //! so the round trip under load (a router's queue) is measured too.
 
-use doorway_core::quality::{BandwidthPlan, BandwidthResult, Echo, Transfer};
+use doorway_core::quality::{stream_figures, BandwidthPlan, BandwidthResult, Echo, Transfer};
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
 use web_sys::{AbortController, RequestCache};
@@ -32,11 +32,7 @@ pub async fn measure(stream: &Stream) -> Result<BandwidthResult, String> {
 
 /// The median round trip of the pings that came back.
 fn median_rtt_ms(pings: &[Echo]) -> Option<u32> {
-    let rtts: Vec<f64> = pings
-        .iter()
-        .filter_map(|e| Some(e.received_ms? - e.sent_ms))
-        .collect();
-    doorway_core::quality::percentile(&rtts, 50.0).map(|ms| ms.round() as u32)
+    stream_figures(pings).map(|figures| figures.rtt_median_ms.round() as u32)
 }
 
 #[derive(Clone, Copy)]

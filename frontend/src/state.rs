@@ -10,13 +10,13 @@ use doorway_core::nat::NatResult;
 use doorway_core::plan::ProbeTarget;
 use doorway_core::profile::CustomProfileError;
 use doorway_core::quality::{BandwidthResult, StreamResult};
-
-use crate::probe::RelayWay;
 use doorway_core::result::{ClientInfo, ProfileRef, RelayResult, ServerRef};
 use doorway_core::{
     CheckPlan, CheckResult, Direction, ProbeOutcome, Profile, Protocol, Verdict, RESULT_SCHEMA,
 };
 use yew::Reducible;
+
+use crate::probe::RelayWay;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
@@ -112,14 +112,17 @@ impl QualityRun {
 }
 
 impl Run {
+    /// The answers for outbound UDP ports, the ones a call's media uses.
+    fn outbound_udp(&self) -> impl Iterator<Item = (&ProbeTarget, &ProbeOutcome)> {
+        self.answers.iter().filter(|(target, _)| {
+            target.protocol == Protocol::Udp && target.direction == Direction::Outbound
+        })
+    }
+
     /// The UDP port the quality stream runs on: of those that answered
     /// STUN straight from the page, the quickest.
     pub fn stream_port(&self) -> Option<u16> {
-        self.answers
-            .iter()
-            .filter(|(target, _)| {
-                target.protocol == Protocol::Udp && target.direction == Direction::Outbound
-            })
+        self.outbound_udp()
             .filter_map(|(target, outcome)| match outcome {
                 ProbeOutcome::Reachable { ms } => Some((*ms, target.port)),
                 _ => None,
@@ -146,15 +149,12 @@ impl Run {
             .and_then(RelayWay::first_working);
         // Any UDP port the server answers on: the relay reaches them all.
         let served = self
-            .answers
-            .iter()
-            .filter(|(target, outcome)| {
-                target.protocol == Protocol::Udp
-                    && target.direction == Direction::Outbound
-                    && !matches!(
-                        outcome,
-                        ProbeOutcome::NotServed | ProbeOutcome::NotTestable { .. }
-                    )
+            .outbound_udp()
+            .filter(|(_, outcome)| {
+                !matches!(
+                    outcome,
+                    ProbeOutcome::NotServed | ProbeOutcome::NotTestable { .. }
+                )
             })
             .map(|(target, _)| target.port)
             .min();
@@ -167,13 +167,7 @@ impl Run {
     /// Whether this browser, not the network, kept every outbound UDP port
     /// from being tested.
     pub fn udp_untestable_here(&self) -> bool {
-        let mut udp = self
-            .answers
-            .iter()
-            .filter(|(target, _)| {
-                target.protocol == Protocol::Udp && target.direction == Direction::Outbound
-            })
-            .peekable();
+        let mut udp = self.outbound_udp().peekable();
         udp.peek().is_some()
             && udp.all(|(_, outcome)| {
                 matches!(outcome, ProbeOutcome::NotTestable { reason } if reason.is_this_browser())
