@@ -26,6 +26,13 @@ struct Relay {
 }
 
 async fn start(label: &str) -> Relay {
+    start_with(label, false).await
+}
+
+/// coturn as the worker starts it, `relay_to_self` as `--quality-through-relay`
+/// sets it, once it accepts connections on its port (it binds a moment
+/// after it starts; a client sent there sooner meets a closed port).
+async fn start_with(label: &str, relay_to_self: bool) -> Relay {
     let dir = std::env::temp_dir().join(format!("doorway-turn-{label}-{}", std::process::id()));
     let tls = Tls::self_signed(vec!["127.0.0.1".into()]).unwrap();
     let (cert, key) = write_pem(&dir, &tls.cert_pem, &tls.key_pem).unwrap();
@@ -38,12 +45,19 @@ async fn start(label: &str) -> Relay {
         key,
         secret: random_secret().unwrap(),
         state_dir: dir.clone(),
-        relay_to_self: false,
+        relay_to_self,
     };
     let turn = setup
         .start()
         .await
         .expect("coturn starts (cargo xtask test installs it)");
+    let listening = format!("127.0.0.1:{}", setup.port);
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(&listening).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     Relay { setup, turn, dir }
 }
 
@@ -115,6 +129,20 @@ async fn coturn_allocates_and_relays_nowhere() {
         1_800_000_000,
     );
     assert!(issued.username.contains(":doorway-"), "{}", issued.username);
+    drop(relay.turn);
+    std::fs::remove_dir_all(relay.dir).ok();
+}
+
+#[tokio::test]
+async fn relaying_to_its_own_addresses_opens_the_relay_to_no_one_else() {
+    // As with --quality-through-relay: the worker's own address (here
+    // 127.0.0.1, which coturn still refuses as loopback) is the only peer
+    // allowed; every other address stays forbidden.
+    let relay = start_with("to-self", true).await;
+    for peer in ["127.0.0.2", "198.18.0.9"] {
+        let output = uclient(&relay, "doorway-e", 10, &["-e", peer, "-r", "9"]).await;
+        assert!(output.contains("403 (Forbidden IP)"), "{peer}: {output}");
+    }
     drop(relay.turn);
     std::fs::remove_dir_all(relay.dir).ok();
 }
