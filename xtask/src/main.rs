@@ -9,6 +9,12 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 const TRUNK_VERSION: &str = "0.21.14";
+/// The toolchain the pages' wasm is built with (and the fuzzers run on).
+/// Nightly for one reason:
+/// rebuilding std with `panic=immediate-abort` drops the panic machinery
+/// (messages, locations, formatting), 12 % of the checker's bytes on the
+/// wire. Dated, so that a build next month makes the same bytes.
+const WASM_TOOLCHAIN: &str = "nightly-2026-05-20";
 /// Debian packages the browser tests, the firewall lab, the interop tests
 /// (coturn's STUN and TURN clients), the deploy and the ACME tests use.
 const TEST_PACKAGES: &[(&str, &str)] = &[
@@ -155,6 +161,8 @@ impl Xtask {
             )?;
         }
 
+        self.setup_wasm_toolchain()?;
+
         let trunk = self.output("trunk", &["--version"]).unwrap_or_default();
         if !trunk.contains(TRUNK_VERSION) {
             eprintln!("xtask: installing Trunk {TRUNK_VERSION} (a long build, once)");
@@ -191,6 +199,46 @@ impl Xtask {
         Ok(())
     }
 
+    /// WASM_TOOLCHAIN with std's source, and std's own dependencies fetched
+    /// (Trunk builds offline).
+    fn setup_wasm_toolchain(&self) -> Result<()> {
+        let toolchains = self
+            .output("rustup", &["toolchain", "list"])
+            .context("rustup is needed for the wasm toolchain")?;
+        if !toolchains.lines().any(|t| t.starts_with(WASM_TOOLCHAIN)) {
+            self.run(self.cmd("rustup").args([
+                "toolchain",
+                "install",
+                WASM_TOOLCHAIN,
+                "--profile",
+                "minimal",
+                "--component",
+                "rust-src",
+            ]))?;
+        }
+        let sysroot = self
+            .output(
+                "rustc",
+                &[&format!("+{WASM_TOOLCHAIN}"), "--print", "sysroot"],
+            )
+            .context("the wasm toolchain's rustc does not run")?;
+        let library = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
+        if !library.exists() {
+            self.run(self.cmd("rustup").args([
+                "component",
+                "add",
+                "rust-src",
+                "--toolchain",
+                WASM_TOOLCHAIN,
+            ]))?;
+        }
+        self.run(
+            self.cmd("cargo")
+                .args([&format!("+{WASM_TOOLCHAIN}"), "fetch", "--manifest-path"])
+                .arg(&library),
+        )
+    }
+
     fn setup_test_tools(&self) -> Result<()> {
         let missing: Vec<&str> = TEST_PACKAGES
             .iter()
@@ -221,20 +269,10 @@ impl Xtask {
         Ok(())
     }
 
-    /// A nightly toolchain (cargo fuzz needs its sanitizer flags) and cargo-fuzz.
+    /// A nightly toolchain (cargo fuzz needs its sanitizer flags; the pinned
+    /// one the pages are built with) and cargo-fuzz.
     fn setup_fuzz_tools(&self) -> Result<()> {
-        let toolchains = self
-            .output("rustup", &["toolchain", "list"])
-            .context("rustup is needed for a nightly toolchain")?;
-        if !toolchains.lines().any(|t| t.starts_with("nightly")) {
-            self.run(self.cmd("rustup").args([
-                "toolchain",
-                "install",
-                "nightly",
-                "--profile",
-                "minimal",
-            ]))?;
-        }
+        self.setup_wasm_toolchain()?;
         if self.output("cargo", &["fuzz", "--version"]).is_none() {
             self.run(
                 self.cmd("cargo")
@@ -281,20 +319,13 @@ impl Xtask {
         // The checker into dist/, then two more, separate apps: the
         // shared-result viewer into dist/viewer/ (the worker serves it at
         // /r/…) and the vendors' page into dist/vendors/ (at /embed).
-        self.run(
-            self.cmd("trunk")
-                .args(["build", "--release"])
-                .env("TRUNK_OFFLINE", "true")
-                .env("TRUNK_SKIP_VERSION_CHECK", "true"),
-        )?;
+        self.run(self.trunk().args(["build", "--release"]))?;
         for app in ["viewer", "vendors"] {
             self.run(
-                self.cmd("trunk")
+                self.trunk()
                     .args(["build", &format!("frontend/{app}.html"), "--release"])
                     .args(["--dist", &format!("dist/{app}")])
-                    .args(["--public-url", &format!("/{app}/")])
-                    .env("TRUNK_OFFLINE", "true")
-                    .env("TRUNK_SKIP_VERSION_CHECK", "true"),
+                    .args(["--public-url", &format!("/{app}/")]),
             )?;
         }
         self.run(
@@ -312,6 +343,22 @@ impl Xtask {
             .arg("precompress")
             .arg(self.root.join("dist")),
         )
+    }
+
+    /// Trunk, building offline with WASM_TOOLCHAIN: std rebuilt for size,
+    /// panics an immediate trap. Its own target folder, so these flags never
+    /// rebuild the stable wasm the tests use, and back.
+    fn trunk(&self) -> Command {
+        let mut command = self.cmd("trunk");
+        command
+            .env("TRUNK_OFFLINE", "true")
+            .env("TRUNK_SKIP_VERSION_CHECK", "true")
+            .env("RUSTUP_TOOLCHAIN", WASM_TOOLCHAIN)
+            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
+            .env("RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort")
+            .env("CARGO_TARGET_DIR", self.target_dir().join("wasm-pages"));
+        command
     }
 
     /// cargo, with what the end-to-end crate needs to find the built app.
@@ -420,7 +467,7 @@ impl Xtask {
                 .with_context(|| format!("creating {}", scratch.display()))?;
             self.run(
                 self.cmd("cargo")
-                    .args(["+nightly", "fuzz", "run", target])
+                    .args([&format!("+{WASM_TOOLCHAIN}"), "fuzz", "run", target])
                     .arg(&scratch)
                     .arg(self.root.join("fuzz/corpus").join(target))
                     .args(["--", &format!("-max_total_time={seconds}")]),
