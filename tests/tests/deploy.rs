@@ -80,9 +80,8 @@ async fn doorway_install_writes_a_unit_systemd_accepts_and_its_command_serves_a_
     let lab = ServerNamespace::create()?;
     let root = TempDir::new("install-root")?;
     let flags = ["--listen", lab.address.as_str(), "--port", "8080"];
+    // No --dist: the binary carries the app (built into it after Trunk).
     let installed = std::process::Command::new(env_path("DOORWAY_BIN")?)
-        .arg("--dist")
-        .arg(env_path("DOORWAY_DIST")?)
         .args(["install", "--root"])
         .arg(&root.0)
         .arg("--")
@@ -98,14 +97,11 @@ async fn doorway_install_writes_a_unit_systemd_accepts_and_its_command_serves_a_
         std::fs::metadata(&bin)?.permissions().mode() & 0o111 != 0,
         "executable"
     );
-    assert!(root
-        .0
-        .join("usr/local/share/doorway/dist/index.html")
-        .is_file());
-    assert!(root
-        .0
-        .join("usr/local/share/doorway/dist/vendors/index.html")
-        .is_file());
+    assert!(
+        !root.0.join("usr/local/share/doorway").exists(),
+        "one file: the app is in the binary"
+    );
+    assert!(!unit.contains("--dist"), "{unit}");
 
     // systemd reads it without a complaint (its standard targets copied in,
     // as on a host).

@@ -11,35 +11,10 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-/// A content coding the worker can answer with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Coding {
-    Identity,
-    Gzip,
-    Brotli,
-}
+pub use doorway_precompress::Coding;
+use doorway_precompress::{encode, is_compressible, COMPRESSED};
 
-/// The codings a file is kept in besides itself, with the suffix of their
-/// precompressed copies (`app.wasm.br`), best first.
-const COMPRESSED: [(Coding, &str); 2] = [(Coding::Brotli, "br"), (Coding::Gzip, "gz")];
-
-impl Coding {
-    fn token(self) -> &'static str {
-        match self {
-            Coding::Identity => "identity",
-            Coding::Gzip => "gzip",
-            Coding::Brotli => "br",
-        }
-    }
-}
-
-/// `path` with `.suffix` added: where a precompressed copy lives.
-fn compressed_path(path: &Path, suffix: &str) -> std::ffi::OsString {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".");
-    name.push(suffix);
-    name
-}
+use crate::app_files::AppFiles;
 
 /// The codings an `Accept-Encoding` header allows, best first: brotli, then
 /// gzip, then identity. A coding with `q=0` is refused; `*` stands for any
@@ -213,61 +188,6 @@ impl Asset {
     }
 }
 
-/// `raw` in `coding`, at the best compression (this runs at build time or
-/// start-up, never per request).
-fn encode(coding: Coding, raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    match coding {
-        Coding::Identity => out.extend_from_slice(raw),
-        Coding::Brotli => {
-            let params = brotli::enc::BrotliEncoderParams {
-                quality: 11,
-                lgwin: 22,
-                ..Default::default()
-            };
-            // Writing into a Vec cannot fail.
-            let _ = brotli::BrotliCompress(&mut &raw[..], &mut out, &params);
-        }
-        Coding::Gzip => {
-            use std::io::Write;
-            let mut encoder = flate2::write::GzEncoder::new(out, flate2::Compression::best());
-            let _ = encoder.write_all(raw);
-            out = encoder.finish().unwrap_or_default();
-        }
-    }
-    out
-}
-
-/// Writes `file.br` and `file.gz` next to every compressible file under
-/// `dir` (the build step; `cargo xtask` runs it after Trunk). Returns how
-/// many files it compressed.
-pub fn precompress_dir(dir: &Path) -> std::io::Result<usize> {
-    let mut count = 0;
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            count += precompress_dir(&path)?;
-            continue;
-        }
-        if !is_compressible(&path) {
-            continue;
-        }
-        let raw = std::fs::read(&path)?;
-        for (coding, suffix) in COMPRESSED {
-            std::fs::write(compressed_path(&path, suffix), encode(coding, &raw))?;
-        }
-        count += 1;
-    }
-    Ok(count)
-}
-
-fn is_compressible(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("wasm" | "js" | "css" | "html" | "svg" | "json" | "ftl" | "txt")
-    )
-}
-
 fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or_default() {
         "html" => "text/html; charset=utf-8",
@@ -295,12 +215,6 @@ fn is_hashed(name: &str) -> bool {
     })
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum AssetError {
-    #[error("reading the built app in {dir}: {source}")]
-    Read { dir: String, source: std::io::Error },
-}
-
 /// The built app's files by URL path (`/app-1a2b….wasm`), without the
 /// `index.html` pages, which are served as page shells instead.
 #[derive(Debug, Default)]
@@ -311,49 +225,36 @@ pub struct Files {
 }
 
 impl Files {
-    pub fn load(dir: &Path) -> Result<Files, AssetError> {
+    /// Every file of the app but its pages, each with the `.br`/`.gz` copies
+    /// the build wrote beside it.
+    pub fn load(app: &AppFiles) -> Files {
         let mut files = Files::default();
-        files.load_dir(dir, "").map_err(|source| AssetError::Read {
-            dir: dir.display().to_string(),
-            source,
-        })?;
-        Ok(files)
-    }
-
-    fn load_dir(&mut self, dir: &Path, prefix: &str) -> std::io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let entry = entry?;
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if path.is_dir() {
-                self.load_dir(&path, &format!("{prefix}/{name}"))?;
-                continue;
-            }
+        for (path, identity) in app.iter() {
+            let name = path.rsplit('/').next().unwrap_or(path);
             // The pages are served as shells (filled in per request), not as files.
             if name.ends_with(".br") || name.ends_with(".gz") || name == "index.html" {
                 continue;
             }
-            let url = format!("{prefix}/{name}");
-            let identity = Bytes::from(std::fs::read(&path)?);
+            let url = format!("/{path}");
             let compressed: Vec<(Coding, Bytes)> = COMPRESSED
                 .iter()
                 .filter_map(|&(coding, suffix)| {
-                    let bytes = std::fs::read(compressed_path(&path, suffix)).ok()?;
-                    Some((coding, Bytes::from(bytes)))
+                    let copy = app.get(&format!("{path}.{suffix}"))?;
+                    Some((coding, copy.clone()))
                 })
                 .collect();
-            if compressed.is_empty() && is_compressible(&path) {
-                self.uncompressed.push(url.clone());
+            if compressed.is_empty() && is_compressible(Path::new(path)) {
+                files.uncompressed.push(url.clone());
             }
-            let cache = if is_hashed(&name) {
+            let cache = if is_hashed(name) {
                 CacheRule::Immutable
             } else {
                 CacheRule::Revalidate
             };
-            let asset = Asset::new(content_type(&url), cache, identity, compressed);
-            self.by_path.insert(url, asset);
+            let asset = Asset::new(content_type(&url), cache, identity.clone(), compressed);
+            files.by_path.insert(url, asset);
         }
-        Ok(())
+        files
     }
 
     pub fn get(&self, path: &str) -> Option<&Asset> {

@@ -1,11 +1,11 @@
-//! `doorway install`: puts this binary, the built app and a sandboxed
-//! systemd unit in their fixed places under a root (`/` on the host, a
-//! temporary folder in tests):
+//! `doorway install`: puts this binary (with the app compiled in) and a
+//! sandboxed systemd unit in their fixed places under a root (`/` on the
+//! host, a temporary folder in tests):
 //!
 //! | what | where |
 //! | --- | --- |
 //! | the binary | `/usr/local/bin/doorway` |
-//! | the built app | `/usr/local/share/doorway/dist` |
+//! | the built app, only when `--dist` names one | `/usr/local/share/doorway/dist` |
 //! | the unit | `/etc/systemd/system/doorway.service` |
 //! | shared results, coturn's state | `/var/lib/doorway` (systemd's `StateDirectory`) |
 //!
@@ -29,27 +29,28 @@ pub enum InstallError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("no built app at {0} (build it with `cargo xtask serve` or pass --dist)")]
+    #[error("no built app at {0} (build it with `cargo xtask serve`)")]
     NoApp(PathBuf),
+    #[error(
+        "this binary was built without the app: build it with `cargo xtask serve`, or pass --dist"
+    )]
+    NoEmbeddedApp,
 }
 
 /// The unit for a worker started with `flags` (already checked by the
-/// caller); the paths above are added first.
-pub fn unit_file(flags: &[String]) -> String {
+/// caller); the paths above are added first, the app's folder only when
+/// `with_dist` (else the binary serves the app compiled into it).
+pub fn unit_file(flags: &[String], with_dist: bool) -> String {
     // Certificate files reach the service as systemd credentials: the
     // service's own user cannot read a key only root may read, so systemd
     // hands it a copy (`%d` is the credentials' folder).
     let mut credentials = String::new();
-    let mut args = vec![
-        format!("/{BIN}"),
-        "--dist".into(),
-        format!("/{DIST}"),
-        "--data-dir".into(),
-        format!("/{DATA}"),
-    ]
-    .into_iter()
-    .map(|arg| systemd_quote(&arg))
-    .collect::<Vec<_>>();
+    let dist = [String::from("--dist"), format!("/{DIST}")];
+    let mut args = std::iter::once(format!("/{BIN}"))
+        .chain(dist.into_iter().filter(|_| with_dist))
+        .chain(["--data-dir".into(), format!("/{DATA}")])
+        .map(|arg| systemd_quote(&arg))
+        .collect::<Vec<_>>();
     let mut rest = flags.iter();
     while let Some(flag) = rest.next() {
         let credential = CREDENTIAL_FLAGS.iter().find_map(|(name, id)| {
@@ -131,16 +132,23 @@ fn systemd_quote(arg: &str) -> String {
     }
 }
 
-/// Installs `exe` (this binary) and `dist` under `root` and writes the unit.
+/// Installs `exe` (this binary) and, when given, `dist` under `root` and
+/// writes the unit. Without `dist` the binary must carry the app itself.
 /// Returns what it wrote.
 pub fn install(
     root: &Path,
     exe: &Path,
-    dist: &Path,
+    dist: Option<&Path>,
     flags: &[String],
 ) -> Result<Vec<PathBuf>, InstallError> {
-    if !dist.join("index.html").is_file() {
-        return Err(InstallError::NoApp(dist.to_owned()));
+    match dist {
+        Some(dist) if !dist.join("index.html").is_file() => {
+            return Err(InstallError::NoApp(dist.to_owned()))
+        }
+        None if crate::app_files::AppFiles::embedded().is_none() => {
+            return Err(InstallError::NoEmbeddedApp)
+        }
+        _ => {}
     }
     let bin = root.join(BIN);
     let unit = root.join(UNIT);
@@ -154,12 +162,18 @@ pub fn install(
     let fresh = bin.with_extension("new");
     std::fs::copy(exe, &fresh).map_err(io_error("copying the binary to", &fresh))?;
     std::fs::rename(&fresh, &bin).map_err(io_error("moving the binary to", &bin))?;
+    // An app copied by an earlier install goes: the unit would not use it.
     if app.exists() {
         std::fs::remove_dir_all(&app).map_err(io_error("replacing", &app))?;
     }
-    copy_tree(dist, &app)?;
-    std::fs::write(&unit, unit_file(flags)).map_err(io_error("writing", &unit))?;
-    Ok(vec![bin, app, unit])
+    let mut written = vec![bin];
+    if let Some(dist) = dist {
+        copy_tree(dist, &app)?;
+        written.push(app);
+    }
+    std::fs::write(&unit, unit_file(flags, dist.is_some())).map_err(io_error("writing", &unit))?;
+    written.push(unit);
+    Ok(written)
 }
 
 /// What failed, and on which path, for `map_err`.
@@ -196,18 +210,28 @@ mod tests {
 
     #[test]
     fn the_unit_starts_the_worker_with_fixed_places_and_the_given_flags() {
-        let unit = unit_file(&[
+        let flags = [
             "--listen".into(),
             "203.0.113.10".into(),
             "--public-host".into(),
             "check.example.com".into(),
-        ]);
+        ];
+        // The app compiled in: no folder for it.
+        let unit = unit_file(&flags, false);
         assert!(
             unit.contains(
-                "ExecStart=/usr/local/bin/doorway --dist /usr/local/share/doorway/dist \
+                "ExecStart=/usr/local/bin/doorway \
              --data-dir /var/lib/doorway --listen 203.0.113.10 --public-host check.example.com\n"
             ),
             "{unit}"
+        );
+        let with_folder = unit_file(&flags, true);
+        assert!(
+            with_folder.contains(
+                "ExecStart=/usr/local/bin/doorway --dist /usr/local/share/doorway/dist \
+             --data-dir /var/lib/doorway --listen"
+            ),
+            "{with_folder}"
         );
         for line in [
             "DynamicUser=yes",
@@ -223,11 +247,14 @@ mod tests {
 
     #[test]
     fn certificate_files_become_credentials() {
-        let unit = unit_file(&[
-            "--tls-cert".into(),
-            "/etc/doorway/fullchain.pem".into(),
-            "--tls-key=/etc/doorway/privkey.pem".into(),
-        ]);
+        let unit = unit_file(
+            &[
+                "--tls-cert".into(),
+                "/etc/doorway/fullchain.pem".into(),
+                "--tls-key=/etc/doorway/privkey.pem".into(),
+            ],
+            false,
+        );
         assert!(
             unit.contains("\nLoadCredential=tls-cert:/etc/doorway/fullchain.pem\n"),
             "{unit}"
@@ -242,6 +269,32 @@ mod tests {
             ),
             "{unit}"
         );
+    }
+
+    #[test]
+    fn an_app_folder_given_is_copied_and_named_in_the_unit() {
+        let scratch = std::env::temp_dir().join(format!("doorway-install-{}", std::process::id()));
+        let (dist, root, exe) = (
+            scratch.join("dist"),
+            scratch.join("root"),
+            scratch.join("exe"),
+        );
+        std::fs::create_dir_all(dist.join("viewer")).unwrap();
+        std::fs::write(dist.join("index.html"), "checker").unwrap();
+        std::fs::write(dist.join("viewer/index.html"), "viewer").unwrap();
+        std::fs::write(&exe, "binary").unwrap();
+        let written = install(&root, &exe, Some(&dist), &[]);
+        let viewer = std::fs::read_to_string(root.join(DIST).join("viewer/index.html"));
+        let unit = std::fs::read_to_string(root.join(UNIT));
+        let empty = install(&root, &exe, Some(&scratch.join("nothing")), &[]);
+        std::fs::remove_dir_all(&scratch).unwrap();
+
+        assert_eq!(written.unwrap().len(), 3);
+        assert_eq!(viewer.unwrap(), "viewer");
+        assert!(unit
+            .unwrap()
+            .contains(" --dist /usr/local/share/doorway/dist "));
+        assert!(matches!(empty, Err(InstallError::NoApp(_))), "{empty:?}");
     }
 
     #[test]

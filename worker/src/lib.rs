@@ -3,6 +3,7 @@
 
 pub mod acme;
 pub mod admission;
+pub mod app_files;
 pub mod assets;
 pub mod bandwidth;
 pub mod error;

@@ -14,6 +14,7 @@ use doorway_core::PortList;
 use doorway_core::{Profile, Protocol};
 use doorway_worker::acme::AcmeSetup;
 use doorway_worker::admission::{raise_open_file_limit, Admission, ConnectionCaps};
+use doorway_worker::app_files::AppFiles;
 use doorway_worker::firewall::{nft_ruleset, OpenPorts};
 use doorway_worker::install;
 use doorway_worker::knock::Knocker;
@@ -82,9 +83,10 @@ struct Args {
     /// a public one (a test CA).
     #[arg(long, value_name = "FILE")]
     acme_ca_root: Option<PathBuf>,
-    /// The built frontend (Trunk's dist folder).
-    #[arg(long, default_value = "dist")]
-    dist: PathBuf,
+    /// The built app (Trunk's dist folder) to serve instead of the copy
+    /// compiled into this binary.
+    #[arg(long, value_name = "DIR")]
+    dist: Option<PathBuf>,
     /// More TCP ports to serve probes on, e.g. 8443,40000-40010.
     #[arg(long, value_parser = parse_port_list)]
     tcp_ports: Option<PortList>,
@@ -310,7 +312,7 @@ async fn main() -> anyhow::Result<()> {
     }
     match &args.command {
         Some(Command::Precompress { dist }) => {
-            let count = doorway_worker::assets::precompress_dir(dist)
+            let count = doorway_precompress::precompress_dir(dist)
                 .with_context(|| format!("compressing the files in {}", dist.display()))?;
             println!("compressed {count} files in {}", dist.display());
             return Ok(());
@@ -318,7 +320,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Install { root, flags }) => {
             check_unit_flags(flags)?;
             let exe = std::env::current_exe().context("finding this binary")?;
-            for written in install::install(root, &exe, &args.dist, flags)? {
+            for written in install::install(root, &exe, args.dist.as_deref(), flags)? {
                 println!("  {}", written.display());
             }
             println!("installed; start it with: systemctl daemon-reload && systemctl enable --now doorway");
@@ -466,12 +468,28 @@ async fn main() -> anyhow::Result<()> {
         )
     };
 
-    let dist = args.dist.join("index.html").is_file().then_some(&args.dist);
-    if dist.is_none() {
-        tracing::warn!(dist = %args.dist.display(), "no built app there: the API and probes work, the page does not");
-    }
+    let app = match &args.dist {
+        Some(dist) => {
+            let files = AppFiles::read_dir(dist)
+                .with_context(|| format!("reading the built app in {}", dist.display()))?;
+            if !files.has_page() {
+                anyhow::bail!(
+                    "--dist {}: no index.html there (build the app with `cargo xtask serve`)",
+                    dist.display()
+                );
+            }
+            Some(files)
+        }
+        None => {
+            let embedded = AppFiles::embedded();
+            if embedded.is_none() {
+                tracing::warn!("this binary was built without the app and no --dist was given: the API and probes work, the page does not");
+            }
+            embedded
+        }
+    };
     let policy = Arc::new(
-        SecurityPolicy::new(dist.map(PathBuf::as_path), &args.embed_ancestors)
+        SecurityPolicy::new(app.as_ref(), &args.embed_ancestors)
             .context("invalid --embed-ancestors")?
             .with_probe_host(args.public_host.clone()),
     );
@@ -494,7 +512,7 @@ async fn main() -> anyhow::Result<()> {
                 },
             },
         },
-        dist.map(PathBuf::as_path),
+        app.as_ref(),
         turn_service,
         store,
         RateLimit::new(args.share_limit.into(), 600),

@@ -2,7 +2,6 @@
 //! surface on every probe port.
 
 use std::collections::BTreeMap;
-use std::path::Path as FsPath;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,7 +23,8 @@ use doorway_core::CheckResult;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::admission::Slot;
-use crate::assets::{Asset, AssetError, CacheRule, Files};
+use crate::app_files::AppFiles;
+use crate::assets::{Asset, CacheRule, Files};
 use crate::error::ApiError;
 use crate::knock::{KnockError, Knocker};
 use crate::limit::RateLimit;
@@ -70,52 +70,46 @@ struct BuiltApp {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error(transparent)]
-    Files(#[from] AssetError),
-    #[error("reading {path}: {source}")]
-    Index {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("the built app has no {0} (or it is not UTF-8)")]
+    Page(&'static str),
     #[error("a page shell: {0}")]
     Shell(#[from] ShellError),
 }
 
 impl AppState {
-    /// `dist` is the built app's folder, if there is one: its files are read
-    /// into memory now (with the `.br`/`.gz` copies the build wrote).
+    /// `app` is the built app, if there is one (with the `.br`/`.gz` copies
+    /// the build wrote).
     pub fn new(
         config: ConfigResponse,
-        dist: Option<&FsPath>,
+        app: Option<&AppFiles>,
         turn: Option<TurnService>,
         store: Option<Store>,
         share_limit: RateLimit,
         knocker: Option<Knocker>,
         networks: Networks,
     ) -> Result<AppState, AppError> {
-        let app = match dist {
-            Some(dist) => {
-                let checker = read_template(&dist.join(CHECKER_PAGE))?;
-                let files = Files::load(dist)?;
+        let app = match app {
+            Some(app) => {
+                let checker = app.text(CHECKER_PAGE).ok_or(AppError::Page(CHECKER_PAGE))?;
+                let files = Files::load(app);
                 if !files.uncompressed.is_empty() {
                     tracing::warn!(
                         files = ?files.uncompressed,
-                        "no precompressed copies: run `doorway precompress {}` after building",
-                        dist.display()
+                        "no precompressed copies: run `doorway precompress <dist>` after building"
                     );
                 }
                 let optional_page = |page: &str, missing: &str| -> Result<_, AppError> {
-                    match read_template(&dist.join(page)) {
-                        Ok(template) => Ok(Some(Shells::new(&template, &[])?)),
-                        Err(error) => {
-                            tracing::warn!(%error, "{missing}");
+                    match app.text(page) {
+                        Some(template) => Ok(Some(Shells::new(template, &[])?)),
+                        None => {
+                            tracing::warn!("{missing}");
                             Ok(None)
                         }
                     }
                 };
                 Some(BuiltApp {
                     files,
-                    checker: Shells::new(&checker, &config.profiles)?,
+                    checker: Shells::new(checker, &config.profiles)?,
                     viewer: optional_page(
                         VIEWER_PAGE,
                         "no result viewer: shared result links will not open",
@@ -164,13 +158,6 @@ fn from_own_page(uri: &Uri, headers: &HeaderMap) -> Result<(), ApiError> {
         }
     }
     Ok(())
-}
-
-fn read_template(path: &FsPath) -> Result<String, AppError> {
-    std::fs::read_to_string(path).map_err(|source| AppError::Index {
-        path: path.display().to_string(),
-        source,
-    })
 }
 
 /// A result is a few kilobytes; this leaves room for large profiles.

@@ -2,7 +2,7 @@
 //! (scripts only from this server, plus Trunk's inline loader by its hash),
 //! and framing allowed only for the embed view, by the configured ancestors.
 
-use std::path::Path;
+use crate::app_files::AppFiles;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -28,8 +28,11 @@ pub struct SecurityPolicy {
 pub struct BadAncestor(String);
 
 impl SecurityPolicy {
-    /// `dist`: the built app, whose pages' inline loaders are allowed.
-    pub fn new(dist: Option<&Path>, embed_ancestors: &str) -> Result<SecurityPolicy, BadAncestor> {
+    /// `app`: the built app, whose pages' inline loaders are allowed.
+    pub fn new(
+        app: Option<&AppFiles>,
+        embed_ancestors: &str,
+    ) -> Result<SecurityPolicy, BadAncestor> {
         for source in embed_ancestors.split_whitespace() {
             let ok = source == "*"
                 || source == "'self'"
@@ -41,11 +44,11 @@ impl SecurityPolicy {
                 return Err(BadAncestor(source.to_owned()));
             }
         }
-        let mut inline_scripts: Vec<String> = dist
+        let mut inline_scripts: Vec<String> = app
             .into_iter()
-            .flat_map(|dist| [CHECKER_PAGE, VIEWER_PAGE, VENDORS_PAGE].map(|page| dist.join(page)))
-            .filter_map(|page| std::fs::read_to_string(page).ok())
-            .flat_map(|html| inline_script_hashes(&html))
+            .flat_map(|app| [CHECKER_PAGE, VIEWER_PAGE, VENDORS_PAGE].map(|page| app.text(page)))
+            .flatten()
+            .flat_map(inline_script_hashes)
             .collect();
         inline_scripts.dedup();
         Ok(SecurityPolicy {

@@ -14,6 +14,7 @@ mod common;
 
 use common::sample_result;
 use doorway_worker::admission::{Admission, ConnectionCaps};
+use doorway_worker::app_files::AppFiles;
 use doorway_worker::knock::Knocker;
 use doorway_worker::limit::RateLimit;
 use doorway_worker::metrics::Metrics;
@@ -121,8 +122,11 @@ async fn launch(options: Options) -> Running {
     let tls = Tls::self_signed(vec!["localhost".into(), "127.0.0.1".into()]).unwrap();
     let mut served = ServedPorts::default();
     served.tcp.insert(probe.local_addr().unwrap().port());
+    let app_files = dist
+        .as_deref()
+        .map(|dist| AppFiles::read_dir(dist).unwrap());
     let policy =
-        Arc::new(SecurityPolicy::new(dist.as_deref(), "https://support.example.com").unwrap());
+        Arc::new(SecurityPolicy::new(app_files.as_ref(), "https://support.example.com").unwrap());
     let state = AppState::new(
         ConfigResponse {
             profiles: builtin_profiles().unwrap(),
@@ -141,7 +145,7 @@ async fn launch(options: Options) -> Running {
                 },
             },
         },
-        dist.as_deref(),
+        app_files.as_ref(),
         None,
         keep_results.then(|| Store::open(&store_path, store_limits).unwrap()),
         RateLimit::new(share_limit.into(), 600),
@@ -424,7 +428,7 @@ fn built_app(label: &str) -> std::path::PathBuf {
     let script = "console.log('doorway');\n".repeat(100);
     std::fs::write(dist.join("doorway-frontend-0123456789abcdef.js"), &script).unwrap();
     std::fs::write(dist.join("embed-demo.html"), "<p>demo</p>".repeat(50)).unwrap();
-    doorway_worker::assets::precompress_dir(&dist).unwrap();
+    doorway_precompress::precompress_dir(&dist).unwrap();
     dist
 }
 

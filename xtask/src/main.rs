@@ -122,8 +122,17 @@ impl Xtask {
 
     fn cmd(&self, program: &str) -> Command {
         let mut command = Command::new(program);
-        command.current_dir(&self.root).env("PATH", &self.path);
         command
+            .current_dir(&self.root)
+            .env("PATH", &self.path)
+            // What worker/build.rs compiles into the binary: the staged copy
+            // of dist/, which changes only when a file's bytes do.
+            .env("DOORWAY_EMBED_DIST", self.embedded_app_dir());
+        command
+    }
+
+    fn embedded_app_dir(&self) -> PathBuf {
+        self.target_dir().join("embedded-app")
     }
 
     fn run(&self, command: &mut Command) -> Result<()> {
@@ -328,20 +337,23 @@ impl Xtask {
                     .args(["--public-url", &format!("/{app}/")]),
             )?;
         }
+        // Brotli and gzip copies of every file, so the worker sends
+        // compressed bytes without compressing per request.
+        let dist = self.root.join("dist");
+        let count = doorway_precompress::precompress_dir(&dist)
+            .with_context(|| format!("compressing the files in {}", dist.display()))?;
+        eprintln!("xtask: compressed {count} files in {}", dist.display());
+        // The binary carries the app. Trunk rewrites every file on each
+        // build; staging only what changed keeps the worker from being
+        // rebuilt when the app is not.
+        let staged = sync_dir(&dist, &self.embedded_app_dir())
+            .context("staging the app for the worker's binary")?;
+        if staged > 0 {
+            eprintln!("xtask: {staged} changed files of the app staged for the binary");
+        }
         self.run(
             self.cmd("cargo")
                 .args(["build", "--release", "-p", "doorway-worker"]),
-        )?;
-        // Brotli and gzip copies of every file, so the worker sends
-        // compressed bytes without compressing per request.
-        self.run(
-            self.cmd(
-                self.worker_bin()
-                    .to_str()
-                    .context("target path is not UTF-8")?,
-            )
-            .arg("precompress")
-            .arg(self.root.join("dist")),
         )
     }
 
@@ -399,10 +411,8 @@ impl Xtask {
                 .to_str()
                 .context("target path is not UTF-8")?,
         );
-        command
-            .arg("--dist")
-            .arg(self.root.join("dist"))
-            .args(worker_args);
+        // The app is in the binary (built above); no --dist.
+        command.args(worker_args);
         self.run(&mut command)
     }
 
@@ -508,6 +518,44 @@ impl Xtask {
                 .args(sections),
         )
     }
+}
+
+/// Makes `to` hold exactly what `from` holds, writing only files whose bytes
+/// differ (so their modification times say what changed). Returns how many
+/// files it wrote or removed.
+fn sync_dir(from: &Path, to: &Path) -> Result<usize> {
+    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    let mut changed = 0;
+    let mut wanted = std::collections::HashSet::new();
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        wanted.insert(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            changed += sync_dir(&source, &target)?;
+            continue;
+        }
+        let bytes =
+            std::fs::read(&source).with_context(|| format!("reading {}", source.display()))?;
+        if std::fs::read(&target).ok().as_deref() != Some(bytes.as_slice()) {
+            std::fs::write(&target, &bytes)
+                .with_context(|| format!("writing {}", target.display()))?;
+            changed += 1;
+        }
+    }
+    for entry in std::fs::read_dir(to)? {
+        let entry = entry?;
+        if !wanted.contains(&entry.file_name()) {
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                std::fs::remove_dir_all(&path)?;
+            } else {
+                std::fs::remove_file(&path)?;
+            }
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 fn describe(command: &Command) -> String {

@@ -1,0 +1,91 @@
+//! The content codings Doorway serves its built files in, and the build
+//! step that writes a brotli and a gzip copy next to each file, so that no
+//! server compresses per request. Shared by the worker (which also
+//! compresses its page shells once at start-up) and `cargo xtask`.
+
+use std::path::Path;
+
+/// A content coding the worker can answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+/// The codings a file is kept in besides itself, with the suffix of their
+/// precompressed copies (`app.wasm.br`), best first.
+pub const COMPRESSED: [(Coding, &str); 2] = [(Coding::Brotli, "br"), (Coding::Gzip, "gz")];
+
+impl Coding {
+    pub fn token(self) -> &'static str {
+        match self {
+            Coding::Identity => "identity",
+            Coding::Gzip => "gzip",
+            Coding::Brotli => "br",
+        }
+    }
+}
+
+/// `path` with `.suffix` added: where a precompressed copy lives.
+pub fn compressed_path(path: &Path, suffix: &str) -> std::ffi::OsString {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    name
+}
+
+/// `raw` in `coding`, at the best compression (this runs at build time or
+/// start-up, never per request).
+pub fn encode(coding: Coding, raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match coding {
+        Coding::Identity => out.extend_from_slice(raw),
+        Coding::Brotli => {
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                lgwin: 22,
+                ..Default::default()
+            };
+            // Writing into a Vec cannot fail.
+            let _ = brotli::BrotliCompress(&mut &raw[..], &mut out, &params);
+        }
+        Coding::Gzip => {
+            use std::io::Write;
+            let mut encoder = flate2::write::GzEncoder::new(out, flate2::Compression::best());
+            let _ = encoder.write_all(raw);
+            out = encoder.finish().unwrap_or_default();
+        }
+    }
+    out
+}
+
+/// Writes `file.br` and `file.gz` next to every compressible file under
+/// `dir` (the build step; `cargo xtask` runs it after Trunk, `doorway precompress` for a folder built by hand). Returns how
+/// many files it compressed.
+pub fn precompress_dir(dir: &Path) -> std::io::Result<usize> {
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            count += precompress_dir(&path)?;
+            continue;
+        }
+        if !is_compressible(&path) {
+            continue;
+        }
+        let raw = std::fs::read(&path)?;
+        for (coding, suffix) in COMPRESSED {
+            std::fs::write(compressed_path(&path, suffix), encode(coding, &raw))?;
+        }
+        count += 1;
+    }
+    Ok(count)
+}
+
+pub fn is_compressible(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("wasm" | "js" | "css" | "html" | "svg" | "json" | "ftl" | "txt")
+    )
+}
