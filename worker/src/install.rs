@@ -153,7 +153,7 @@ pub fn install(
     let bin = root.join(BIN);
     let unit = root.join(UNIT);
     let app = root.join(DIST);
-    for folder in [&bin, &unit, &app] {
+    for folder in [&bin, &unit] {
         if let Some(parent) = folder.parent() {
             std::fs::create_dir_all(parent).map_err(io_error("creating", parent))?;
         }

@@ -470,15 +470,11 @@ async fn main() -> anyhow::Result<()> {
 
     let app = match &args.dist {
         Some(dist) => {
-            let files = AppFiles::read_dir(dist)
-                .with_context(|| format!("reading the built app in {}", dist.display()))?;
-            if !files.has_page() {
-                anyhow::bail!(
-                    "--dist {}: no index.html there (build the app with `cargo xtask serve`)",
-                    dist.display()
-                );
+            let files = AppFiles::read_dir(dist).ok().filter(AppFiles::has_page);
+            if files.is_none() {
+                tracing::warn!(dist = %dist.display(), "no built app there: the API and probes work, the page does not");
             }
-            Some(files)
+            files
         }
         None => {
             let embedded = AppFiles::embedded();
