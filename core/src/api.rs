@@ -39,6 +39,10 @@ pub struct ProbeConfig {
     /// Whether `POST /api/knock` checks inbound ports from outside.
     #[serde(default)]
     pub inbound: bool,
+    /// Probe nodes the page may use instead of this server (their origins,
+    /// see `node::NodeOrigin`); the page takes whichever answers first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<String>,
 }
 
 /// Two STUN ports on the main address, and one on a second address when the

@@ -16,6 +16,7 @@ pub mod ice;
 pub mod inbound;
 pub mod nat;
 pub mod network;
+pub mod node;
 pub mod plan;
 pub mod ports;
 pub mod profile;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Parser;
 use doorway_core::api::{ConfigResponse, NatServers, ProbeConfig};
+use doorway_core::node::NodeOrigin;
 use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
 use doorway_core::PortList;
@@ -87,6 +88,16 @@ struct Args {
     /// compiled into this binary.
     #[arg(long, value_name = "DIR")]
     dist: Option<PathBuf>,
+    /// A probe node's origin (https://eu.probe.example.com): listed in
+    /// /api/config, so the page may probe it instead of this server.
+    /// Repeat for several; the page takes whichever answers first.
+    #[arg(long = "probe-node", value_name = "ORIGIN", value_parser = parse_origin)]
+    probe_nodes: Vec<NodeOrigin>,
+    /// Be a probe node for the checker served at ORIGIN: its pages may use
+    /// this worker's API (CORS); this worker then serves no app and keeps
+    /// no results. Repeat for several.
+    #[arg(long = "app-origin", value_name = "ORIGIN", value_parser = parse_origin)]
+    app_origins: Vec<NodeOrigin>,
     /// More TCP ports to serve probes on, e.g. 8443,40000-40010.
     #[arg(long, value_parser = parse_port_list)]
     tcp_ports: Option<PortList>,
@@ -283,6 +294,10 @@ fn parse_sample(text: &str) -> Result<usize, String> {
     }
 }
 
+fn parse_origin(text: &str) -> Result<NodeOrigin, String> {
+    NodeOrigin::parse(text).map_err(|error| error.to_string())
+}
+
 fn parse_port_list(text: &str) -> Result<PortList, String> {
     let list: PortList = text
         .parse()
@@ -452,7 +467,10 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let store_path = data_dir.join("results.sqlite");
-    let store = if args.no_store {
+    // A probe node keeps no results and serves no app: both live with the
+    // checker it serves.
+    let probe_node = !args.app_origins.is_empty();
+    let store = if args.no_store || probe_node {
         None
     } else {
         Some(
@@ -469,6 +487,7 @@ async fn main() -> anyhow::Result<()> {
     };
 
     let app = match &args.dist {
+        _ if probe_node => None,
         Some(dist) => {
             let files = AppFiles::read_dir(dist).ok().filter(AppFiles::has_page);
             if files.is_none() {
@@ -487,7 +506,8 @@ async fn main() -> anyhow::Result<()> {
     let policy = Arc::new(
         SecurityPolicy::new(app.as_ref(), &args.embed_ancestors)
             .context("invalid --embed-ancestors")?
-            .with_probe_host(args.public_host.clone()),
+            .with_probe_host(args.public_host.clone())
+            .with_probe_nodes(&args.probe_nodes),
     );
     let networks = Networks::open(&args.asn_db)?;
     let state = AppState::new(
@@ -502,6 +522,7 @@ async fn main() -> anyhow::Result<()> {
                 quality_relay: turn_service.is_some() && args.quality_through_relay,
                 store: store.is_some(),
                 inbound: !args.no_inbound,
+                nodes: args.probe_nodes.iter().map(ToString::to_string).collect(),
                 nat: NatServers {
                     ports: [STUN_PORT, SECOND_STUN_PORT],
                     second_host,
@@ -515,7 +536,8 @@ async fn main() -> anyhow::Result<()> {
         (!args.no_inbound).then(|| Knocker::new(args.inbound_allow_private)),
         networks,
     )
-    .context("loading the built app (see --dist)")?;
+    .context("loading the built app (see --dist)")?
+    .with_app_origins(&args.app_origins);
     let state = Arc::new(state);
 
     let metrics = Arc::new(Metrics::new());

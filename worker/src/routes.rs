@@ -19,6 +19,7 @@ use doorway_core::api::{
 };
 use doorway_core::inbound::profile_knock_ports;
 use doorway_core::vouch::{resolve_profile, vouch};
+use doorway_core::node::NodeOrigin;
 use doorway_core::CheckResult;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -55,6 +56,9 @@ pub struct AppState {
     pub networks: Networks,
     /// The bandwidth test's block and per-address budget.
     pub bandwidth: crate::bandwidth::Bandwidth,
+    /// As a probe node (`--app-origin`): the checkers whose pages may use
+    /// this API from their own origin.
+    app_origins: Vec<String>,
 }
 
 /// The built app (Trunk's dist folder), held in memory.
@@ -130,7 +134,16 @@ impl AppState {
             knocker,
             networks,
             bandwidth: crate::bandwidth::Bandwidth::new(),
+            app_origins: Vec::new(),
         })
+    }
+}
+
+impl AppState {
+    /// Serve as a probe node for the checkers at `origins`.
+    pub fn with_app_origins(mut self, origins: &[NodeOrigin]) -> AppState {
+        self.app_origins = origins.iter().map(ToString::to_string).collect();
+        self
     }
 }
 
@@ -138,12 +151,16 @@ impl AppState {
 /// not), so no other site can make its visitors store results: JSON only (a
 /// cross-site JSON POST needs a CORS preflight, which this server never
 /// grants) and, where the browser names it, our own origin.
-fn from_own_page(uri: &Uri, headers: &HeaderMap) -> Result<(), ApiError> {
+fn from_own_page(uri: &Uri, headers: &HeaderMap, app_origins: &[String]) -> Result<(), ApiError> {
     let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
     let content_type = text(header::CONTENT_TYPE).unwrap_or("nothing");
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     if !essence.eq_ignore_ascii_case("application/json") {
         return Err(ApiError::NotJson(content_type.to_owned()));
+    }
+    // A probe node's checker is another site, by design.
+    if text(header::ORIGIN).is_some_and(|origin| app_origins.iter().any(|o| o == origin)) {
+        return Ok(());
     }
     if text(HeaderName::from_static("sec-fetch-site")) == Some("cross-site") {
         return Err(ApiError::ForeignOrigin("another site".into()));
@@ -181,19 +198,25 @@ const ECHOED_HEADERS: &[&str] = &[
 ];
 
 pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
-    let api = Router::new()
+    // What a checker served elsewhere uses of a probe node.
+    let for_checkers = Router::new()
         .route("/api/config", get(config))
         .route("/api/echo", get(app_echo))
         .route("/api/turn", get(turn_credentials))
         .route("/api/knock", post(knock))
-        .route("/api/results", post(share_result))
-        .route("/api/results/{id}", get(shared_result))
-        .route("/api/qr.svg", get(qr_code))
         .route(
             "/api/bandwidth",
             get(crate::bandwidth::download).post(crate::bandwidth::upload),
         )
-        .route("/api/stream", post(stream_offer))
+        .route("/api/stream", post(stream_offer));
+    let for_checkers = match checkers_cors(&state.app_origins) {
+        Some(cors) => for_checkers.layer(cors),
+        None => for_checkers,
+    };
+    let api = for_checkers
+        .route("/api/results", post(share_result))
+        .route("/api/results/{id}", get(shared_result))
+        .route("/api/qr.svg", get(qr_code))
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
         // API answers are personal or live unless a route says otherwise.
@@ -213,6 +236,23 @@ pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
             security_headers,
         ))
         .with_state(state)
+}
+
+/// CORS for the checkers a probe node serves (`--app-origin`): their pages
+/// may read these answers and send JSON; any other origin gets no grant.
+fn checkers_cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok())
+        .collect();
+    (!origins.is_empty()).then(|| {
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE])
+            .max_age(Duration::from_secs(600))
+    })
 }
 
 /// The metrics a request carries (every request the server takes does).
@@ -353,6 +393,7 @@ async fn read_result_body(body: Body) -> Result<Bytes, ApiError> {
 /// server's answer out, with a host candidate at the address the page
 /// reached this server on and the UDP port it asked for.
 async fn stream_offer(
+    State(state): State<Arc<AppState>>,
     Extension(connection): Extension<ConnectionInfo>,
     Extension(echo): Extension<Arc<RtcEcho>>,
     metrics: Counted,
@@ -360,7 +401,7 @@ async fn stream_offer(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<StreamAnswer>, ApiError> {
-    from_own_page(&uri, &headers)?;
+    from_own_page(&uri, &headers, &state.app_origins)?;
     let too_large = || ApiError::BadStreamOffer(format!("larger than {MAX_OFFER_BYTES} bytes"));
     if declared_length(&headers).is_some_and(|length| length > MAX_OFFER_BYTES as u64) {
         return Err(too_large());
@@ -406,7 +447,7 @@ async fn share_result(
     if state.store.is_none() {
         return Err(ApiError::NoStore);
     }
-    from_own_page(&uri, &headers)?;
+    from_own_page(&uri, &headers, &state.app_origins)?;
     if declared_length(&headers).is_some_and(|length| length > MAX_RESULT_BYTES as u64) {
         // Said up front: answered before a byte of the body is read.
         return Err(ApiError::TooLarge {
@@ -684,7 +725,7 @@ async fn knock(
     body: Body,
 ) -> Result<Response, ApiError> {
     let knocker = state.knocker.as_ref().ok_or(ApiError::InboundOff)?;
-    from_own_page(&uri, &headers)?;
+    from_own_page(&uri, &headers, &state.app_origins)?;
     let body = read_result_body(body).await?;
     let request: KnockRequest =
         serde_json::from_slice(&body).map_err(|e| ApiError::BadKnock(e.to_string()))?;

@@ -2,6 +2,8 @@
 //! (scripts only from this server, plus Trunk's inline loader by its hash),
 //! and framing allowed only for the embed view, by the configured ancestors.
 
+use doorway_core::node::NodeOrigin;
+
 use crate::app_files::AppFiles;
 use std::sync::Arc;
 
@@ -18,9 +20,9 @@ pub struct SecurityPolicy {
     inline_scripts: Vec<String>,
     /// CSP `frame-ancestors` sources for `?embed=1`.
     embed_ancestors: String,
-    /// `--public-host`: where the page sends its probes when that is not
-    /// the name the page was loaded under.
-    probe_host: Option<String>,
+    /// `--public-host` and the probe nodes' hosts: where the page may send
+    /// its probes when that is not the name the page was loaded under.
+    probe_hosts: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,13 +56,23 @@ impl SecurityPolicy {
         Ok(SecurityPolicy {
             inline_scripts,
             embed_ancestors: with_own_origin(embed_ancestors),
-            probe_host: None,
+            probe_hosts: Vec::new(),
         })
     }
 
     /// Probes may also go to `host` (`--public-host`), on any port.
     pub fn with_probe_host(mut self, host: Option<String>) -> SecurityPolicy {
-        self.probe_host = host.filter(|h| is_plain_host(h));
+        self.probe_hosts.extend(host.filter(|h| is_plain_host(h)));
+        self
+    }
+
+    /// And to every probe node's host (`--probe-node`), on any port.
+    pub fn with_probe_nodes(mut self, nodes: &[NodeOrigin]) -> SecurityPolicy {
+        for node in nodes {
+            if is_plain_host(&node.host) && !self.probe_hosts.contains(&node.host) {
+                self.probe_hosts.push(node.host.clone());
+            }
+        }
         self
     }
 
@@ -69,8 +81,12 @@ impl SecurityPolicy {
     pub fn content_security_policy(&self, host: Option<&str>, embed: bool) -> String {
         let mut connect = String::from("'self'");
         let page_host = host.filter(|h| is_plain_host(h));
-        let probe_host = self.probe_host.as_deref().filter(|p| Some(*p) != page_host);
-        for host in page_host.into_iter().chain(probe_host) {
+        let probe_hosts = self
+            .probe_hosts
+            .iter()
+            .map(String::as_str)
+            .filter(|p| Some(*p) != page_host);
+        for host in page_host.into_iter().chain(probe_hosts) {
             for scheme in ["http", "https", "ws", "wss"] {
                 connect.push_str(&format!(" {scheme}://{host}:*"));
             }
@@ -249,6 +265,24 @@ mod tests {
         assert!(!odd
             .content_security_policy(None, false)
             .contains("script-src *"));
+    }
+
+    #[test]
+    fn probes_may_go_to_every_probe_node() {
+        let nodes = ["https://eu.probe.example.com", "http://198.18.7.2:8080"]
+            .map(|origin| NodeOrigin::parse(origin).unwrap());
+        let page = SecurityPolicy::new(None, "*")
+            .unwrap()
+            .with_probe_nodes(&nodes)
+            .content_security_policy(Some("check.example.com"), false);
+        for allowed in [
+            "https://eu.probe.example.com:*",
+            "wss://eu.probe.example.com:*",
+            "http://198.18.7.2:*",
+            "ws://198.18.7.2:*",
+        ] {
+            assert!(page.contains(&format!(" {allowed}")), "{allowed}: {page}");
+        }
     }
 
     #[test]

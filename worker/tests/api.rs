@@ -7,6 +7,7 @@ use doorway_core::api::{
     ConfigResponse, EchoResponse, ErrorResponse, HealthResponse, KnockResponse, NatServers,
     PartHealth, ProbeConfig, ProbeResponse,
 };
+use doorway_core::node::NodeOrigin;
 use doorway_core::plan::ServedPorts;
 use doorway_core::profile::builtin_profiles;
 use doorway_core::{CheckResult, ProbeOutcome};
@@ -59,6 +60,8 @@ struct Options {
     store_limits: StoreLimits,
     /// IP-to-ASN databases (`--asn-db`).
     asn_db: Vec<std::path::PathBuf>,
+    /// As a probe node, the checkers it serves (`--app-origin`).
+    app_origins: Vec<&'static str>,
 }
 
 impl Default for Options {
@@ -70,6 +73,7 @@ impl Default for Options {
             caps: ConnectionCaps::default(),
             store_limits: StoreLimits::keep_for(30 * 86_400),
             asn_db: Vec::new(),
+            app_origins: Vec::new(),
         }
     }
 }
@@ -113,6 +117,7 @@ async fn launch(options: Options) -> Running {
         caps,
         store_limits,
         asn_db,
+        app_origins,
     } = options;
     let store_path = data_dir().join("results.sqlite");
     let app = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -153,7 +158,13 @@ async fn launch(options: Options) -> Running {
         Some(Knocker::new(true)),
         Networks::open(&asn_db).unwrap(),
     )
-    .unwrap();
+    .unwrap()
+    .with_app_origins(
+        &app_origins
+            .iter()
+            .map(|origin| NodeOrigin::parse(origin).unwrap())
+            .collect::<Vec<_>>(),
+    );
     let state = Arc::new(state);
     let endpoints = vec![
         Endpoint {
@@ -693,6 +704,64 @@ async fn post_with(addr: &str, headers: &str) -> Reply {
         body.len()
     );
     send(addr, raw.as_bytes()).await
+}
+
+#[tokio::test]
+async fn a_probe_node_grants_its_checkers_pages_and_no_other_site() {
+    let checker = "https://check.example.com";
+    let server = launch(Options {
+        app_origins: vec![checker],
+        ..Options::default()
+    })
+    .await;
+    let with_origin = |method: &str, path: &str, origin: &str, rest: &str| {
+        format!(
+            "{method} {path} HTTP/1.1\r\nHost: eu.probe.example.com\r\nOrigin: {origin}\r\n\
+             Sec-Fetch-Site: cross-site\r\n{rest}Connection: close\r\n"
+        )
+    };
+    let grant = format!("access-control-allow-origin: {checker}");
+
+    // The preflight a JSON POST from the checker's page sends first.
+    let preflight = with_origin(
+        "OPTIONS",
+        "/api/stream",
+        checker,
+        "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\n",
+    );
+    let preflight = send(&server.app, format!("{preflight}\r\n").as_bytes()).await;
+    assert!(preflight.status < 300, "{}", preflight.head);
+    assert!(preflight.head.contains(&grant), "{}", preflight.head);
+    assert!(preflight.head.contains("access-control-allow-methods"), "{}", preflight.head);
+
+    // The configuration is readable from the checker, not from another site.
+    let config = with_origin("GET", "/api/config", checker, "");
+    let config = send(&server.app, format!("{config}\r\n").as_bytes()).await;
+    assert_eq!(config.status, 200, "{}", config.head);
+    assert!(config.head.contains(&grant), "{}", config.head);
+    let elsewhere = with_origin("GET", "/api/config", "https://evil.example", "");
+    let elsewhere = send(&server.app, format!("{elsewhere}\r\n").as_bytes()).await;
+    assert!(!elsewhere.head.contains("access-control-allow-origin"), "{}", elsewhere.head);
+
+    // A knock from the checker's page is taken (and judged on its body);
+    // from another site it is refused before that.
+    let body = "{}";
+    let knock = |origin: &str| {
+        format!(
+            "{}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            with_origin("POST", "/api/knock", origin, ""),
+            body.len()
+        )
+    };
+    let taken = send(&server.app, knock(checker).as_bytes()).await;
+    assert_eq!(error_of(&taken).error.code, "bad_knock", "{}", taken.body);
+    assert!(taken.head.contains(&grant), "{}", taken.head);
+    let refused = send(&server.app, knock("https://evil.example").as_bytes()).await;
+    assert_eq!(error_of(&refused).error.code, "foreign_origin", "{}", refused.body);
+    // Results stay with the checker: nothing of the store is granted.
+    let share = with_origin("OPTIONS", "/api/results", checker, "Access-Control-Request-Method: POST\r\n");
+    let share = send(&server.app, format!("{share}\r\n").as_bytes()).await;
+    assert!(!share.head.contains("access-control-allow-origin"), "{}", share.head);
 }
 
 #[tokio::test]

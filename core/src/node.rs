@@ -1,0 +1,128 @@
+//! Probe nodes: workers that answer the probes for a checker served from
+//! somewhere else (another host, or the edge). Each is named by its origin,
+//! `https://eu.probe.example.com` or `http://198.18.7.2:8080`: the page
+//! reaches its API there, and probes every port of its host.
+
+use std::fmt;
+
+/// A probe node's origin: scheme, host and the port of its API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeOrigin {
+    pub https: bool,
+    /// A name or an address (IPv6 in brackets, as in a URL).
+    pub host: String,
+    /// The API's port; `None` for the scheme's own (80 or 443).
+    pub port: Option<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadOrigin {
+    #[error("\"{0}\" is not an origin: write it as https://host or http://host:port")]
+    Shape(String),
+    #[error("\"{0}\": the host may hold only letters, digits, '-', '.', or an address")]
+    Host(String),
+    #[error("\"{0}\": the port is not a number from 1 to 65535")]
+    Port(String),
+}
+
+impl NodeOrigin {
+    /// An origin as a browser writes it: scheme, host, optional port,
+    /// nothing after (a trailing `/` is allowed).
+    pub fn parse(text: &str) -> Result<NodeOrigin, BadOrigin> {
+        let shape = || BadOrigin::Shape(text.to_owned());
+        let (scheme, rest) = text.split_once("://").ok_or_else(shape)?;
+        let https = match scheme.to_ascii_lowercase().as_str() {
+            "https" => true,
+            "http" => false,
+            _ => return Err(shape()),
+        };
+        let authority = rest.strip_suffix('/').unwrap_or(rest);
+        if authority.is_empty() || authority.contains(['/', '?', '#', '@']) {
+            return Err(shape());
+        }
+        // The port follows the last colon outside an IPv6 address's brackets.
+        let (host, port) = match authority.rfind(':') {
+            Some(colon) if !authority[colon..].contains(']') => {
+                let port = &authority[colon + 1..];
+                let port = port
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|&p| p > 0)
+                    .ok_or_else(|| BadOrigin::Port(text.to_owned()))?;
+                (&authority[..colon], Some(port))
+            }
+            _ => (authority, None),
+        };
+        let bracketed = host.starts_with('[') && host.ends_with(']') && host.len() > 2;
+        let plain = !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+        let address = bracketed
+            && host[1..host.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        if !plain && !address {
+            return Err(BadOrigin::Host(text.to_owned()));
+        }
+        Ok(NodeOrigin {
+            https,
+            host: host.to_ascii_lowercase(),
+            port,
+        })
+    }
+}
+
+/// The origin as a browser sends it in `Origin`: no default port, no slash.
+impl fmt::Display for NodeOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = if self.https { "https" } else { "http" };
+        write!(f, "{scheme}://{}", self.host)?;
+        match self.port {
+            Some(port) if port != if self.https { 443 } else { 80 } => write!(f, ":{port}"),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_print_back_as_browsers_send_them() {
+        for (text, printed) in [
+            ("https://EU.probe.example.com", "https://eu.probe.example.com"),
+            ("https://eu.probe.example.com/", "https://eu.probe.example.com"),
+            ("https://eu.probe.example.com:443", "https://eu.probe.example.com"),
+            ("http://198.18.7.2:8080", "http://198.18.7.2:8080"),
+            ("http://[2001:db8::10]:8080", "http://[2001:db8::10]:8080"),
+            ("https://[2001:db8::10]", "https://[2001:db8::10]"),
+        ] {
+            assert_eq!(NodeOrigin::parse(text).map(|o| o.to_string()), Ok(printed.into()));
+        }
+    }
+
+    #[test]
+    fn anything_but_an_origin_is_refused_with_the_reason() {
+        for text in [
+            "eu.probe.example.com",
+            "ftp://eu.probe.example.com",
+            "https://",
+            "https://eu.probe.example.com/api",
+            "https://user@eu.probe.example.com",
+            "https://eu.probe.example.com?x",
+        ] {
+            assert!(
+                matches!(NodeOrigin::parse(text), Err(BadOrigin::Shape(_))),
+                "{text}"
+            );
+        }
+        for text in ["https://eu probe", "https://e*u", "https://[zz::1]"] {
+            assert!(matches!(NodeOrigin::parse(text), Err(BadOrigin::Host(_))), "{text}");
+        }
+        for text in ["http://a.example:0", "http://a.example:65536", "http://a.example:"] {
+            assert!(matches!(NodeOrigin::parse(text), Err(BadOrigin::Port(_))), "{text}");
+        }
+    }
+}
