@@ -92,14 +92,26 @@ mod tests {
     #[test]
     fn origins_print_back_as_browsers_send_them() {
         for (text, printed) in [
-            ("https://EU.probe.example.com", "https://eu.probe.example.com"),
-            ("https://eu.probe.example.com/", "https://eu.probe.example.com"),
-            ("https://eu.probe.example.com:443", "https://eu.probe.example.com"),
+            (
+                "https://EU.probe.example.com",
+                "https://eu.probe.example.com",
+            ),
+            (
+                "https://eu.probe.example.com/",
+                "https://eu.probe.example.com",
+            ),
+            (
+                "https://eu.probe.example.com:443",
+                "https://eu.probe.example.com",
+            ),
             ("http://198.18.7.2:8080", "http://198.18.7.2:8080"),
             ("http://[2001:db8::10]:8080", "http://[2001:db8::10]:8080"),
             ("https://[2001:db8::10]", "https://[2001:db8::10]"),
         ] {
-            assert_eq!(NodeOrigin::parse(text).map(|o| o.to_string()), Ok(printed.into()));
+            assert_eq!(
+                NodeOrigin::parse(text).map(|o| o.to_string()),
+                Ok(printed.into())
+            );
         }
     }
 
@@ -119,10 +131,20 @@ mod tests {
             );
         }
         for text in ["https://eu probe", "https://e*u", "https://[zz::1]"] {
-            assert!(matches!(NodeOrigin::parse(text), Err(BadOrigin::Host(_))), "{text}");
+            assert!(
+                matches!(NodeOrigin::parse(text), Err(BadOrigin::Host(_))),
+                "{text}"
+            );
         }
-        for text in ["http://a.example:0", "http://a.example:65536", "http://a.example:"] {
-            assert!(matches!(NodeOrigin::parse(text), Err(BadOrigin::Port(_))), "{text}");
+        for text in [
+            "http://a.example:0",
+            "http://a.example:65536",
+            "http://a.example:",
+        ] {
+            assert!(
+                matches!(NodeOrigin::parse(text), Err(BadOrigin::Port(_))),
+                "{text}"
+            );
         }
     }
 }

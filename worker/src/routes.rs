@@ -18,8 +18,8 @@ use doorway_core::api::{
     PartHealth, ProbeResponse, ShareResponse, SharedResult, StreamAnswer, StreamOffer, NONCE_PARAM,
 };
 use doorway_core::inbound::profile_knock_ports;
-use doorway_core::vouch::{resolve_profile, vouch};
 use doorway_core::node::NodeOrigin;
+use doorway_core::vouch::{resolve_profile, vouch};
 use doorway_core::CheckResult;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -198,17 +198,27 @@ const ECHOED_HEADERS: &[&str] = &[
 ];
 
 pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
-    // What a checker served elsewhere uses of a probe node.
+    // What a checker served elsewhere uses of a probe node. OPTIONS is a
+    // route of each (a 405, as before), so that the CORS layer around the
+    // route sees a preflight and answers it.
     let for_checkers = Router::new()
-        .route("/api/config", get(config))
-        .route("/api/echo", get(app_echo))
-        .route("/api/turn", get(turn_credentials))
-        .route("/api/knock", post(knock))
+        .route("/api/config", get(config).options(method_not_allowed))
+        .route("/api/echo", get(app_echo).options(method_not_allowed))
+        .route(
+            "/api/turn",
+            get(turn_credentials).options(method_not_allowed),
+        )
+        .route("/api/knock", post(knock).options(method_not_allowed))
         .route(
             "/api/bandwidth",
-            get(crate::bandwidth::download).post(crate::bandwidth::upload),
+            get(crate::bandwidth::download)
+                .post(crate::bandwidth::upload)
+                .options(method_not_allowed),
         )
-        .route("/api/stream", post(stream_offer));
+        .route(
+            "/api/stream",
+            post(stream_offer).options(method_not_allowed),
+        );
     let for_checkers = match checkers_cors(&state.app_origins) {
         Some(cors) => for_checkers.layer(cors),
         None => for_checkers,

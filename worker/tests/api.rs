@@ -144,6 +144,7 @@ async fn launch(options: Options) -> Running {
                 quality_relay: false,
                 store: keep_results,
                 inbound: true,
+                nodes: Vec::new(),
                 nat: NatServers {
                     ports: [3478, 3479],
                     second_host: None,
@@ -732,7 +733,11 @@ async fn a_probe_node_grants_its_checkers_pages_and_no_other_site() {
     let preflight = send(&server.app, format!("{preflight}\r\n").as_bytes()).await;
     assert!(preflight.status < 300, "{}", preflight.head);
     assert!(preflight.head.contains(&grant), "{}", preflight.head);
-    assert!(preflight.head.contains("access-control-allow-methods"), "{}", preflight.head);
+    assert!(
+        preflight.head.contains("access-control-allow-methods"),
+        "{}",
+        preflight.head
+    );
 
     // The configuration is readable from the checker, not from another site.
     let config = with_origin("GET", "/api/config", checker, "");
@@ -741,7 +746,11 @@ async fn a_probe_node_grants_its_checkers_pages_and_no_other_site() {
     assert!(config.head.contains(&grant), "{}", config.head);
     let elsewhere = with_origin("GET", "/api/config", "https://evil.example", "");
     let elsewhere = send(&server.app, format!("{elsewhere}\r\n").as_bytes()).await;
-    assert!(!elsewhere.head.contains("access-control-allow-origin"), "{}", elsewhere.head);
+    assert!(
+        !elsewhere.head.contains("access-control-allow-origin"),
+        "{}",
+        elsewhere.head
+    );
 
     // A knock from the checker's page is taken (and judged on its body);
     // from another site it is refused before that.
@@ -757,11 +766,25 @@ async fn a_probe_node_grants_its_checkers_pages_and_no_other_site() {
     assert_eq!(error_of(&taken).error.code, "bad_knock", "{}", taken.body);
     assert!(taken.head.contains(&grant), "{}", taken.head);
     let refused = send(&server.app, knock("https://evil.example").as_bytes()).await;
-    assert_eq!(error_of(&refused).error.code, "foreign_origin", "{}", refused.body);
+    assert_eq!(
+        error_of(&refused).error.code,
+        "foreign_origin",
+        "{}",
+        refused.body
+    );
     // Results stay with the checker: nothing of the store is granted.
-    let share = with_origin("OPTIONS", "/api/results", checker, "Access-Control-Request-Method: POST\r\n");
+    let share = with_origin(
+        "OPTIONS",
+        "/api/results",
+        checker,
+        "Access-Control-Request-Method: POST\r\n",
+    );
     let share = send(&server.app, format!("{share}\r\n").as_bytes()).await;
-    assert!(!share.head.contains("access-control-allow-origin"), "{}", share.head);
+    assert!(
+        !share.head.contains("access-control-allow-origin"),
+        "{}",
+        share.head
+    );
 }
 
 #[tokio::test]

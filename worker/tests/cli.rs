@@ -212,3 +212,46 @@ fn without_data_dir_the_files_go_where_systemd_says() {
     );
     assert!(store_exists, "the shared results' store in STATE_DIRECTORY");
 }
+
+#[test]
+fn probe_nodes_must_be_origins() {
+    let (ok, stderr) = doorway(&["--probe-node", "eu.probe.example.com"]);
+    assert!(!ok);
+    assert!(stderr.contains("is not an origin"), "{stderr}");
+    let (ok, stderr) = doorway(&["--app-origin", "https://check.example.com:0"]);
+    assert!(!ok);
+    assert!(stderr.contains("the port is not a number"), "{stderr}");
+}
+
+#[test]
+fn probe_nodes_are_listed_in_the_configuration_as_origins() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_doorway"))
+        .args(["--listen", "127.0.0.11", "--port", "0"])
+        .args(["--no-turn", "--no-store", "--dist", "/nonexistent"])
+        .args(["--probe-node", "https://EU.probe.example.com/"])
+        .args(["--probe-node", "http://198.18.7.2:8080"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the worker starts");
+    let serving = lines_starting(&mut child, "Doorway is serving http://");
+    let address = serving
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .map(|url| url.trim_end_matches('/').parse::<std::net::SocketAddr>());
+    let answer = address
+        .as_ref()
+        .ok()
+        .and_then(|a| a.as_ref().ok())
+        .map(|a| get(*a, "/api/config"));
+    child.kill().ok();
+    child.wait().ok();
+
+    let (status, body) = answer.expect("the worker serves");
+    assert_eq!(status, 200, "{body}");
+    let config: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        config["probe"]["nodes"],
+        serde_json::json!(["https://eu.probe.example.com", "http://198.18.7.2:8080"])
+    );
+}
