@@ -198,27 +198,21 @@ const ECHOED_HEADERS: &[&str] = &[
 ];
 
 pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
-    // What a checker served elsewhere uses of a probe node. OPTIONS is a
-    // route of each (a 405, as before), so that the CORS layer around the
-    // route sees a preflight and answers it.
+    // What a checker served elsewhere uses of a probe node. Their 405
+    // answer is set here, before the CORS layer, so that the layer wraps it
+    // and answers a preflight (OPTIONS) itself; set later, on the whole
+    // router, it would replace the layered one.
     let for_checkers = Router::new()
-        .route("/api/config", get(config).options(method_not_allowed))
-        .route("/api/echo", get(app_echo).options(method_not_allowed))
-        .route(
-            "/api/turn",
-            get(turn_credentials).options(method_not_allowed),
-        )
-        .route("/api/knock", post(knock).options(method_not_allowed))
+        .route("/api/config", get(config))
+        .route("/api/echo", get(app_echo))
+        .route("/api/turn", get(turn_credentials))
+        .route("/api/knock", post(knock))
         .route(
             "/api/bandwidth",
-            get(crate::bandwidth::download)
-                .post(crate::bandwidth::upload)
-                .options(method_not_allowed),
+            get(crate::bandwidth::download).post(crate::bandwidth::upload),
         )
-        .route(
-            "/api/stream",
-            post(stream_offer).options(method_not_allowed),
-        );
+        .route("/api/stream", post(stream_offer))
+        .method_not_allowed_fallback(method_not_allowed);
     let for_checkers = match checkers_cors(&state.app_origins) {
         Some(cors) => for_checkers.layer(cors),
         None => for_checkers,
