@@ -28,6 +28,7 @@ use doorway_worker::ports::{
 use doorway_worker::routes::{app_router, probe_router, AppState, TurnService};
 use doorway_worker::security::SecurityPolicy;
 use doorway_worker::server::{serve_until, Endpoint, SHUTDOWN_GRACE};
+use doorway_worker::shell::CHECKER_PAGE;
 use doorway_worker::store::{Store, StoreLimits};
 use doorway_worker::tls::Tls;
 use doorway_worker::turn::{
@@ -488,13 +489,15 @@ async fn main() -> anyhow::Result<()> {
 
     let app = match &args.dist {
         _ if probe_node => None,
-        Some(dist) => {
-            let files = AppFiles::read_dir(dist).ok().filter(AppFiles::has_page);
-            if files.is_none() {
-                tracing::warn!(dist = %dist.display(), "no built app there: the API and probes work, the page does not");
-            }
-            files
+        Some(dist) if !dist.join(CHECKER_PAGE).is_file() => {
+            tracing::warn!(dist = %dist.display(), "no built app there: the API and probes work, the page does not");
+            None
         }
+        // An app that is there but cannot be read is an error, not "no app".
+        Some(dist) => Some(
+            AppFiles::read_dir(dist)
+                .with_context(|| format!("reading the built app in {}", dist.display()))?,
+        ),
         None => {
             let embedded = AppFiles::embedded();
             if embedded.is_none() {
