@@ -236,14 +236,15 @@ fn probe_nodes_are_listed_in_the_configuration_as_origins() {
         .spawn()
         .expect("the worker starts");
     let serving = lines_starting(&mut child, "Doorway is serving http://");
-    let address = serving
+    let answer = serving
         .recv_timeout(std::time::Duration::from_secs(20))
-        .map(|url| url.trim_end_matches('/').parse::<std::net::SocketAddr>());
-    let answer = address
-        .as_ref()
         .ok()
-        .and_then(|a| a.as_ref().ok())
-        .map(|a| get(*a, "/api/config"));
+        .and_then(|url| {
+            url.trim_end_matches('/')
+                .parse::<std::net::SocketAddr>()
+                .ok()
+        })
+        .map(|address| get(address, "/api/config"));
     child.kill().ok();
     child.wait().ok();
 
