@@ -43,6 +43,37 @@ pub struct ProbeConfig {
     /// see `node::NodeOrigin`); the page takes whichever answers first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nodes: Vec<String>,
+    /// Where the probes' API answers: a probe node's once the page chose
+    /// one (`node::probe_through`); this server's as it sends it.
+    #[serde(default, skip_serializing_if = "ProbeApi::is_the_pages_own")]
+    pub api: ProbeApi,
+}
+
+/// Where the probes' API (echo, relay credentials, knock, stream,
+/// bandwidth, WebSocket) answers: a probe node's origin, or the page's own
+/// server.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProbeApi(pub Option<String>);
+
+impl ProbeApi {
+    pub fn is_the_pages_own(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// `path` (`/api/…`) on the server that answers the probes.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.0.as_deref().unwrap_or_default())
+    }
+
+    /// The WebSocket echo: on the probe node, or on the page's own origin
+    /// (`page_origin`, so through the proxy a page may sit behind).
+    pub fn websocket_url(&self, page_origin: &str) -> String {
+        let origin = self.0.as_deref().unwrap_or(page_origin);
+        // "https://host" → "wss://host", "http://host" → "ws://host".
+        let rest = origin.strip_prefix("http").unwrap_or(origin);
+        format!("ws{rest}/ws")
+    }
 }
 
 /// Two STUN ports on the main address, and one on a second address when the
@@ -229,6 +260,28 @@ pub struct ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_websocket_echo_follows_the_probe_api() {
+        let own = ProbeApi::default();
+        assert_eq!(
+            own.websocket_url("https://doorway.example"),
+            "wss://doorway.example/ws"
+        );
+        assert_eq!(
+            own.websocket_url("http://198.18.0.2:8080"),
+            "ws://198.18.0.2:8080/ws"
+        );
+        let node = ProbeApi(Some("https://eu.probe.example.com".into()));
+        assert_eq!(
+            node.websocket_url("https://doorway.example"),
+            "wss://eu.probe.example.com/ws"
+        );
+        assert_eq!(
+            node.url("/api/turn"),
+            "https://eu.probe.example.com/api/turn"
+        );
+    }
 
     #[test]
     fn nonces_are_short_and_need_no_escaping() {

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::api::{ConfigResponse, ProbeApi, ProbeConfig};
+
 /// A probe node's origin: scheme, host and the port of its API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeOrigin {
@@ -85,6 +87,25 @@ impl fmt::Display for NodeOrigin {
     }
 }
 
+/// What a page that chose `node` checks with: the node's probes (its ports,
+/// relay, STUN servers and timeout) and API, at the host of the origin the
+/// app lists (the one its page's CSP allows and a certificate names, even
+/// where the node knows itself by an address); the app's own profiles and
+/// store, since results are shared where the page came from (a node keeps
+/// none).
+pub fn probe_through(app: ConfigResponse, node: &NodeOrigin, probe: ProbeConfig) -> ConfigResponse {
+    ConfigResponse {
+        probe: ProbeConfig {
+            host: Some(node.host.clone()),
+            store: app.probe.store,
+            nodes: Vec::new(),
+            api: ProbeApi(Some(node.to_string())),
+            ..probe
+        },
+        profiles: app.profiles,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +167,64 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    fn config(json: &str) -> ConfigResponse {
+        serde_json::from_str(json).expect("a configuration")
+    }
+
+    const APP: &str = r#"{"profiles": [], "probe": {"host": null, "timeout_ms": 3000,
+        "served": {"tcp": [80]}, "unavailable": [], "turn": false, "store": true,
+        "nat": {"ports": [3478, 3479], "second_host": null},
+        "nodes": ["http://198.18.7.2:8080", "https://eu.probe.example.com"]}}"#;
+
+    fn node_probe(host: Option<&str>) -> ProbeConfig {
+        let mut node = config(
+            r#"{"profiles": [], "probe": {"host": null, "timeout_ms": 2500,
+            "served": {"tcp": [80, 8557], "udp": [16500]}, "unavailable": [],
+            "turn": true, "store": false, "inbound": true,
+            "nat": {"ports": [3478, 3479], "second_host": "198.18.7.3"}}}"#,
+        )
+        .probe;
+        node.host = host.map(str::to_owned);
+        node
+    }
+
+    #[test]
+    fn a_chosen_node_answers_the_probes_and_the_app_keeps_the_results() {
+        let node = NodeOrigin::parse("http://198.18.7.2:8080").unwrap();
+        let chosen = probe_through(config(APP), &node, node_probe(None));
+        let probe = &chosen.probe;
+        assert_eq!(probe.host.as_deref(), Some("198.18.7.2"));
+        assert_eq!(
+            probe.api.url("/api/echo"),
+            "http://198.18.7.2:8080/api/echo"
+        );
+        assert_eq!(
+            probe.served.tcp.iter().copied().collect::<Vec<_>>(),
+            [80, 8557]
+        );
+        assert_eq!(probe.timeout_ms, 2500);
+        assert!(probe.turn && probe.inbound);
+        assert_eq!(probe.nat.second_host.as_deref(), Some("198.18.7.3"));
+        // Results still go to the app's store; no node is chosen twice.
+        assert!(probe.store);
+        assert!(probe.nodes.is_empty());
+    }
+
+    #[test]
+    fn a_node_is_probed_by_the_name_the_app_lists_not_the_one_it_knows() {
+        let node = NodeOrigin::parse("https://eu.probe.example.com").unwrap();
+        let chosen = probe_through(config(APP), &node, node_probe(Some("203.0.113.10")));
+        assert_eq!(chosen.probe.host.as_deref(), Some("eu.probe.example.com"));
+        assert_eq!(
+            chosen.probe.api.url("/ws"),
+            "https://eu.probe.example.com/ws"
+        );
+    }
+
+    #[test]
+    fn without_a_node_the_api_is_the_pages_own() {
+        assert_eq!(config(APP).probe.api.url("/api/turn"), "/api/turn");
     }
 }

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use doorway_core::api::{ConfigResponse, EchoResponse, KnockRequest, TurnCredentials, NONCE_PARAM};
+use doorway_core::api::{
+    ConfigResponse, EchoResponse, KnockRequest, ProbeApi, TurnCredentials, NONCE_PARAM,
+};
 use doorway_core::budget::Budgets;
 use doorway_core::ice::bracket_ipv6;
 use doorway_core::profile::CustomProfileError;
@@ -35,8 +37,9 @@ pub(crate) fn page_query() -> PageQuery {
     PageQuery::parse(&location().and_then(|l| l.search().ok()).unwrap_or_default())
 }
 
-pub(crate) async fn load_config() -> Result<ConfigResponse, String> {
-    let response = Request::get("/api/config")
+/// The configuration at `url`: the page's own server's, or a probe node's.
+pub(crate) async fn load_config(url: &str) -> Result<ConfigResponse, String> {
+    let response = Request::get(url)
         .send()
         .await
         .map_err(|e| format!("the Doorway server did not answer ({e})"))?;
@@ -127,22 +130,22 @@ pub(crate) fn notice_text(i18n: &Translator, notice: &Notice) -> String {
 async fn measure_quality(
     standard: QualityStandard,
     path: StreamPath,
-    host: &str,
+    (api, host): (ProbeApi, String),
     streamed: impl FnOnce(StreamResult),
 ) -> QualityRun {
     let (port, relay) = match path {
         StreamPath::Direct(port) => (port, None),
         StreamPath::Relay { port, way } => {
-            let Some(credentials) = fetch_turn().await else {
+            let Some(credentials) = fetch_turn(&api).await else {
                 return QualityRun::Failed("the relay's credentials could not be fetched".into());
             };
             (
                 port,
-                Some(crate::probe::relay_server(host, &credentials, way)),
+                Some(crate::probe::relay_server(&host, &credentials, way)),
             )
         }
     };
-    let stream = match crate::stream::Stream::connect(port, relay.as_ref()).await {
+    let stream = match crate::stream::Stream::connect(api, port, relay.as_ref()).await {
         Ok(stream) => stream,
         Err(reason) => return QualityRun::Failed(reason),
     };
@@ -165,10 +168,15 @@ fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
     };
     let query = page_query();
     let location = location();
-    let scheme = location
-        .as_ref()
-        .and_then(|l| l.protocol().ok())
-        .unwrap_or_else(|| "http:".into());
+    let api = config.probe.api.clone();
+    // The probes go where the API is: a probe node's scheme and host, or the page's.
+    let scheme = match &api.0 {
+        Some(node) => format!("{}:", node.split("://").next().unwrap_or("http")),
+        None => location
+            .as_ref()
+            .and_then(|l| l.protocol().ok())
+            .unwrap_or_else(|| "http:".into()),
+    };
     let host = config.probe.host.clone().unwrap_or_else(|| {
         location
             .as_ref()
@@ -210,15 +218,11 @@ fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
     state.dispatch(Action::Started(Box::new(run)));
 
     let dispatcher = state.dispatcher();
-    // The page's own host and port: the path a proxy would sit on.
-    let page_host = location
+    let page_origin = location
         .as_ref()
-        .and_then(|l| l.host().ok())
+        .and_then(|l| l.origin().ok())
         .unwrap_or_default();
-    let ws_url = format!(
-        "{}://{page_host}/ws",
-        if scheme == "https:" { "wss" } else { "ws" }
-    );
+    let ws_url = api.websocket_url(&page_origin);
     let probes = ProbeRun {
         run_id,
         nonce: new_nonce(),
@@ -235,12 +239,13 @@ fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
     yew::platform::spawn_local(async move {
         let turn = async {
             if probes.turn {
-                fetch_turn().await
+                fetch_turn(&api).await
             } else {
                 None
             }
         };
-        let ((echo, rtt_ms), credentials) = futures::join!(fetch_echo(true), turn);
+        let echo_url = api.url("/api/echo?check=1");
+        let ((echo, rtt_ms), credentials) = futures::join!(fetch_echo(&echo_url), turn);
         dispatcher.dispatch(Action::Echo {
             run: run_id,
             echo,
@@ -343,7 +348,7 @@ fn probe_url(scheme: &str, host: &str, port: u16, nonce: &str) -> String {
 /// A fresh nonce per check: 16 characters from `Math.random`. It only has
 /// to tell our answer from a stranger's, which never saw it; it guards no
 /// secret, so it needs no cryptographic randomness.
-fn new_nonce() -> String {
+pub(crate) fn new_nonce() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     (0..16)
         .map(|_| {
@@ -353,8 +358,8 @@ fn new_nonce() -> String {
         .collect()
 }
 
-async fn fetch_turn() -> Option<TurnCredentials> {
-    let response = Request::get("/api/turn").send().await.ok()?;
+async fn fetch_turn(api: &ProbeApi) -> Option<TurnCredentials> {
+    let response = Request::get(&api.url("/api/turn")).send().await.ok()?;
     crate::json::read(response).await.ok()
 }
 
@@ -362,15 +367,10 @@ async fn fetch_turn() -> Option<TurnCredentials> {
 /// sending the request to the first byte of the answer (Resource Timing,
 /// so a new connection's set-up is not counted), or the whole fetch where
 /// the browser gives no timing.
-/// `starts_check` marks the echo a check begins with, which the server
-/// counts as a check (its metrics); the early look before a check is not.
-async fn fetch_echo(starts_check: bool) -> (Option<EchoResponse>, Option<u32>) {
+/// `?check=1` marks the echo a check begins with, which the server counts
+/// as a check (its metrics); the early look before a check is not.
+async fn fetch_echo(url: &str) -> (Option<EchoResponse>, Option<u32>) {
     let started = now_ms();
-    let url = if starts_check {
-        "/api/echo?check=1"
-    } else {
-        "/api/echo"
-    };
     let Ok(response) = Request::get(url)
         .cache(web_sys::RequestCache::NoStore)
         .send()
@@ -591,7 +591,11 @@ fn Checker() -> Html {
         let state = state.clone();
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
-                match load_config().await {
+                let config = match load_config("/api/config").await {
+                    Ok(config) => crate::nodes::choose(config).await,
+                    failed => failed,
+                };
+                match config {
                     Ok(config) => {
                         let (profile, notice) = profile_from_query(&page_query(), &config);
                         state.dispatch(Action::ConfigLoaded {
@@ -616,7 +620,7 @@ fn Checker() -> Html {
         use_effect_with((), move |_| {
             if !page_query().autorun {
                 yew::platform::spawn_local(async move {
-                    let (echo, _) = fetch_echo(false).await;
+                    let (echo, _) = fetch_echo("/api/echo").await;
                     let network = echo.and_then(|echo| echo.network);
                     carrier_seen.set(network.is_some_and(|n| n.is_mobile_carrier()));
                 });
@@ -645,6 +649,11 @@ fn Checker() -> Html {
     {
         let dispatcher = state.dispatcher();
         let relay_reaches_echo = state.config.as_ref().is_some_and(|c| c.probe.quality_relay);
+        let api = state
+            .config
+            .as_ref()
+            .map(|c| c.probe.api.clone())
+            .unwrap_or_default();
         let wanted = state
             .run
             .as_ref()
@@ -655,11 +664,11 @@ fn Checker() -> Html {
                     run.id,
                     run.profile.quality?,
                     path,
-                    run.server.probe_host.clone(),
+                    (api, run.server.probe_host.clone()),
                 ))
             });
         use_effect_with(wanted, move |wanted| {
-            if let Some((run, standard, path, host)) = wanted.clone() {
+            if let Some((run, standard, path, server)) = wanted.clone() {
                 let path = match path {
                     Ok(path) => path,
                     Err(quality) => {
@@ -678,7 +687,7 @@ fn Checker() -> Html {
                 });
                 yew::platform::spawn_local(async move {
                     let streamed = dispatcher.clone();
-                    let quality = measure_quality(standard, path, &host, move |stream| {
+                    let quality = measure_quality(standard, path, server, move |stream| {
                         streamed.dispatch(Action::Quality {
                             run,
                             quality: QualityRun::MeasuringSpeed(stream),
@@ -718,13 +727,18 @@ fn Checker() -> Html {
             let dispatcher = state.dispatcher();
             let (run_id, profile, custom) =
                 (run.id, run.profile.id.clone(), run.custom_spec.clone());
+            let api = state
+                .config
+                .as_ref()
+                .map(|c| c.probe.api.clone())
+                .unwrap_or_default();
             Callback::from(move |ports: Vec<u16>| {
                 dispatcher.dispatch(Action::Knocking {
                     run: run_id,
                     ports: ports.clone(),
                 });
                 let dispatcher = dispatcher.clone();
-                let (profile, custom) = (profile.clone(), custom.clone());
+                let (profile, custom, api) = (profile.clone(), custom.clone(), api.clone());
                 // One after another: the server takes one knock per port
                 // and address at a time anyway.
                 yew::platform::spawn_local(async move {
@@ -734,7 +748,7 @@ fn Checker() -> Html {
                             custom: custom.clone(),
                             port,
                         };
-                        let outcome = knock(&request).await;
+                        let outcome = knock(&api, &request).await;
                         dispatcher.dispatch(Action::Knocked {
                             run: run_id,
                             port,

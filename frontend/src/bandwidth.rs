@@ -4,6 +4,7 @@
 //! a few MB. The upload runs while the stream's channel pings the server,
 //! so the round trip under load (a router's queue) is measured too.
 
+use doorway_core::api::ProbeApi;
 use doorway_core::quality::{stream_figures, BandwidthPlan, BandwidthResult, Echo, Transfer};
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
@@ -21,8 +22,10 @@ const DIRECTION_BUDGET_MS: f64 = 3000.0;
 /// Download, then upload with pings on `stream`; an error only when the
 /// server refused (its budget) or could not be reached.
 pub async fn measure(stream: &Stream) -> Result<BandwidthResult, String> {
-    let down_kbps = run_plan(Direction::Down).await?;
-    let (up_kbps, pings) = stream.ping_during(run_plan(Direction::Up)).await;
+    let down_kbps = run_plan(&stream.api, Direction::Down).await?;
+    let (up_kbps, pings) = stream
+        .ping_during(run_plan(&stream.api, Direction::Up))
+        .await;
     Ok(BandwidthResult {
         down_kbps,
         up_kbps: up_kbps?,
@@ -43,14 +46,14 @@ enum Direction {
 
 /// Runs one direction's plan: its rate in kbit/s, `None` when not even
 /// the first transfer finished within the time budget.
-async fn run_plan(direction: Direction) -> Result<Option<u32>, String> {
+async fn run_plan(api: &ProbeApi, direction: Direction) -> Result<Option<u32>, String> {
     let budget = match direction {
         Direction::Down => DOWN_BUDGET_BYTES,
         Direction::Up => UP_BUDGET_BYTES,
     };
     let mut plan = BandwidthPlan::with_time_budget(budget, DIRECTION_BUDGET_MS);
     while let Some(bytes) = plan.next_bytes() {
-        match transfer(direction, bytes, plan.time_left_ms()).await? {
+        match transfer(api, direction, bytes, plan.time_left_ms()).await? {
             Some(transfer) => plan.record(transfer),
             // Cut off at the time budget: a transfer that did not finish
             // says nothing certain about the rate.
@@ -62,6 +65,7 @@ async fn run_plan(direction: Direction) -> Result<Option<u32>, String> {
 
 /// One timed transfer of `bytes`, cut off after `limit_ms`: `None` then.
 async fn transfer(
+    api: &ProbeApi,
     direction: Direction,
     bytes: u64,
     limit_ms: f64,
@@ -72,11 +76,11 @@ async fn transfer(
     let _abort = controller.map(|controller| Timeout::new(limit, move || controller.abort()));
     let started = now_ms();
     let request = match direction {
-        Direction::Down => Request::get(&format!("/api/bandwidth?bytes={bytes}"))
+        Direction::Down => Request::get(&api.url(&format!("/api/bandwidth?bytes={bytes}")))
             .cache(RequestCache::NoStore)
             .abort_signal(signal.as_ref())
             .build(),
-        Direction::Up => Request::post("/api/bandwidth")
+        Direction::Up => Request::post(&api.url("/api/bandwidth"))
             .header("Content-Type", "application/octet-stream")
             .abort_signal(signal.as_ref())
             .body(random_body(bytes)),

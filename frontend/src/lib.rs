@@ -6,6 +6,7 @@ pub mod bandwidth;
 pub mod embed;
 pub mod i18n;
 pub mod json;
+pub mod nodes;
 pub mod probe;
 pub mod query;
 pub mod share;

@@ -3,8 +3,8 @@
 //! dropped port takes from 40 s to minutes).
 
 use doorway_core::api::{
-    is_our_probe_answer, websocket_hello, KnockRequest, KnockResponse, NatServers, ProbeResponse,
-    TurnCredentials,
+    is_our_probe_answer, websocket_hello, KnockRequest, KnockResponse, NatServers, ProbeApi,
+    ProbeResponse, TurnCredentials,
 };
 use doorway_core::browser::Untestable;
 use doorway_core::budget::{Budgets, Handshake};
@@ -69,7 +69,7 @@ pub async fn probe_tcp(url: &str, nonce: &str, budgets: Budgets) -> ProbeOutcome
 /// reachable, any other answer intercepted; a fast failure is refused unless
 /// a `no-cors` fetch shows an HTTP answer behind it (a portal or proxy sends
 /// no CORS header); our timeout is filtered.
-async fn fetch_once(url: &str, nonce: &str, timeout_ms: u32) -> ProbeOutcome {
+pub(crate) async fn fetch_once(url: &str, nonce: &str, timeout_ms: u32) -> ProbeOutcome {
     let controller = AbortController::new().ok();
     let signal = controller.as_ref().map(AbortController::signal);
     let abort = controller.map(|controller| Timeout::new(timeout_ms, move || controller.abort()));
@@ -377,10 +377,10 @@ async fn websocket_once(url: &str, nonce: &str, timeout_ms: u32) -> ProbeOutcome
 
 /// Asks our server to knock on this network's public address, TCP `port`
 /// (`POST /api/knock`); the server's error message when it will not.
-pub async fn knock(request: &KnockRequest) -> Result<ProbeOutcome, String> {
+pub async fn knock(api: &ProbeApi, request: &KnockRequest) -> Result<ProbeOutcome, String> {
     let unreachable =
         "the Doorway server could not be reached; check your connection and try again";
-    let response = Request::post("/api/knock")
+    let response = Request::post(&api.url("/api/knock"))
         .json(request)
         .map_err(|e| e.to_string())?
         .send()

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 
-use doorway_core::api::{StreamAnswer, StreamOffer};
+use doorway_core::api::{ProbeApi, StreamAnswer, StreamOffer};
 use doorway_core::quality::Echo;
 use gloo::net::http::Request;
 use gloo::timers::future::TimeoutFuture;
@@ -40,6 +40,8 @@ const LAST_ECHO_WAIT_MS: (f64, f64) = (200.0, 1000.0);
 /// an echo is noted against its number, so a late echo of one phase never
 /// counts for the next.
 pub struct Stream {
+    /// The server that answers the stream, and the bandwidth after it.
+    pub api: ProbeApi,
     connection: RtcPeerConnection,
     channel: RtcDataChannel,
     echoes: Rc<RefCell<Vec<Echo>>>,
@@ -56,13 +58,17 @@ impl Drop for Stream {
 impl Stream {
     /// Opens a channel to the server's echo on UDP `port`, straight or
     /// through `relay` only, or says why not.
-    pub async fn connect(port: u16, relay: Option<&IceServer>) -> Result<Stream, String> {
+    pub async fn connect(
+        api: ProbeApi,
+        port: u16,
+        relay: Option<&IceServer>,
+    ) -> Result<Stream, String> {
         let connection = match relay {
             Some(relay) => crate::webrtc::relay_only_connection(relay)?,
             None => RtcPeerConnection::new()
                 .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))?,
         };
-        let opened = open_channel(&connection, port).await;
+        let opened = open_channel(&api, &connection, port).await;
         let channel = match opened {
             Ok(channel) => channel,
             Err(reason) => {
@@ -93,6 +99,7 @@ impl Stream {
         };
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         Ok(Stream {
+            api,
             connection,
             channel,
             echoes,
@@ -187,7 +194,11 @@ impl Stream {
 /// enough not to be a load of their own (1.4 kB/s).
 const PING_INTERVAL_MS: u32 = 100;
 
-async fn open_channel(connection: &RtcPeerConnection, port: u16) -> Result<RtcDataChannel, String> {
+async fn open_channel(
+    api: &ProbeApi,
+    connection: &RtcPeerConnection,
+    port: u16,
+) -> Result<RtcDataChannel, String> {
     let init = RtcDataChannelInit::new();
     init.set_ordered(false);
     init.set_max_retransmits(0);
@@ -197,7 +208,7 @@ async fn open_channel(connection: &RtcPeerConnection, port: u16) -> Result<RtcDa
     let sdp = crate::webrtc::offer_and_gather(connection).await?;
     // No candidates in the offer: the server is ICE-lite and learns the
     // page's address from its checks.
-    let answer = ask_server(StreamOffer { port, sdp }).await?;
+    let answer = ask_server(api, StreamOffer { port, sdp }).await?;
     let remote = RtcSessionDescriptionInit::new(RtcSdpType::Answer);
     remote.set_sdp(&answer.sdp);
     JsFuture::from(connection.set_remote_description(&remote))
@@ -217,8 +228,8 @@ async fn open_channel(connection: &RtcPeerConnection, port: u16) -> Result<RtcDa
     Ok(channel)
 }
 
-async fn ask_server(offer: StreamOffer) -> Result<StreamAnswer, String> {
-    let response = Request::post("/api/stream")
+async fn ask_server(api: &ProbeApi, offer: StreamOffer) -> Result<StreamAnswer, String> {
+    let response = Request::post(&api.url("/api/stream"))
         .json(&offer)
         .map_err(|e| e.to_string())?
         .send()

@@ -105,7 +105,11 @@ fn Builder() -> Html {
         let profiles = profiles.clone();
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
-                profiles.set(Some(load_config().await.map(|config| config.profiles)));
+                profiles.set(Some(
+                    load_config("/api/config")
+                        .await
+                        .map(|config| config.profiles),
+                ));
             });
         });
     }

@@ -526,6 +526,7 @@ async fn main() -> anyhow::Result<()> {
                 store: store.is_some(),
                 inbound: !args.no_inbound,
                 nodes: args.probe_nodes.iter().map(ToString::to_string).collect(),
+                api: Default::default(),
                 nat: NatServers {
                     ports: [STUN_PORT, SECOND_STUN_PORT],
                     second_host,

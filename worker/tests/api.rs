@@ -145,6 +145,7 @@ async fn launch(options: Options) -> Running {
                 store: keep_results,
                 inbound: true,
                 nodes: Vec::new(),
+                api: Default::default(),
                 nat: NatServers {
                     ports: [3478, 3479],
                     second_host: None,
