@@ -134,7 +134,7 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<UploadResponse>, ApiError> {
-    let declared = crate::routes::declared_length(&headers);
+    let declared = doorway_api::request::declared_length(&headers);
     if declared.is_some_and(|n| n > MAX_TRANSFER_BYTES) {
         // Said up front: refused before a byte is read.
         return Err(ApiError::TransferTooLarge {

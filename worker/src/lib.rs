@@ -1,20 +1,19 @@
 //! Doorway's worker: serves the app and its API, and answers the browser's
 //! probes on every port the profiles need.
 
+pub use doorway_api::{error, limit, query};
+
 pub mod acme;
 pub mod admission;
 pub mod app_files;
 pub mod assets;
 pub mod bandwidth;
-pub mod error;
 pub mod firewall;
 pub mod install;
 pub mod knock;
-pub mod limit;
 pub mod metrics;
 pub mod networks;
 pub mod ports;
-pub mod query;
 pub mod routes;
 pub mod rtc;
 pub mod security;

@@ -7,20 +7,19 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocketUpgrade};
-use axum::extract::{MatchedPath, Path, RawQuery, Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, Version};
+use axum::extract::{MatchedPath, RawQuery, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Extension, Json, Router};
 use doorway_core::api::{
     nonce_is_valid, ConfigResponse, EchoResponse, HealthResponse, KnockRequest, KnockResponse,
-    PartHealth, ProbeResponse, ShareResponse, SharedResult, StreamAnswer, StreamOffer, NONCE_PARAM,
+    PartHealth, ProbeResponse, StreamAnswer, StreamOffer, NONCE_PARAM,
 };
 use doorway_core::inbound::profile_knock_ports;
 use doorway_core::node::NodeOrigin;
-use doorway_core::vouch::{resolve_profile, vouch};
-use doorway_core::CheckResult;
+use doorway_core::vouch::resolve_profile;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::admission::Slot;
@@ -35,7 +34,9 @@ use crate::rtc::{EchoError, RtcEcho, MAX_OFFER_BYTES};
 use crate::security::{security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
 use crate::shell::{ShellError, Shells, CHECKER_PAGE, VENDORS_PAGE, VIEWER_PAGE};
-use crate::store::{is_valid_id, Store, StoreError};
+use crate::store::{Store, StoreError};
+use doorway_api::request::{declared_length, from_own_page, read_limited};
+use doorway_api::results::{Client, SharedVerdict, Sharing};
 
 /// What the routes need, built once at start-up.
 pub struct AppState {
@@ -147,38 +148,7 @@ impl AppState {
     }
 }
 
-/// A share must come from this server's own page (the checker, embedded or
-/// not), so no other site can make its visitors store results: JSON only (a
-/// cross-site JSON POST needs a CORS preflight, which this server never
-/// grants) and, where the browser names it, our own origin.
-fn from_own_page(uri: &Uri, headers: &HeaderMap, app_origins: &[String]) -> Result<(), ApiError> {
-    let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    let content_type = text(header::CONTENT_TYPE).unwrap_or("nothing");
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
-        return Err(ApiError::NotJson(content_type.to_owned()));
-    }
-    // A probe node's checker is another site, by design.
-    if text(header::ORIGIN).is_some_and(|origin| app_origins.iter().any(|o| o == origin)) {
-        return Ok(());
-    }
-    if text(HeaderName::from_static("sec-fetch-site")) == Some("cross-site") {
-        return Err(ApiError::ForeignOrigin("another site".into()));
-    }
-    if let Some(origin) = text(header::ORIGIN) {
-        // "https://host:port" against the host the request was sent to
-        // (Host in HTTP/1.1, the authority in HTTP/2).
-        let origin_host = origin.split_once("://").map(|(_, host)| host);
-        let host = text(header::HOST).or(uri.authority().map(|a| a.as_str()));
-        if origin_host.is_none() || origin_host != host {
-            return Err(ApiError::ForeignOrigin(origin.to_owned()));
-        }
-    }
-    Ok(())
-}
-
-/// A result is a few kilobytes; this leaves room for large profiles.
-pub const MAX_RESULT_BYTES: usize = 256 * 1024;
+pub use doorway_api::results::MAX_RESULT_BYTES;
 
 pub struct TurnService {
     pub secret: String,
@@ -218,8 +188,9 @@ pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
         None => for_checkers,
     };
     let api = for_checkers
-        .route("/api/results", post(share_result))
-        .route("/api/results/{id}", get(shared_result))
+        .merge(doorway_api::results::routes::<AppState>().route_layer(
+            axum::middleware::from_fn_with_state(state.clone(), client_seen),
+        ))
         .route("/api/qr.svg", get(qr_code))
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
@@ -280,6 +251,9 @@ async fn count_response(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     if let Some(metrics) = metrics {
         metrics.response(&route, response.status().as_u16());
+        if let Some(SharedVerdict(verdict)) = response.extensions().get() {
+            metrics.result_shared(verdict);
+        }
     }
     response
 }
@@ -359,38 +333,13 @@ pub(crate) fn unix_now() -> u64 {
 /// second even on a slow link); a trickling body frees its slot after it.
 const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub(crate) fn declared_length(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(header::CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .parse()
-        .ok()
-}
-
 /// Reads a result's body, bounded in size and time.
 async fn read_result_body(body: Body) -> Result<Bytes, ApiError> {
-    match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_RESULT_BYTES)).await {
-        Err(_) => Err(ApiError::BodyTimeout {
+    tokio::time::timeout(BODY_TIMEOUT, read_limited(body, MAX_RESULT_BYTES))
+        .await
+        .unwrap_or(Err(ApiError::BodyTimeout {
             seconds: BODY_TIMEOUT.as_secs(),
-        }),
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(error)) => {
-            // to_bytes reports the size limit as a length-limit error in its source chain.
-            let too_large =
-                std::iter::successors(Some(&error as &dyn std::error::Error), |e| e.source())
-                    .any(|e| e.is::<http_body_util::LengthLimitError>());
-            if too_large {
-                Err(ApiError::TooLarge {
-                    max: MAX_RESULT_BYTES,
-                })
-            } else {
-                Err(ApiError::BadResult(format!(
-                    "the body could not be read: {error}"
-                )))
-            }
-        }
-    }
+        }))
 }
 
 /// Starts the quality check's echo: the page's WebRTC offer in, the
@@ -435,112 +384,50 @@ async fn stream_offer(
     }
 }
 
-/// Stores a finished result and answers with its id. The public IP
-/// addresses are removed unless the person asked to include them
-/// (`?include_ip=1`).
-async fn share_result(
-    State(state): State<Arc<AppState>>,
-    Extension(connection): Extension<ConnectionInfo>,
-    metrics: Counted,
-    RawQuery(query): RawQuery,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, ApiError> {
-    let now = unix_now();
-    if state.store.is_none() {
-        return Err(ApiError::NoStore);
+/// This server's part in sharing (the routes are `doorway_api`'s).
+impl Sharing for AppState {
+    type Store = Store;
+
+    fn results(&self) -> Option<&Store> {
+        self.store.as_ref()
     }
-    from_own_page(&uri, &headers, &state.app_origins)?;
-    if declared_length(&headers).is_some_and(|length| length > MAX_RESULT_BYTES as u64) {
-        // Said up front: answered before a byte of the body is read.
-        return Err(ApiError::TooLarge {
-            max: MAX_RESULT_BYTES,
-        });
+
+    fn profiles(&self) -> &[doorway_core::Profile] {
+        &self.profiles
     }
-    state
-        .share_limit
-        .check(connection.peer.ip(), now)
-        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
-    let body = read_result_body(body).await?;
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::BadResult("the body is not UTF-8 text".into()))?;
-    let result = CheckResult::from_json(text).map_err(|e| ApiError::BadResult(e.to_string()))?;
-    // A link on our domain shows it: only our words, verdicts derived here.
-    let result = vouch(result, &state.profiles).map_err(|e| ApiError::BadResult(e.to_string()))?;
-    // The network as this server sees the sharer, whatever the page said.
-    let mut result = result;
-    result.client.network = Some(state.networks.lookup(connection.peer.ip()));
-    let include_ip = crate::query::flag(query.as_deref(), "include_ip");
-    let result = if include_ip {
-        result
-    } else {
-        result.without_addresses()
-    };
-    let json = serde_json::to_string(&result).map_err(|_| ApiError::Store)?;
-    let verdict = result.verdict.overall.as_str();
-    let store_state = state.clone();
-    let (id, stored) = tokio::task::spawn_blocking(move || match &store_state.store {
-        Some(store) => store.insert(&json, now),
-        None => Err(StoreError::Missing),
-    })
-    .await
-    .map_err(|_| ApiError::Store)?
-    .map_err(|error| match error {
-        StoreError::Full { .. } => {
-            tracing::warn!(%error, "a result was refused");
-            ApiError::StoreFull
-        }
-        error => {
-            tracing::error!(%error, "storing a result");
-            ApiError::Store
-        }
-    })?;
-    count(&metrics, |m| m.result_shared(verdict));
-    let path = format!("/r/{id}");
-    let body = ShareResponse {
-        id,
-        path: path.clone(),
-        expires_at: stored.expires_at,
-    };
-    Ok((StatusCode::CREATED, [(header::LOCATION, path)], Json(body)).into_response())
+
+    fn app_origins(&self) -> &[String] {
+        &self.app_origins
+    }
+
+    fn share_limit(&self) -> &RateLimit {
+        &self.share_limit
+    }
+
+    fn now(&self) -> u64 {
+        unix_now()
+    }
+
+    fn read_body(
+        &self,
+        body: Body,
+    ) -> impl std::future::Future<Output = Result<Bytes, ApiError>> + Send {
+        read_result_body(body)
+    }
 }
 
-async fn shared_result(
+/// Who shares: the connection's peer, and its network by `--asn-db`.
+async fn client_seen(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let Some(store) = &state.store else {
-        return Err(ApiError::NoStore);
-    };
-    let days = store.ttl_secs() / 86_400;
-    if !is_valid_id(&id) {
-        return Err(ApiError::NoSuchResult { days });
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if let Some(connection) = request.extensions().get::<ConnectionInfo>() {
+        let address = connection.peer.ip();
+        let network = state.networks.lookup(address);
+        request.extensions_mut().insert(Client { address, network });
     }
-    let lookup_state = state.clone();
-    let lookup_id = id.clone();
-    let stored = tokio::task::spawn_blocking(move || match &lookup_state.store {
-        Some(store) => store.get(&lookup_id, unix_now()),
-        None => Err(StoreError::Missing),
-    })
-    .await
-    .map_err(|_| ApiError::Store)?
-    .map_err(|error| {
-        tracing::error!(%error, "reading a result");
-        ApiError::Store
-    })?
-    .ok_or(ApiError::NoSuchResult { days })?;
-    let result = CheckResult::from_json(&stored.json).map_err(|error| {
-        tracing::error!(%error, %id, "a stored result no longer parses");
-        ApiError::Store
-    })?;
-    Ok(Json(SharedResult {
-        id,
-        created_at: stored.created_at,
-        expires_at: stored.expires_at,
-        result,
-    })
-    .into_response())
+    next.run(request).await
 }
 
 /// `/healthz`: the store must answer a read (a look-up of an id that is

@@ -3,13 +3,12 @@
 //! synchronous=FULL: a result acknowledged with 201 survives `kill -9`).
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use base64::Engine;
 use rusqlite::{params, Connection, OptionalExtension};
 
-/// 12 random bytes: 16 URL-safe characters, 96 bits nobody can guess.
-const ID_BYTES: usize = 12;
+use doorway_api::results::{id_from, ResultStore, StoreFailure, ID_BYTES, SCHEMA};
+pub use doorway_api::results::{is_valid_id, Stored};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -56,17 +55,11 @@ struct Usage {
     bytes: u64,
 }
 
+/// Cheap to clone: the clones share one connection.
+#[derive(Clone)]
 pub struct Store {
-    connection: Mutex<(Connection, Usage)>,
+    connection: Arc<Mutex<(Connection, Usage)>>,
     limits: StoreLimits,
-}
-
-/// A stored result: the JSON as it was accepted, and its times.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stored {
-    pub json: String,
-    pub created_at: u64,
-    pub expires_at: u64,
 }
 
 impl Store {
@@ -83,15 +76,9 @@ impl Store {
             .execute_batch(
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = FULL;
-                 PRAGMA busy_timeout = 5000;
-                 CREATE TABLE IF NOT EXISTS results (
-                     id TEXT PRIMARY KEY,
-                     created_at INTEGER NOT NULL,
-                     expires_at INTEGER NOT NULL,
-                     json TEXT NOT NULL
-                 );
-                 CREATE INDEX IF NOT EXISTS results_expiry ON results (expires_at);",
+                 PRAGMA busy_timeout = 5000;",
             )
+            .and_then(|()| connection.execute_batch(SCHEMA))
             .map_err(|e| open_error(e.to_string()))?;
         let usage = connection
             .query_row(
@@ -106,7 +93,7 @@ impl Store {
             )
             .map_err(|e| open_error(e.to_string()))?;
         Ok(Store {
-            connection: Mutex::new((connection, usage)),
+            connection: Arc::new(Mutex::new((connection, usage))),
             limits,
         })
     }
@@ -201,15 +188,40 @@ fn new_id() -> Result<String, StoreError> {
     ring::rand::SystemRandom::new()
         .fill(&mut bytes)
         .map_err(|_| StoreError::Random)?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    Ok(id_from(bytes))
 }
 
-/// Whether `id` could be one of ours: checked before touching the store.
-pub fn is_valid_id(id: &str) -> bool {
-    id.len() == 16
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+/// The shared routes' view: the same calls, off the async threads (SQLite
+/// waits for the disk: `synchronous = FULL`).
+impl ResultStore for Store {
+    fn ttl_secs(&self) -> u64 {
+        self.limits.ttl_secs
+    }
+
+    async fn insert(&self, json: String, now: u64) -> Result<(String, Stored), StoreFailure> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || Store::insert(&store, &json, now))
+            .await
+            .map_err(|e| StoreFailure::Failed(e.to_string()))?
+            .map_err(StoreFailure::from)
+    }
+
+    async fn get(&self, id: String, now: u64) -> Result<Option<Stored>, StoreFailure> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || Store::get(&store, &id, now))
+            .await
+            .map_err(|e| StoreFailure::Failed(e.to_string()))?
+            .map_err(StoreFailure::from)
+    }
+}
+
+impl From<StoreError> for StoreFailure {
+    fn from(error: StoreError) -> StoreFailure {
+        match error {
+            StoreError::Full { results, bytes } => StoreFailure::Full { results, bytes },
+            error => StoreFailure::Failed(error.to_string()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -287,33 +299,5 @@ mod tests {
             .unwrap();
         assert_eq!(count, 1);
         std::fs::remove_dir_all(dir).ok();
-    }
-
-    #[test]
-    fn ids_are_checked_before_the_store_is_asked() {
-        assert!(is_valid_id("abcdEFGH1234-_xy"));
-        for bad in [
-            "",
-            "short",
-            "abcdEFGH1234-_x/",
-            "abcdEFGH1234-_xyz",
-            "' OR 1=1 --aaaaa",
-        ] {
-            assert!(!is_valid_id(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn an_unopenable_path_is_a_clear_error() {
-        let error = Store::open(
-            Path::new("/proc/doorway/results.sqlite"),
-            StoreLimits::keep_for(10),
-        )
-        .err()
-        .expect("cannot create a folder in /proc");
-        assert!(
-            error.to_string().contains("/proc/doorway/results.sqlite"),
-            "{error}"
-        );
     }
 }

@@ -428,6 +428,18 @@ impl Xtask {
             "-D",
             "warnings",
         ]))?;
+        // The API crate also runs in a Workers isolate (the edge): it must
+        // build for wasm32, with no tokio and no clock.
+        self.run(self.cmd("cargo").args([
+            "clippy",
+            "-p",
+            "doorway-api",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
         self.run(
             self.cmd("cargo")
                 .args(["test", "--workspace", "--exclude", "doorway-e2e"]),
