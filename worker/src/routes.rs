@@ -34,9 +34,9 @@ use crate::rtc::{EchoError, RtcEcho, MAX_OFFER_BYTES};
 use crate::security::{security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
 use crate::shell::{ShellError, Shells, CHECKER_PAGE, VENDORS_PAGE, VIEWER_PAGE};
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use doorway_api::request::{declared_length, from_own_page, read_limited};
-use doorway_api::results::{Client, SharedVerdict, Sharing};
+use doorway_api::results::{Client, ResultStore, SharedVerdict, Sharing};
 
 /// What the routes need, built once at start-up.
 pub struct AppState {
@@ -435,22 +435,13 @@ async fn client_seen(
 async fn health(State(state): State<Arc<AppState>>) -> Response {
     let store = match &state.store {
         None => PartHealth::Off,
-        Some(_) => {
-            let reading = state.clone();
-            let read = tokio::task::spawn_blocking(move || match &reading.store {
-                Some(store) => store.get("healthz", unix_now()).map(|_| ()),
-                None => Err(StoreError::Missing),
-            })
-            .await;
-            match read {
-                Ok(Ok(())) => PartHealth::Ok,
-                Ok(Err(error)) => {
-                    tracing::error!(%error, "health: the store failed a read");
-                    PartHealth::Failing
-                }
-                Err(_) => PartHealth::Failing,
+        Some(store) => match ResultStore::get(store, "healthz".into(), unix_now()).await {
+            Ok(_) => PartHealth::Ok,
+            Err(error) => {
+                tracing::error!(%error, "health: the store failed a read");
+                PartHealth::Failing
             }
-        }
+        },
     };
     let status = if store == PartHealth::Failing {
         PartHealth::Failing

@@ -20,8 +20,6 @@ pub enum StoreError {
     Random,
     #[error("the result store's lock was poisoned by an earlier panic")]
     Poisoned,
-    #[error("this server has no result store")]
-    Missing,
     #[error("the result store is full ({results} results, {bytes} bytes)")]
     Full { results: u64, bytes: u64 },
 }
