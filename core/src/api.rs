@@ -66,6 +66,19 @@ impl ProbeApi {
         format!("{}{path}", self.0.as_deref().unwrap_or_default())
     }
 
+    /// The probes' scheme as `location.protocol` writes it (`https:`): the
+    /// probe node's, or the page's own (`page_protocol`).
+    pub fn scheme(&self, page_protocol: &str) -> String {
+        match self
+            .0
+            .as_deref()
+            .and_then(|origin| origin.split_once("://"))
+        {
+            Some((scheme, _)) => format!("{scheme}:"),
+            None => page_protocol.to_owned(),
+        }
+    }
+
     /// The WebSocket echo: on the probe node, or on the page's own origin
     /// (`page_origin`, so through the proxy a page may sit behind).
     pub fn websocket_url(&self, page_origin: &str) -> String {
@@ -262,7 +275,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_websocket_echo_follows_the_probe_api() {
+    fn the_scheme_and_websocket_echo_follow_the_probe_api() {
         let own = ProbeApi::default();
         assert_eq!(
             own.websocket_url("https://doorway.example"),
@@ -272,7 +285,9 @@ mod tests {
             own.websocket_url("http://198.18.0.2:8080"),
             "ws://198.18.0.2:8080/ws"
         );
+        assert_eq!(own.scheme("http:"), "http:");
         let node = ProbeApi(Some("https://eu.probe.example.com".into()));
+        assert_eq!(node.scheme("http:"), "https:");
         assert_eq!(
             node.websocket_url("https://doorway.example"),
             "wss://eu.probe.example.com/ws"

@@ -170,13 +170,12 @@ fn start_run(state: &UseReducerHandle<PageState>, lang: Lang) {
     let location = location();
     let api = config.probe.api.clone();
     // The probes go where the API is: a probe node's scheme and host, or the page's.
-    let scheme = match &api.0 {
-        Some(node) => format!("{}:", node.split("://").next().unwrap_or("http")),
-        None => location
+    let scheme = api.scheme(
+        &location
             .as_ref()
             .and_then(|l| l.protocol().ok())
             .unwrap_or_else(|| "http:".into()),
-    };
+    );
     let host = config.probe.host.clone().unwrap_or_else(|| {
         location
             .as_ref()
