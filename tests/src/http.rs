@@ -47,3 +47,16 @@ pub async fn get(addr: &str, path: &str) -> Result<Response> {
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     exchange(addr, request.as_bytes()).await
 }
+
+/// The sum of the samples on the lines of a `/metrics` body that start
+/// with `prefix` (a name, or a name and some of its labels); `None` when
+/// no line does.
+pub fn metric_total(metrics: &str, prefix: &str) -> Option<u64> {
+    let mut samples = metrics
+        .lines()
+        .filter(|line| line.starts_with(prefix))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+        .peekable();
+    samples.peek()?;
+    Some(samples.sum())
+}

@@ -169,14 +169,7 @@ async fn doorway_install_writes_a_unit_systemd_accepts_and_its_command_serves_a_
     assert_eq!(result?.verdict.overall, Overall::Ready);
     // What the node saw of that check, for Prometheus.
     assert_eq!(metrics.status, 200, "{}", metrics.body);
-    let count = |prefix: &str| -> u64 {
-        metrics
-            .body
-            .lines()
-            .filter(|line| line.starts_with(prefix))
-            .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
-            .sum()
-    };
+    let count = |prefix: &str| doorway_e2e::http::metric_total(&metrics.body, prefix).unwrap_or(0);
     assert_eq!(count("doorway_checks_total"), 1, "{}", metrics.body);
     assert!(
         count("doorway_probes_total{port=\"8557\"") >= 1,

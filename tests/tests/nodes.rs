@@ -38,11 +38,7 @@ async fn checker(ns: &ServerNamespace, nodes: &[&Worker]) -> Result<Worker> {
 /// `doorway_checks_total` as `worker`'s `/metrics` reads now.
 async fn checks_counted(worker: &Worker) -> Result<u64> {
     let metrics = doorway_e2e::http::get(&worker.app, "/metrics").await?;
-    metrics
-        .body
-        .lines()
-        .find_map(|line| line.strip_prefix("doorway_checks_total "))
-        .and_then(|count| count.trim().parse().ok())
+    doorway_e2e::http::metric_total(&metrics.body, "doorway_checks_total ")
         .with_context(|| format!("no check count in:\n{}", metrics.body))
 }
 
