@@ -1,0 +1,181 @@
+//! Doorway at the edge: a Cloudflare Worker (workers-rs) in front of the
+//! probe nodes. The platform serves the built app (static assets); this
+//! worker answers what is not a file: `/api/config` (the profiles and the
+//! probe nodes the page races), `/api/echo` (the client's address and the
+//! network `request.cf` names) and shared results in D1, through the same
+//! routes as the native worker (`doorway_api::results`). The probes
+//! themselves are the nodes'.
+
+mod d1;
+
+use std::net::IpAddr;
+use std::sync::{Arc, LazyLock};
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use doorway_api::limit::RateLimit;
+use doorway_api::results::{Client, Sharing};
+use doorway_api::ApiError;
+use doorway_core::api::{ConfigResponse, EchoResponse, NatServers, ProbeConfig};
+use doorway_core::network::{NetworkKind, NetworkSeen};
+use doorway_core::node::NodeOrigin;
+use doorway_core::plan::ServedPorts;
+use doorway_core::Profile;
+use tower_service::Service;
+use worker::{event, Cf, Context, Env, HttpRequest};
+
+use crate::d1::D1Results;
+
+/// Shares per client and 10 minutes, as the native worker's default. The
+/// count lives in the isolate: a client that lands on several isolates
+/// gets more (the platform's rate limiting would bound it everywhere).
+static SHARE_LIMIT: LazyLock<RateLimit> = LazyLock::new(|| RateLimit::new(30, 600));
+
+struct Edge {
+    config: ConfigResponse,
+    results: Option<D1Results>,
+}
+
+impl Edge {
+    fn from_env(env: &Env) -> Result<Edge, String> {
+        let text = |name: &str| env.var(name).map(|v| v.to_string()).unwrap_or_default();
+        let nodes = text("PROBE_NODES")
+            .split_whitespace()
+            .map(|node| NodeOrigin::parse(node).map(|o| o.to_string()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("PROBE_NODES: {e}"))?;
+        let days: u64 = text("RESULT_DAYS").parse().unwrap_or(30);
+        let results = env
+            .d1("RESULTS")
+            .ok()
+            .map(|db| D1Results::new(db, days * 86_400));
+        let profiles =
+            doorway_core::profile::builtin_profiles().map_err(|e| format!("profiles: {e}"))?;
+        Ok(Edge {
+            config: ConfigResponse {
+                profiles,
+                probe: ProbeConfig {
+                    // The page probes the node it chose; these are the
+                    // edge's own, which probes nothing.
+                    host: None,
+                    timeout_ms: 3000,
+                    served: ServedPorts::default(),
+                    unavailable: Vec::new(),
+                    nat: NatServers {
+                        ports: [3478, 3479],
+                        second_host: None,
+                    },
+                    turn: false,
+                    quality_relay: false,
+                    store: results.is_some(),
+                    inbound: false,
+                    nodes,
+                    api: Default::default(),
+                },
+            },
+            results,
+        })
+    }
+}
+
+impl Sharing for Edge {
+    type Store = D1Results;
+
+    fn results(&self) -> Option<&D1Results> {
+        self.results.as_ref()
+    }
+
+    fn profiles(&self) -> &[Profile] {
+        &self.config.profiles
+    }
+
+    fn app_origins(&self) -> &[String] {
+        &[]
+    }
+
+    fn share_limit(&self) -> &RateLimit {
+        &SHARE_LIMIT
+    }
+
+    fn now(&self) -> u64 {
+        worker::Date::now().as_millis() / 1000
+    }
+}
+
+/// The client as the platform names it: `CF-Connecting-IP`, and the
+/// network from `request.cf` (its ASN and operator).
+fn client_of(request: &Request) -> Option<Client> {
+    let address: IpAddr = request
+        .headers()
+        .get("cf-connecting-ip")?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()?;
+    let network = match request.extensions().get::<Cf>() {
+        Some(cf) => NetworkSeen::Found {
+            asn: cf.asn(),
+            operator: cf.as_organization().filter(|name| !name.is_empty()),
+            kind: NetworkKind::Unknown,
+        },
+        None => NetworkSeen::NotConfigured,
+    };
+    Some(Client { address, network })
+}
+
+async fn client_seen(mut request: Request, next: Next) -> Response {
+    match client_of(&request) {
+        Some(client) => {
+            request.extensions_mut().insert(client);
+            next.run(request).await
+        }
+        None => ApiError::BadResult("the platform did not name the client".into()).into_response(),
+    }
+}
+
+async fn config(State(edge): State<Arc<Edge>>) -> Json<ConfigResponse> {
+    Json(edge.config.clone())
+}
+
+async fn echo(request: Request) -> Response {
+    let Some(client) = client_of(&request) else {
+        return ApiError::BadResult("the platform did not name the client".into()).into_response();
+    };
+    let tls = request.uri().scheme_str() == Some("https");
+    let default_port = if tls { 443 } else { 80 };
+    Json(EchoResponse {
+        address: client.address.to_string(),
+        // The platform does not say the client's port.
+        port: 0,
+        server_port: request.uri().port_u16().unwrap_or(default_port),
+        tls,
+        http_version: format!("{:?}", request.version()),
+        headers: Default::default(),
+        network: Some(client.network),
+    })
+    .into_response()
+}
+
+fn router(edge: Arc<Edge>) -> Router {
+    Router::new()
+        .route("/api/config", get(config))
+        .route("/api/echo", get(echo))
+        .merge(
+            doorway_api::results::routes::<Edge>()
+                .route_layer(axum::middleware::from_fn(client_seen)),
+        )
+        .with_state(edge)
+}
+
+#[event(fetch)]
+async fn fetch(
+    request: HttpRequest,
+    env: Env,
+    _ctx: Context,
+) -> worker::Result<axum::http::Response<axum::body::Body>> {
+    let edge = Edge::from_env(&env).map_err(worker::Error::RustError)?;
+    Ok(router(Arc::new(edge)).call(request).await?)
+}
