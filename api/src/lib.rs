@@ -9,5 +9,6 @@ pub mod limit;
 pub mod query;
 pub mod request;
 pub mod results;
+pub mod shell;
 
 pub use error::ApiError;

@@ -10,14 +10,14 @@
 
 use std::collections::HashMap;
 
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::Response;
-use doorway_core::html::escape;
-use doorway_core::i18n::{choose, Lang, Translator};
+use doorway_core::i18n::{Lang, Translator};
 use doorway_core::Profile;
 
 use crate::assets::{Asset, CacheRule};
-use crate::query::{flag, param};
+pub use doorway_api::shell::ShellError;
+use doorway_api::shell::{render, Variant};
 
 /// The checker's page, in the built app's folder.
 pub const CHECKER_PAGE: &str = "index.html";
@@ -26,29 +26,8 @@ pub const VIEWER_PAGE: &str = "viewer/index.html";
 /// The vendors' page with the snippet builder (a third app), served at `/embed`.
 pub const VENDORS_PAGE: &str = "vendors/index.html";
 
-/// `{{lang}}`: the language code, for `<html lang>`.
-const LANG_TOKEN: &str = "lang";
-/// `{{body-class}}`: `embed` for the iframe view.
-const BODY_CLASS_TOKEN: &str = "body-class";
-/// `{{status}}`: what is loading ("Loading the check for Ring doorbells…").
-const STATUS_TOKEN: &str = "status";
-
-/// Which shell a request gets.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Variant {
-    lang: Lang,
-    profile: Option<String>,
-    embed: bool,
-}
-
 pub struct Shells {
     variants: HashMap<Variant, Asset>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ShellError {
-    #[error("index.html has an unclosed {{{{ at byte {0}")]
-    Unclosed(usize),
 }
 
 impl Shells {
@@ -81,22 +60,13 @@ impl Shells {
         Ok(Shells { variants })
     }
 
-    /// The shell for a request to the page: `?lang=`, then Accept-Language
-    /// (as the page itself chooses), `?profile=`, `?embed=1`.
+    /// The shell for a request to the page (see [`Variant::of`]).
     pub fn respond(&self, query: Option<&str>, request: &HeaderMap) -> Option<Response> {
-        let browser: Vec<String> = request
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(',')
-                    .filter_map(|item| item.split(';').next())
-                    .map(|tag| tag.trim().to_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let lang = choose(param(query, "lang"), &browser);
-        let embed = flag(query, "embed");
-        let profile = param(query, "profile").map(str::to_owned);
+        let Variant {
+            lang,
+            profile,
+            embed,
+        } = Variant::of(query, request);
         let asset = self
             .variants
             .get(&Variant {
@@ -115,47 +85,12 @@ impl Shells {
     }
 }
 
-/// Fills the template's `{{…}}` places; every text is HTML-escaped.
-fn render(
-    template: &str,
-    words: &Translator,
-    profile: Option<&Profile>,
-    embed: bool,
-) -> Result<String, ShellError> {
-    let mut out = String::with_capacity(template.len() + 512);
-    let mut rest = template;
-    let mut offset = 0;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after
-            .find("}}")
-            .ok_or(ShellError::Unclosed(offset + start))?;
-        let token = after[..end].trim();
-        let text = match token {
-            LANG_TOKEN => words.lang().code().to_owned(),
-            BODY_CLASS_TOKEN => if embed { "embed" } else { "" }.to_owned(),
-            STATUS_TOKEN => match profile {
-                Some(profile) => words.t_args(
-                    "loading-profile",
-                    &[("profile", profile.localized(words.lang().code()).name)],
-                ),
-                None => words.t("loading"),
-            },
-            id => words.t(id),
-        };
-        out.push_str(&escape(&text));
-        let consumed = start + 2 + end + 2;
-        offset += consumed;
-        rest = &rest[consumed..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
+    use doorway_api::shell::{BODY_CLASS_TOKEN, LANG_TOKEN, STATUS_TOKEN};
+    use doorway_core::html::escape;
     use doorway_core::profile::builtin_profiles;
 
     const TEMPLATE: &str = "<html lang=\"{{lang}}\"><body class=\"{{body-class}}\"><h1>{{title}}</h1>\
