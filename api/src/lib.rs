@@ -9,6 +9,7 @@ pub mod limit;
 pub mod query;
 pub mod request;
 pub mod results;
+pub mod security;
 pub mod shell;
 
 pub use error::ApiError;

@@ -15,6 +15,13 @@ use doorway_core::Profile;
 
 use crate::query::{flag, param};
 
+/// The checker's page, in the built app's folder.
+pub const CHECKER_PAGE: &str = "index.html";
+/// The shared-result viewer's page (a second, separate app), served at `/r/…`.
+pub const VIEWER_PAGE: &str = "viewer/index.html";
+/// The vendors' page with the snippet builder (a third app), served at `/embed`.
+pub const VENDORS_PAGE: &str = "vendors/index.html";
+
 /// `{{lang}}`: the language code, for `<html lang>`.
 pub const LANG_TOKEN: &str = "lang";
 /// `{{body-class}}`: `embed` for the iframe view.

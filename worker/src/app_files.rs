@@ -60,6 +60,14 @@ impl AppFiles {
         self.by_path.contains_key(crate::shell::CHECKER_PAGE)
     }
 
+    /// The page shells there are (checker, viewer, vendors' page).
+    pub fn page_shells(&self) -> impl Iterator<Item = &str> {
+        use crate::shell::{CHECKER_PAGE, VENDORS_PAGE, VIEWER_PAGE};
+        [CHECKER_PAGE, VIEWER_PAGE, VENDORS_PAGE]
+            .into_iter()
+            .filter_map(|page| self.text(page))
+    }
+
     pub fn get(&self, path: &str) -> Option<&Bytes> {
         self.by_path.get(path)
     }

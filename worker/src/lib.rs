@@ -1,7 +1,7 @@
 //! Doorway's worker: serves the app and its API, and answers the browser's
 //! probes on every port the profiles need.
 
-pub use doorway_api::{error, limit, query};
+pub use doorway_api::{error, limit, query, security};
 
 pub mod acme;
 pub mod admission;
@@ -16,7 +16,6 @@ pub mod networks;
 pub mod ports;
 pub mod routes;
 pub mod rtc;
-pub mod security;
 pub mod server;
 pub mod shell;
 pub mod sniff;

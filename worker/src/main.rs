@@ -507,7 +507,10 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let policy = Arc::new(
-        SecurityPolicy::new(app.as_ref(), &args.embed_ancestors)
+        SecurityPolicy::new(
+            app.iter().flat_map(AppFiles::page_shells),
+            &args.embed_ancestors,
+        )
             .context("invalid --embed-ancestors")?
             .with_probe_host(args.public_host.clone())
             .with_probe_nodes(&args.probe_nodes),

@@ -18,13 +18,8 @@ use doorway_core::Profile;
 use crate::assets::{Asset, CacheRule};
 pub use doorway_api::shell::ShellError;
 use doorway_api::shell::{render, Variant};
+pub use doorway_api::shell::{CHECKER_PAGE, VENDORS_PAGE, VIEWER_PAGE};
 
-/// The checker's page, in the built app's folder.
-pub const CHECKER_PAGE: &str = "index.html";
-/// The shared-result viewer's page (a second, separate app), served at `/r/…`.
-pub const VIEWER_PAGE: &str = "viewer/index.html";
-/// The vendors' page with the snippet builder (a third app), served at `/embed`.
-pub const VENDORS_PAGE: &str = "vendors/index.html";
 
 pub struct Shells {
     variants: HashMap<Variant, Asset>,

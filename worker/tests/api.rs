@@ -130,8 +130,13 @@ async fn launch(options: Options) -> Running {
     let app_files = dist
         .as_deref()
         .map(|dist| AppFiles::read_dir(dist).unwrap());
-    let policy =
-        Arc::new(SecurityPolicy::new(app_files.as_ref(), "https://support.example.com").unwrap());
+    let policy = Arc::new(
+        SecurityPolicy::new(
+            app_files.iter().flat_map(AppFiles::page_shells),
+            "https://support.example.com",
+        )
+        .unwrap(),
+    );
     let state = AppState::new(
         ConfigResponse {
             profiles: builtin_profiles().unwrap(),

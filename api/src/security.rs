@@ -2,18 +2,16 @@
 //! (scripts only from this server, plus Trunk's inline loader by its hash),
 //! and framing allowed only for the embed view, by the configured ancestors.
 
-use doorway_core::node::NodeOrigin;
-
-use crate::app_files::AppFiles;
 use std::sync::Arc;
+
+use doorway_core::node::NodeOrigin;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine;
-
-use crate::shell::{CHECKER_PAGE, VENDORS_PAGE, VIEWER_PAGE};
+use sha2::{Digest, Sha256};
 
 pub struct SecurityPolicy {
     /// `'sha256-…'` of each inline script in the page shells.
@@ -30,9 +28,10 @@ pub struct SecurityPolicy {
 pub struct BadAncestor(String);
 
 impl SecurityPolicy {
-    /// `app`: the built app, whose pages' inline loaders are allowed.
-    pub fn new(
-        app: Option<&AppFiles>,
+    /// `pages`: the built app's page shells, whose inline loaders are
+    /// allowed.
+    pub fn new<'a>(
+        pages: impl IntoIterator<Item = &'a str>,
         embed_ancestors: &str,
     ) -> Result<SecurityPolicy, BadAncestor> {
         for source in embed_ancestors.split_whitespace() {
@@ -46,12 +45,9 @@ impl SecurityPolicy {
                 return Err(BadAncestor(source.to_owned()));
             }
         }
-        let mut inline_scripts: Vec<String> = app
-            .into_iter()
-            .flat_map(|app| [CHECKER_PAGE, VIEWER_PAGE, VENDORS_PAGE].map(|page| app.text(page)))
-            .flatten()
-            .flat_map(inline_script_hashes)
-            .collect();
+        let mut inline_scripts: Vec<String> =
+            pages.into_iter().flat_map(inline_script_hashes).collect();
+        inline_scripts.sort();
         inline_scripts.dedup();
         Ok(SecurityPolicy {
             inline_scripts,
@@ -144,8 +140,8 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
         };
         let body = &after[body_start..body_start + close];
         if !tag.contains("src=") && !tag.contains("application/json") && !body.trim().is_empty() {
-            let digest = ring::digest::digest(&ring::digest::SHA256, body.as_bytes());
-            let encoded = base64::engine::general_purpose::STANDARD.encode(digest.as_ref());
+            let digest = Sha256::digest(body.as_bytes());
+            let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
             hashes.push(format!("'sha256-{encoded}'"));
         }
         rest = &after[body_start + close..];
@@ -217,7 +213,7 @@ mod tests {
 
     #[test]
     fn framing_only_for_the_embed_view() {
-        let policy = SecurityPolicy::new(None, "https://support.example.com").unwrap();
+        let policy = SecurityPolicy::new([], "https://support.example.com").unwrap();
         let page = policy.content_security_policy(Some("check.example.com"), false);
         assert!(page.contains("frame-ancestors 'none'"));
         assert!(page
@@ -225,11 +221,11 @@ mod tests {
         let embed = policy.content_security_policy(Some("check.example.com"), true);
         assert!(embed.contains("frame-ancestors 'self' https://support.example.com;"));
         // Only the server's own pages (the vendors' preview) without a list.
-        let own = SecurityPolicy::new(None, "").unwrap();
+        let own = SecurityPolicy::new([], "").unwrap();
         assert!(own
             .content_security_policy(None, true)
             .contains("frame-ancestors 'self';"));
-        let any = SecurityPolicy::new(None, "*").unwrap();
+        let any = SecurityPolicy::new([], "*").unwrap();
         assert!(any
             .content_security_policy(None, true)
             .contains("frame-ancestors *;"));
@@ -240,7 +236,7 @@ mod tests {
 
     #[test]
     fn probes_may_go_to_the_public_host_too() {
-        let policy = SecurityPolicy::new(None, "*")
+        let policy = SecurityPolicy::new([], "*")
             .unwrap()
             .with_probe_host(Some("probe.example.net".into()));
         let page = policy.content_security_policy(Some("check.example.com"), false);
@@ -259,7 +255,7 @@ mod tests {
             1,
             "{same}"
         );
-        let odd = SecurityPolicy::new(None, "*")
+        let odd = SecurityPolicy::new([], "*")
             .unwrap()
             .with_probe_host(Some("x; script-src *".into()));
         assert!(!odd
@@ -271,7 +267,7 @@ mod tests {
     fn probes_may_go_to_every_probe_node() {
         let nodes = ["https://eu.probe.example.com", "http://198.18.7.2:8080"]
             .map(|origin| NodeOrigin::parse(origin).unwrap());
-        let page = SecurityPolicy::new(None, "*")
+        let page = SecurityPolicy::new([], "*")
             .unwrap()
             .with_probe_nodes(&nodes)
             .content_security_policy(Some("check.example.com"), false);
@@ -287,9 +283,9 @@ mod tests {
 
     #[test]
     fn malformed_ancestors_are_refused() {
-        assert!(SecurityPolicy::new(None, "https://a.example https://*.b.example").is_ok());
-        assert!(SecurityPolicy::new(None, "*").is_ok());
-        let error = SecurityPolicy::new(None, "https://a.example; script-src *")
+        assert!(SecurityPolicy::new([], "https://a.example https://*.b.example").is_ok());
+        assert!(SecurityPolicy::new([], "*").is_ok());
+        let error = SecurityPolicy::new([], "https://a.example; script-src *")
             .err()
             .unwrap();
         assert!(
