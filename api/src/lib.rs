@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod limit;
+pub mod qr;
 pub mod query;
 pub mod request;
 pub mod results;

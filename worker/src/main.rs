@@ -511,9 +511,9 @@ async fn main() -> anyhow::Result<()> {
             app.iter().flat_map(AppFiles::page_shells),
             &args.embed_ancestors,
         )
-            .context("invalid --embed-ancestors")?
-            .with_probe_host(args.public_host.clone())
-            .with_probe_nodes(&args.probe_nodes),
+        .context("invalid --embed-ancestors")?
+        .with_probe_host(args.public_host.clone())
+        .with_probe_nodes(&args.probe_nodes),
     );
     let networks = Networks::open(&args.asn_db)?;
     let state = AppState::new(

@@ -191,7 +191,7 @@ pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
         .merge(doorway_api::results::routes::<AppState>().route_layer(
             axum::middleware::from_fn_with_state(state.clone(), client_seen),
         ))
-        .route("/api/qr.svg", get(qr_code))
+        .route("/api/qr.svg", get(doorway_api::qr::qr_code))
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
         // API answers are personal or live unless a route says otherwise.
@@ -468,61 +468,6 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
         }),
     )
         .into_response()
-}
-
-/// The longest link a QR code is drawn for (a result packed into the link
-/// by `--no-store` is about 1 KB).
-const MAX_QR_TEXT: usize = 2048;
-
-#[derive(serde::Deserialize)]
-struct QrQuery {
-    text: String,
-}
-
-/// A QR code (SVG) of a link to this server, so a phone can open it: the
-/// share link, or the check itself. Only links to the host the request was
-/// sent to are drawn, so the server is no QR code maker for other sites.
-async fn qr_code(
-    headers: HeaderMap,
-    query: Result<axum::extract::Query<QrQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
-    let axum::extract::Query(QrQuery { text }) =
-        query.map_err(|_| ApiError::BadQr("give the link as ?text=…".into()))?;
-    if text.len() > MAX_QR_TEXT {
-        return Err(ApiError::BadQr(format!(
-            "the link is longer than {MAX_QR_TEXT} bytes"
-        )));
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
-    let own = ["http://", "https://"].iter().any(|scheme| {
-        text.strip_prefix(scheme)
-            .and_then(|rest| rest.strip_prefix(host))
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
-    });
-    if host.is_empty() || !own {
-        return Err(ApiError::BadQr(format!(
-            "only links to this server ({host}) are drawn"
-        )));
-    }
-    let code = qrcode::QrCode::new(text.as_bytes())
-        .map_err(|e| ApiError::BadQr(format!("the link does not fit in a QR code ({e})")))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(180, 180)
-        .quiet_zone(true)
-        .build();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            // The same link always draws the same code.
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        svg,
-    )
-        .into_response())
 }
 
 async fn turn_credentials(

@@ -20,7 +20,6 @@ pub use doorway_api::shell::ShellError;
 use doorway_api::shell::{render, Variant};
 pub use doorway_api::shell::{CHECKER_PAGE, VENDORS_PAGE, VIEWER_PAGE};
 
-
 pub struct Shells {
     variants: HashMap<Variant, Asset>,
 }
