@@ -174,3 +174,19 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// The answer to an address under `/api` that no route takes.
+pub async fn no_such_route(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::NoSuchRoute {
+        method: method.to_string(),
+        path: uri.path().into(),
+    }
+}
+
+/// The answer to a route asked with a method it does not take.
+pub async fn method_not_allowed(request: axum::extract::Request) -> ApiError {
+    ApiError::MethodNotAllowed {
+        method: request.method().to_string(),
+        path: request.uri().path().into(),
+    }
+}

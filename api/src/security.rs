@@ -193,6 +193,18 @@ pub async fn security_headers(
     response
 }
 
+/// API answers are personal or live: `Cache-Control: no-store` unless the
+/// route said otherwise (the QR code of a link may be kept).
+pub async fn not_stored_unless_said(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,23 +1,27 @@
 //! Doorway at the edge: a Cloudflare Worker (workers-rs) in front of the
-//! probe nodes. The platform serves the built app (static assets); this
-//! worker answers what is not a file: `/api/config` (the profiles and the
-//! probe nodes the page races), `/api/echo` (the client's address and the
-//! network `request.cf` names) and shared results in D1, through the same
-//! routes as the native worker (`doorway_api::results`). The probes
-//! themselves are the nodes'.
+//! probe nodes. The platform serves the built app's files (static assets);
+//! this worker answers the rest: the pages, filled in for the reader
+//! (`pages`), `/api/config` (the profiles and the probe nodes the page
+//! races), `/api/echo` (the client's address and the network `request.cf`
+//! names), the QR code and shared results in D1, through the same routes as
+//! the native worker (`doorway_api`). The probes themselves are the nodes'.
 
 mod d1;
+mod pages;
 
 use std::net::IpAddr;
 use std::sync::{Arc, LazyLock};
 
 use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::{Json, Router};
+use doorway_api::error::{method_not_allowed, no_such_route};
 use doorway_api::limit::RateLimit;
 use doorway_api::results::{Client, Sharing};
+use doorway_api::security::{not_stored_unless_said, security_headers, SecurityPolicy};
 use doorway_api::ApiError;
 use doorway_core::api::{ConfigResponse, EchoResponse, NatServers, ProbeConfig};
 use doorway_core::network::{NetworkKind, NetworkSeen};
@@ -28,6 +32,7 @@ use tower_service::Service;
 use worker::{event, Cf, Context, Env, HttpRequest};
 
 use crate::d1::D1Results;
+use crate::pages::{Page, Pages};
 
 /// Shares per client and 10 minutes, as the native worker's default. The
 /// count lives in the isolate: a client that lands on several isolates
@@ -37,16 +42,35 @@ static SHARE_LIMIT: LazyLock<RateLimit> = LazyLock::new(|| RateLimit::new(30, 60
 struct Edge {
     config: ConfigResponse,
     results: Option<D1Results>,
+    /// `None` while the static assets cannot be read: the API still answers.
+    pages: Option<Arc<Pages>>,
+    policy: Arc<SecurityPolicy>,
 }
 
 impl Edge {
-    fn from_env(env: &Env) -> Result<Edge, String> {
+    async fn from_env(env: &Env) -> Result<Edge, String> {
         let text = |name: &str| env.var(name).map(|v| v.to_string()).unwrap_or_default();
         let nodes = text("PROBE_NODES")
             .split_whitespace()
-            .map(|node| NodeOrigin::parse(node).map(|o| o.to_string()))
+            .map(NodeOrigin::parse)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| format!("PROBE_NODES: {e}"))?;
+        let ancestors = text("EMBED_ANCESTORS");
+        let pages = match Pages::load(env, &nodes, &ancestors).await {
+            Ok(pages) => Some(pages),
+            Err(error) => {
+                worker::console_error!("the pages cannot be served: {error}");
+                None
+            }
+        };
+        let policy = match &pages {
+            Some(pages) => pages.policy(),
+            None => Arc::new(
+                SecurityPolicy::new([], &ancestors)
+                    .map_err(|e| format!("EMBED_ANCESTORS: {e}"))?
+                    .with_probe_nodes(&nodes),
+            ),
+        };
         let days: u64 = text("RESULT_DAYS").parse().unwrap_or(30);
         let results = env
             .d1("RESULTS")
@@ -72,11 +96,13 @@ impl Edge {
                     quality_relay: false,
                     store: results.is_some(),
                     inbound: false,
-                    nodes,
+                    nodes: nodes.iter().map(ToString::to_string).collect(),
                     api: Default::default(),
                 },
             },
             results,
+            pages,
+            policy,
         })
     }
 }
@@ -159,14 +185,48 @@ async fn echo(request: Request) -> Response {
     .into_response()
 }
 
+/// Every address that is not a file: a page (see [`Page::at`]).
+async fn page(State(edge): State<Arc<Edge>>, request: Request) -> Response {
+    let (method, uri) = (request.method(), request.uri());
+    if method != Method::GET && method != Method::HEAD {
+        return ApiError::MethodNotAllowed {
+            method: method.to_string(),
+            path: uri.path().into(),
+        }
+        .into_response();
+    }
+    edge.pages
+        .as_ref()
+        .and_then(|pages| {
+            pages.respond(
+                Page::at(uri.path()),
+                uri.query(),
+                request.headers(),
+                &edge.config.profiles,
+            )
+        })
+        .unwrap_or_else(|| ApiError::AppNotBuilt.into_response())
+}
+
 fn router(edge: Arc<Edge>) -> Router {
+    let policy = edge.policy.clone();
     Router::new()
         .route("/api/config", get(config))
         .route("/api/echo", get(echo))
+        .route("/api/qr.svg", get(doorway_api::qr::qr_code))
         .merge(
             doorway_api::results::routes::<Edge>()
                 .route_layer(axum::middleware::from_fn(client_seen)),
         )
+        .route("/api", any(no_such_route))
+        .route("/api/{*rest}", any(no_such_route))
+        .layer(axum::middleware::from_fn(not_stored_unless_said))
+        .fallback(page)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            policy,
+            security_headers,
+        ))
         .with_state(edge)
 }
 
@@ -176,6 +236,8 @@ async fn fetch(
     env: Env,
     _ctx: Context,
 ) -> worker::Result<axum::http::Response<axum::body::Body>> {
-    let edge = Edge::from_env(&env).map_err(worker::Error::RustError)?;
+    let edge = Edge::from_env(&env)
+        .await
+        .map_err(worker::Error::RustError)?;
     Ok(router(Arc::new(edge)).call(request).await?)
 }

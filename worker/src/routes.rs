@@ -20,7 +20,6 @@ use doorway_core::api::{
 use doorway_core::inbound::profile_knock_ports;
 use doorway_core::node::NodeOrigin;
 use doorway_core::vouch::resolve_profile;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::admission::Slot;
 use crate::app_files::AppFiles;
@@ -31,10 +30,11 @@ use crate::limit::RateLimit;
 use crate::metrics::{Metrics, Transport};
 use crate::networks::Networks;
 use crate::rtc::{EchoError, RtcEcho, MAX_OFFER_BYTES};
-use crate::security::{security_headers, SecurityPolicy};
+use crate::security::{not_stored_unless_said, security_headers, SecurityPolicy};
 use crate::server::ConnectionInfo;
 use crate::shell::{ShellError, Shells, CHECKER_PAGE, VENDORS_PAGE, VIEWER_PAGE};
 use crate::store::Store;
+use doorway_api::error::{method_not_allowed, no_such_route};
 use doorway_api::request::{declared_length, from_own_page, read_limited};
 use doorway_api::results::{Client, ResultStore, SharedVerdict, Sharing};
 
@@ -194,11 +194,7 @@ pub fn app_router(state: Arc<AppState>, policy: Arc<SecurityPolicy>) -> Router {
         .route("/api/qr.svg", get(doorway_api::qr::qr_code))
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
-        // API answers are personal or live unless a route says otherwise.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .layer(axum::middleware::from_fn(not_stored_unless_said))
         .route("/healthz", get(health))
         .route("/metrics", get(metrics_page))
         .route("/probe", get(probe).options(probe_preflight))
@@ -696,18 +692,4 @@ fn with_probe_headers(mut response: Response) -> Response {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert("timing-allow-origin", HeaderValue::from_static("*"));
     response
-}
-
-async fn no_such_route(method: Method, uri: Uri) -> ApiError {
-    ApiError::NoSuchRoute {
-        method: method.to_string(),
-        path: uri.path().into(),
-    }
-}
-
-async fn method_not_allowed(request: Request) -> ApiError {
-    ApiError::MethodNotAllowed {
-        method: request.method().to_string(),
-        path: request.uri().path().into(),
-    }
 }
