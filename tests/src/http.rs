@@ -36,11 +36,36 @@ pub async fn exchange(addr: &str, raw: &[u8]) -> Result<Response> {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .with_context(|| format!("no status in {head:?}"))?;
+    let chunked = head.lines().any(|line| {
+        line.split_once(':').is_some_and(|(name, value)| {
+            name.eq_ignore_ascii_case("transfer-encoding") && value.trim() == "chunked"
+        })
+    });
+    let body = if chunked {
+        dechunk(body).with_context(|| format!("a broken chunked body: {body:?}"))?
+    } else {
+        body.to_owned()
+    };
     Ok(Response {
         status,
         head: head.to_owned(),
-        body: body.to_owned(),
+        body,
     })
+}
+
+/// A chunked body's data (workerd chunks what it does not know the length
+/// of; the native worker sends lengths).
+fn dechunk(mut rest: &str) -> Option<String> {
+    let mut body = String::new();
+    loop {
+        let (size, after) = rest.split_once("\r\n")?;
+        let size = usize::from_str_radix(size.split(';').next()?.trim(), 16).ok()?;
+        if size == 0 {
+            return Some(body);
+        }
+        body.push_str(after.get(..size)?);
+        rest = after.get(size..)?.strip_prefix("\r\n")?;
+    }
 }
 
 pub async fn get(addr: &str, path: &str) -> Result<Response> {
@@ -59,4 +84,19 @@ pub fn metric_total(metrics: &str, prefix: &str) -> Option<u64> {
         .peekable();
     samples.peek()?;
     Some(samples.sum())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dechunk;
+
+    #[test]
+    fn chunked_bodies_are_joined_and_broken_ones_refused() {
+        assert_eq!(
+            dechunk("4\r\nWiki\r\n6;x=1\r\npédia\r\n0\r\n\r\n").as_deref(),
+            Some("Wikipédia")
+        );
+        assert_eq!(dechunk("5\r\nabc"), None);
+        assert_eq!(dechunk("zz\r\nabc\r\n"), None);
+    }
 }

@@ -8,6 +8,7 @@
 pub mod asn_db;
 pub mod attack;
 pub mod browser;
+pub mod edge;
 pub mod http;
 pub mod lab;
 pub mod load;

@@ -1,0 +1,119 @@
+//! The edge as a test part: `wrangler dev` (local workerd, a local D1, the
+//! built app as static assets) inside a lab namespace, started from the
+//! built `edge/` (`cargo xtask test` builds it and sets `DOORWAY_EDGE` and
+//! `DOORWAY_WRANGLER`). Its process group is ended on drop: wrangler and
+//! the workerd processes it starts.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::browser::TempDir;
+use crate::{env_path, http};
+
+/// The network the local platform says every client is on (its
+/// `request.cf`): a documentation ASN (RFC 5398) and a name of our own.
+pub const TEST_ASN: u32 = 64496;
+pub const TEST_OPERATOR: &str = "Doorway Test Network";
+
+pub struct Edge {
+    /// wrangler, leader of its own process group.
+    child: Child,
+    state: TempDir,
+    /// `host:port` of the edge.
+    pub app: String,
+}
+
+impl Edge {
+    /// Starts the edge on `address:port` inside `netns`, listing
+    /// `probe_nodes` (origins) for the page to race, and waits until its API
+    /// answers.
+    pub async fn start(
+        netns: &str,
+        address: &str,
+        port: u16,
+        probe_nodes: &[String],
+    ) -> Result<Edge> {
+        let edge_dir = env_path("DOORWAY_EDGE")?;
+        let wrangler = env_path("DOORWAY_WRANGLER")?;
+        let state = TempDir::new("edge")?;
+        let cf = state.0.join("cf.json");
+        std::fs::write(
+            &cf,
+            serde_json::json!({
+                "asn": TEST_ASN,
+                "asOrganization": TEST_OPERATOR,
+                "country": "CH",
+                "colo": "ZRH",
+            })
+            .to_string(),
+        )?;
+        let log = std::fs::File::create(state.0.join("wrangler.log"))?;
+        let mut command = Command::new("ip");
+        command
+            .args(["netns", "exec", netns])
+            .arg(&wrangler)
+            .args(["dev", "--ip", address, "--port", &port.to_string()])
+            .arg("--persist-to")
+            .arg(state.0.join("state"))
+            .args(["--show-interactive-dev-session=false", "--var"])
+            .arg(format!("PROBE_NODES:{}", probe_nodes.join(" ")))
+            .current_dir(&edge_dir)
+            // The platform's view of the client comes from this file, not
+            // from Cloudflare (there is no internet here).
+            .env("CLOUDFLARE_CF_FETCH_PATH", &cf)
+            .env("WRANGLER_SEND_METRICS", "false")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let child = command
+            .spawn()
+            .with_context(|| format!("starting {}", wrangler.display()))?;
+        let mut edge = Edge {
+            child,
+            state,
+            app: format!("{address}:{port}"),
+        };
+        // wrangler bundles nothing here (the build is done) but starts
+        // workerd twice: seconds.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(response) = http::get(&edge.app, "/api/config").await {
+                if response.status == 200 {
+                    return Ok(edge);
+                }
+            }
+            if let Some(status) = edge.child.try_wait()? {
+                bail!("wrangler dev exited at start-up ({status}):\n{}", edge.log());
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "the edge did not answer on {} within 60 s:\n{}",
+                    edge.app,
+                    edge.log()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    pub fn url(&self, path_and_query: &str) -> String {
+        format!("http://{}{path_and_query}", self.app)
+    }
+
+    /// What wrangler and workerd printed so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.state.0.join("wrangler.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Edge {
+    fn drop(&mut self) {
+        // SAFETY: killpg has no memory effects; the group is the one the
+        // child was given at spawn (its own PID).
+        unsafe { libc::killpg(self.child.id() as libc::pid_t, libc::SIGKILL) };
+        let _ = self.child.wait();
+    }
+}

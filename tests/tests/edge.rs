@@ -1,0 +1,72 @@
+//! The edge in front of a probe node: the page comes from the local
+//! Workers runtime (workerd, through `wrangler dev`), races the node the
+//! edge lists, checks through it, and shares the result into the edge's D1;
+//! the edge names the client's network from the platform's `request.cf`.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use doorway_core::Overall;
+use doorway_e2e::browser::Browser;
+use doorway_e2e::edge::{Edge, TEST_ASN, TEST_OPERATOR};
+use doorway_e2e::lab::{ServerNamespace, LAB_TIMEOUT_MS};
+use doorway_e2e::worker::Worker;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1() -> Result<()> {
+    let (edge_ns, node_ns) = (ServerNamespace::create()?, ServerNamespace::create()?);
+    let edge_origin = format!("http://{}:8787", edge_ns.address);
+    let node = Worker::start(
+        Some(&node_ns.name),
+        &node_ns.address,
+        &[
+            "--probe-timeout-ms",
+            LAB_TIMEOUT_MS,
+            "--app-origin",
+            &edge_origin,
+        ],
+    )
+    .await?;
+    let edge = Edge::start(&edge_ns.name, &edge_ns.address, 8787, &[node.url("")]).await?;
+
+    // The platform's view of the client: the test network.
+    let echo = doorway_e2e::http::get(&edge.app, "/api/echo").await?;
+    let echo: serde_json::Value = serde_json::from_str(&echo.body)
+        .with_context(|| format!("echo: {}", echo.body))?;
+    assert_eq!(echo["network"]["asn"], TEST_ASN, "{echo}");
+    assert_eq!(echo["network"]["operator"], TEST_OPERATOR, "{echo}");
+
+    let browser = Browser::start_with_hosts(&[&edge_ns.address, &node_ns.address]).await?;
+    browser
+        .client
+        .goto(&edge.url("/?profile=ring&autorun=1"))
+        .await?;
+    let result = browser
+        .wait_for_result(Duration::from_secs(30))
+        .await
+        .with_context(|| format!("the edge's log:\n{}", edge.log()))?;
+    assert_eq!(result.server.probe_host, node_ns.address, "{result:?}");
+    assert_eq!(result.verdict.overall, Overall::Ready, "{result:?}");
+
+    // The share goes to the edge and is kept in its D1, with the network
+    // the platform named.
+    let link = browser.share_link().await?;
+    let id = link
+        .strip_prefix(&edge.url("/r/"))
+        .with_context(|| format!("{link} is not a link to the edge"))?;
+    let stored = doorway_e2e::http::get(&edge.app, &format!("/api/results/{id}")).await?;
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    let stored: serde_json::Value = serde_json::from_str(&stored.body)?;
+    assert_eq!(stored["result"]["client"]["network"]["asn"], TEST_ASN, "{stored}");
+    assert!(stored.to_string().contains(&node_ns.address), "{stored}");
+    browser.close().await?;
+
+    // A support agent opens the link: the edge's viewer shows the same
+    // verdict, read back from D1.
+    let support = Browser::start_with_hosts(&[&edge_ns.address]).await?;
+    support.client.goto(&link).await?;
+    let shared = support.wait_for_result(Duration::from_secs(15)).await?;
+    assert_eq!(shared.verdict, result.verdict);
+    support.close().await?;
+    Ok(())
+}
