@@ -86,7 +86,10 @@ impl Edge {
                 }
             }
             if let Some(status) = edge.child.try_wait()? {
-                bail!("wrangler dev exited at start-up ({status}):\n{}", edge.log());
+                bail!(
+                    "wrangler dev exited at start-up ({status}):\n{}",
+                    edge.log()
+                );
             }
             if Instant::now() > deadline {
                 bail!(

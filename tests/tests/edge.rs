@@ -31,8 +31,8 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
 
     // The platform's view of the client: the test network.
     let echo = doorway_e2e::http::get(&edge.app, "/api/echo").await?;
-    let echo: serde_json::Value = serde_json::from_str(&echo.body)
-        .with_context(|| format!("echo: {}", echo.body))?;
+    let echo: serde_json::Value =
+        serde_json::from_str(&echo.body).with_context(|| format!("echo: {}", echo.body))?;
     assert_eq!(echo["network"]["asn"], TEST_ASN, "{echo}");
     assert_eq!(echo["network"]["operator"], TEST_OPERATOR, "{echo}");
 
@@ -57,7 +57,10 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
     let stored = doorway_e2e::http::get(&edge.app, &format!("/api/results/{id}")).await?;
     assert_eq!(stored.status, 200, "{}", stored.body);
     let stored: serde_json::Value = serde_json::from_str(&stored.body)?;
-    assert_eq!(stored["result"]["client"]["network"]["asn"], TEST_ASN, "{stored}");
+    assert_eq!(
+        stored["result"]["client"]["network"]["asn"], TEST_ASN,
+        "{stored}"
+    );
     assert!(stored.to_string().contains(&node_ns.address), "{stored}");
     browser.close().await?;
 
@@ -68,5 +71,43 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
     let shared = support.wait_for_result(Duration::from_secs(15)).await?;
     assert_eq!(shared.verdict, result.verdict);
     support.close().await?;
+    Ok(())
+}
+
+/// What `cargo xtask deploy-edge` uploads, checked the way wrangler checks
+/// it before an upload (`--dry-run`, in a namespace without a network): the
+/// configuration parses, the bundle is there, both bindings are named.
+#[test]
+fn the_deploy_bundle_and_its_configuration_pass_wranglers_checks() -> Result<()> {
+    let edge_dir = doorway_e2e::env_path("DOORWAY_EDGE")?;
+    let wrangler = doorway_e2e::env_path("DOORWAY_WRANGLER")?;
+    let ns = ServerNamespace::create()?;
+    let out = doorway_e2e::browser::TempDir::new("edge-dry-run")?;
+    let output = std::process::Command::new("ip")
+        .args(["netns", "exec", &ns.name])
+        .arg(&wrangler)
+        .args(["deploy", "--dry-run", "--outdir"])
+        .arg(&out.0)
+        .current_dir(&edge_dir)
+        .env("WRANGLER_SEND_METRICS", "false")
+        .output()?;
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{printed}");
+    for binding in [
+        "env.RESULTS (doorway-results)",
+        "env.ASSETS",
+        "env.PROBE_NODES",
+    ] {
+        assert!(printed.contains(binding), "{binding}: {printed}");
+    }
+    assert!(
+        printed.contains("files from the assets directory"),
+        "{printed}"
+    );
+    assert!(out.0.join("index.js").is_file(), "{printed}");
     Ok(())
 }

@@ -37,6 +37,15 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
 /// geckodriver (Firefox's WebDriver) is not a Debian package; cargo builds it.
 const GECKODRIVER_VERSION: &str = "0.37.1";
 
+/// Builds the edge (edge/) into a Worker bundle, offline with our own
+/// wasm-bindgen, wasm-opt and esbuild.
+const WORKER_BUILD_VERSION: &str = "0.8.7";
+/// The placeholder in edge/wrangler.toml until a real D1 database is named.
+const PLACEHOLDER_D1_ID: &str = "00000000-0000-0000-0000-000000000000";
+/// Where `cargo xtask edge` serves: the edge, and the probe node beside it.
+const LOCAL_EDGE_PORT: u16 = 8787;
+const LOCAL_NODE_PORT: u16 = 8081;
+
 /// `cargo fuzz` targets (fuzz/fuzz_targets), each with a committed corpus.
 const FUZZ_TARGETS: &[&str] = &[
     "stun_answer",
@@ -65,6 +74,12 @@ cargo xtask <command>
   fuzz [--seconds N]    install a nightly toolchain and cargo-fuzz, then fuzz
                         every target for N seconds (default 60) from its
                         committed corpus (fuzz/corpus); see FUZZING.md
+  edge [worker flags]   build the app and the edge (Cloudflare Worker, edge/),
+                        then run it locally (wrangler dev: workerd, a local
+                        D1) on http://127.0.0.1:8787 beside a probe node (the
+                        native worker on :8081, given the flags)
+  deploy-edge [flags]   build both and run `wrangler deploy` (flags go to
+                        wrangler); needs a Cloudflare account, see README.md
   bench [section…]      build for release and print sizes and timings next to
                         their goals; sections: sizes phone ring lab quality stun
                         fairness load (default: all)
@@ -79,6 +94,8 @@ fn main() -> Result<()> {
         Some("serve") => xtask.serve(rest),
         Some("test") => xtask.test(),
         Some("bench") => xtask.bench(rest),
+        Some("edge") => xtask.edge(rest),
+        Some("deploy-edge") => xtask.deploy_edge(rest),
         Some("lab") => xtask.lab(),
         Some("fuzz") => xtask.fuzz(&rest),
         Some("-h" | "--help" | "help") | None => {
@@ -100,6 +117,8 @@ fn worker_flags(mut args: Vec<OsString>) -> Vec<OsString> {
 
 struct Xtask {
     root: PathBuf,
+    /// Where `cargo install` puts binaries.
+    cargo_bin: PathBuf,
     /// PATH with cargo's bin folder and node_modules/.bin in front.
     path: OsString,
 }
@@ -114,10 +133,15 @@ impl Xtask {
             .map(PathBuf::from)
             .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
             .context("neither CARGO_HOME nor HOME is set")?;
-        let mut dirs = vec![root.join("node_modules/.bin"), cargo_home.join("bin")];
+        let cargo_bin = cargo_home.join("bin");
+        let mut dirs = vec![root.join("node_modules/.bin"), cargo_bin.clone()];
         dirs.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
         let path = env::join_paths(dirs).context("a PATH entry contains a separator")?;
-        Ok(Xtask { root, path })
+        Ok(Xtask {
+            root,
+            cargo_bin,
+            path,
+        })
     }
 
     fn cmd(&self, program: &str) -> Command {
@@ -258,11 +282,7 @@ impl Xtask {
             self.apt_install(&missing)?;
         }
         // Where the tests look for it (tests/src/browser.rs).
-        let cargo_home = env::var_os("CARGO_HOME")
-            .map(PathBuf::from)
-            .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
-            .context("neither CARGO_HOME nor HOME is set")?;
-        let geckodriver = cargo_home.join("bin/geckodriver");
+        let geckodriver = self.cargo_bin.join("geckodriver");
         let have = self
             .output(&geckodriver.to_string_lossy(), &["--version"])
             .unwrap_or_default();
@@ -276,6 +296,39 @@ impl Xtask {
             ]))?;
         }
         Ok(())
+    }
+
+    /// worker-build, and wrangler with workerd and esbuild from npm
+    /// (edge/package.json).
+    fn setup_edge_tools(&self) -> Result<()> {
+        let have = self
+            .output("worker-build", &["--version"])
+            .unwrap_or_default();
+        if !have.contains(WORKER_BUILD_VERSION) {
+            eprintln!("xtask: installing worker-build {WORKER_BUILD_VERSION} (a build, once)");
+            self.run(self.cmd("cargo").args([
+                "install",
+                "--locked",
+                "worker-build",
+                "--version",
+                WORKER_BUILD_VERSION,
+            ]))?;
+        }
+        if !self.wrangler().exists() {
+            if self.output("npm", &["--version"]).is_none() {
+                self.apt_install(&["npm"])?;
+            }
+            self.run(
+                self.cmd("npm")
+                    .args(["ci", "--no-audit", "--no-fund"])
+                    .current_dir(self.root.join("edge")),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn wrangler(&self) -> PathBuf {
+        self.root.join("edge/node_modules/.bin/wrangler")
     }
 
     /// A nightly toolchain (cargo fuzz needs its sanitizer flags; the pinned
@@ -357,6 +410,21 @@ impl Xtask {
         )
     }
 
+    /// The edge's Worker bundle (edge/build/), after the app (its static
+    /// assets are dist/).
+    fn build_edge(&self) -> Result<()> {
+        self.setup_edge_tools()?;
+        let edge = self.root.join("edge");
+        self.run(
+            self.cmd("worker-build")
+                .arg("--release")
+                .current_dir(&edge)
+                .env("WASM_BINDGEN_BIN", self.cargo_bin.join("wasm-bindgen"))
+                .env("WASM_OPT_BIN", self.root.join("node_modules/.bin/wasm-opt"))
+                .env("ESBUILD_BIN", edge.join("node_modules/.bin/esbuild")),
+        )
+    }
+
     /// Trunk, building offline with WASM_TOOLCHAIN: std rebuilt for size,
     /// panics an immediate trap. Its own target folder, so these flags never
     /// rebuild the stable wasm the tests use, and back.
@@ -378,7 +446,9 @@ impl Xtask {
         let mut command = self.cmd("cargo");
         command
             .env("DOORWAY_BIN", self.worker_bin())
-            .env("DOORWAY_DIST", self.root.join("dist"));
+            .env("DOORWAY_DIST", self.root.join("dist"))
+            .env("DOORWAY_EDGE", self.root.join("edge"))
+            .env("DOORWAY_WRANGLER", self.wrangler());
         command
     }
 
@@ -418,6 +488,7 @@ impl Xtask {
 
     fn test(&self) -> Result<()> {
         self.build_app()?;
+        self.build_edge()?;
         self.setup_test_tools()?;
         self.run(self.cmd("cargo").args(["fmt", "--all", "--check"]))?;
         self.run(self.cmd("cargo").args([
@@ -496,6 +567,74 @@ impl Xtask {
             )?;
         }
         Ok(())
+    }
+
+    /// The edge under local workerd beside a native probe node, until
+    /// Ctrl-C (which reaches both: they share the terminal's process group).
+    fn edge(&self, node_args: Vec<OsString>) -> Result<()> {
+        self.build_app()?;
+        self.build_edge()?;
+        let edge_origin = format!("http://127.0.0.1:{LOCAL_EDGE_PORT}");
+        let node_origin = format!("http://127.0.0.1:{LOCAL_NODE_PORT}");
+        let mut node = self
+            .cmd(
+                self.worker_bin()
+                    .to_str()
+                    .context("target path is not UTF-8")?,
+            )
+            .args(["--port", &LOCAL_NODE_PORT.to_string()])
+            .args(["--app-origin", &edge_origin])
+            .args(worker_flags(node_args))
+            .spawn()
+            .context("starting the probe node")?;
+        eprintln!("xtask: the edge at {edge_origin}, its probe node at {node_origin}");
+        let edge = self.run(
+            Command::new(self.wrangler())
+                .current_dir(self.root.join("edge"))
+                .env("WRANGLER_SEND_METRICS", "false")
+                .args(["dev", "--ip", "127.0.0.1"])
+                .args(["--port", &LOCAL_EDGE_PORT.to_string()])
+                .args(["--var", &format!("PROBE_NODES:{node_origin}")]),
+        );
+        // By the PID it was started with.
+        let _ = node.kill();
+        let _ = node.wait();
+        edge
+    }
+
+    /// `wrangler deploy` of the built edge, once the configuration names a
+    /// real D1 database and the probe nodes.
+    fn deploy_edge(&self, wrangler_args: Vec<OsString>) -> Result<()> {
+        let config_path = self.root.join("edge/wrangler.toml");
+        let config = std::fs::read_to_string(&config_path)
+            .with_context(|| format!("reading {}", config_path.display()))?;
+        let args = worker_flags(wrangler_args);
+        if config.contains(PLACEHOLDER_D1_ID) {
+            bail!(
+                "edge/wrangler.toml names no D1 database yet: run \
+                 `edge/node_modules/.bin/wrangler d1 create doorway-results` (after \
+                 `cargo xtask edge` or `npm ci` in edge/) and put the id it prints in \
+                 database_id (see README.md, \"The edge\")"
+            );
+        }
+        let nodes_given = args
+            .iter()
+            .any(|a| a.to_string_lossy().starts_with("PROBE_NODES:"));
+        if config.contains("PROBE_NODES = \"\"") && !nodes_given {
+            bail!(
+                "no probe nodes: set PROBE_NODES in edge/wrangler.toml ([vars], \
+                 space-separated origins such as https://eu.probe.example.com) or pass \
+                 --var PROBE_NODES:https://…"
+            );
+        }
+        self.build_app()?;
+        self.build_edge()?;
+        self.run(
+            Command::new(self.wrangler())
+                .current_dir(self.root.join("edge"))
+                .arg("deploy")
+                .args(args),
+        )
     }
 
     fn lab(&self) -> Result<()> {
