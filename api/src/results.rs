@@ -114,8 +114,18 @@ pub trait Sharing: Send + Sync + 'static {
     fn profiles(&self) -> &[Profile];
     /// Checkers served from elsewhere whose pages may share here.
     fn app_origins(&self) -> &[String];
-    /// How often one client may share.
+    /// How often one client may share, counted in this process.
     fn share_limit(&self) -> &RateLimit;
+    /// Whether `client` may share now, else after how many seconds: by
+    /// default [`Sharing::share_limit`]; a server whose platform counts
+    /// across processes (the edge's isolates) asks it instead.
+    fn admit_share(
+        &self,
+        client: IpAddr,
+        now: u64,
+    ) -> impl Future<Output = Result<(), u64>> + Send {
+        std::future::ready(self.share_limit().check(client, now))
+    }
     /// Unix seconds.
     fn now(&self) -> u64;
     /// Reads a share's body; a server with a clock bounds its time too.
@@ -151,8 +161,8 @@ async fn share<S: Sharing>(
         });
     }
     server
-        .share_limit()
-        .check(client.address, now)
+        .admit_share(client.address, now)
+        .await
         .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
     let body = server.read_body(body).await?;
     let text = std::str::from_utf8(&body)

@@ -9,6 +9,7 @@
 mod d1;
 mod pages;
 
+use std::future::Future;
 use std::net::IpAddr;
 use std::sync::{Arc, LazyLock};
 
@@ -19,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use doorway_api::error::{method_not_allowed, no_such_route};
-use doorway_api::limit::RateLimit;
+use doorway_api::limit::{client_group, RateLimit};
 use doorway_api::results::{Client, Sharing};
 use doorway_api::security::{not_stored_unless_said, security_headers, SecurityPolicy};
 use doorway_api::ApiError;
@@ -29,19 +30,26 @@ use doorway_core::node::NodeOrigin;
 use doorway_core::plan::ServedPorts;
 use doorway_core::Profile;
 use tower_service::Service;
-use worker::{event, Cf, Context, Env, HttpRequest};
+use worker::send::SendFuture;
+use worker::{event, Cf, Context, Env, HttpRequest, RateLimiter};
 
 use crate::d1::D1Results;
 use crate::pages::{Page, Pages};
 
-/// Shares per client and 10 minutes, as the native worker's default. The
-/// count lives in the isolate: a client that lands on several isolates
-/// gets more (the platform's rate limiting would bound it everywhere).
+/// Shares per client and 10 minutes, as the native worker's default,
+/// counted in this isolate: only where the platform's limiter
+/// (`SHARE_LIMITER`) is not bound or fails.
 static SHARE_LIMIT: LazyLock<RateLimit> = LazyLock::new(|| RateLimit::new(30, 600));
+
+/// `SHARE_LIMITER`'s period in wrangler.toml: how long a client the
+/// platform refused is told to wait.
+const SHARE_LIMITER_PERIOD_SECS: u64 = 60;
 
 struct Edge {
     config: ConfigResponse,
     results: Option<D1Results>,
+    /// The platform's count of shares per client, across isolates.
+    share_limiter: Option<RateLimiter>,
     /// `None` while the static assets cannot be read: the API still answers.
     pages: Option<Arc<Pages>>,
     policy: Arc<SecurityPolicy>,
@@ -101,6 +109,7 @@ impl Edge {
                 },
             },
             results,
+            share_limiter: env.rate_limiter("SHARE_LIMITER").ok(),
             pages,
             policy,
         })
@@ -124,6 +133,29 @@ impl Sharing for Edge {
 
     fn share_limit(&self) -> &RateLimit {
         &SHARE_LIMIT
+    }
+
+    fn admit_share(
+        &self,
+        client: IpAddr,
+        now: u64,
+    ) -> impl Future<Output = Result<(), u64>> + Send {
+        SendFuture::new(async move {
+            let Some(limiter) = &self.share_limiter else {
+                return SHARE_LIMIT.check(client, now);
+            };
+            // One household or phone: the address, or its IPv6 /64.
+            match limiter.limit(client_group(client).to_string()).await {
+                Ok(outcome) if outcome.success => Ok(()),
+                Ok(_) => Err(SHARE_LIMITER_PERIOD_SECS),
+                Err(error) => {
+                    // The limiter failing must not stop sharing; the
+                    // isolate's own count still bounds this client here.
+                    worker::console_error!("SHARE_LIMITER: {error}");
+                    SHARE_LIMIT.check(client, now)
+                }
+            }
+        })
     }
 
     fn now(&self) -> u64 {

@@ -64,6 +64,53 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
     assert!(stored.to_string().contains(&node_ns.address), "{stored}");
     browser.close().await?;
 
+    // Sharing is bounded per client by the platform's limiter, across
+    // isolates: 5 a minute, where the isolate's own count would allow 30.
+    // Twelve shares sent at once fall in at most two of its windows, so at
+    // most ten pass.
+    let body = stored["result"].to_string();
+    let share = format!(
+        "POST /api/results HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len(),
+        host = edge.app,
+    );
+    let mut shares = tokio::task::JoinSet::new();
+    for _ in 0..12 {
+        let (app, share) = (edge.app.clone(), share.clone());
+        shares.spawn(async move { doorway_e2e::http::exchange(&app, share.as_bytes()).await });
+    }
+    let mut answers = Vec::new();
+    let mut refused = None;
+    while let Some(answer) = shares.join_next().await {
+        let answer = answer??;
+        answers.push(answer.status);
+        if answer.status != 201 {
+            refused.get_or_insert(answer);
+        }
+    }
+    answers.sort_unstable();
+    eprintln!("shares answered {answers:?}");
+    assert!(
+        answers.iter().filter(|s| **s == 201).count() <= 10,
+        "{answers:?}"
+    );
+    let refused = refused.with_context(|| format!("none refused: {answers:?}"))?;
+    assert_eq!(refused.status, 429, "{answers:?}: {}", refused.body);
+    assert!(
+        refused.body.contains("too_many_requests"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .head
+            .to_ascii_lowercase()
+            .contains("retry-after: 60"),
+        "{}",
+        refused.head
+    );
+
     // A support agent opens the link: the edge's viewer shows the same
     // verdict, read back from D1.
     let support = Browser::start_with_hosts(&[&edge_ns.address]).await?;
