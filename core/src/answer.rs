@@ -297,6 +297,7 @@ mod tests {
         ready.client.network = Some(NetworkSeen::Found {
             asn: Some(64500),
             operator: None,
+            country: None,
             kind: NetworkKind::MobileCarrier,
         });
         assert_eq!(support_questions(&ready)[0], Question::MobileData);

@@ -53,8 +53,17 @@ pub enum NetworkSeen {
         /// The operator's name as the database writes it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         operator: Option<String>,
+        /// The country the address is in (ISO 3166-1 alpha-2, "CH"), where
+        /// the server's source says: a country database, or the platform.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        country: Option<String>,
         kind: NetworkKind,
     },
+}
+
+/// A country code as a result may carry it: two capital letters.
+pub fn is_country_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 /// Longest operator name a result may carry.
@@ -85,14 +94,27 @@ impl NetworkSeen {
         }
     }
 
-    /// Whether it can be shown as it is: a plain, short operator name.
+    /// Whether it can be shown as it is: a plain, short operator name and
+    /// a country code.
     pub fn is_plain(&self) -> bool {
         match self {
             NetworkSeen::Found {
-                operator: Some(name),
-                ..
-            } => name.chars().count() <= MAX_OPERATOR_CHARS && !name.chars().any(char::is_control),
+                operator, country, ..
+            } => {
+                operator.as_ref().is_none_or(|name| {
+                    name.chars().count() <= MAX_OPERATOR_CHARS
+                        && !name.chars().any(char::is_control)
+                }) && country.as_deref().is_none_or(is_country_code)
+            }
             _ => true,
+        }
+    }
+
+    /// The country code, where known.
+    pub fn country(&self) -> Option<&str> {
+        match self {
+            NetworkSeen::Found { country, .. } => country.as_deref(),
+            _ => None,
         }
     }
 }
@@ -131,6 +153,7 @@ mod tests {
         let found = |asn, operator: Option<&str>| NetworkSeen::Found {
             asn,
             operator: operator.map(str::to_owned),
+            country: None,
             kind: NetworkKind::Unknown,
         };
         assert_eq!(
@@ -141,6 +164,17 @@ mod tests {
         assert_eq!(NetworkSeen::NotConfigured.operator_line(), None);
         assert!(!found(None, Some("a\nb")).is_plain());
         assert!(!found(None, Some(&"x".repeat(MAX_OPERATOR_CHARS + 1))).is_plain());
+        let in_country = |code: &str| NetworkSeen::Found {
+            asn: None,
+            operator: None,
+            country: Some(code.into()),
+            kind: NetworkKind::Unknown,
+        };
+        assert!(in_country("CH").is_plain());
+        assert_eq!(in_country("CH").country(), Some("CH"));
+        for bad in ["ch", "CHE", "C", "<b", "Ä1"] {
+            assert!(!in_country(bad).is_plain(), "{bad}");
+        }
     }
 
     #[test]
@@ -148,12 +182,13 @@ mod tests {
         let seen = NetworkSeen::Found {
             asn: Some(64500),
             operator: Some("Example Mobile".into()),
+            country: Some("DE".into()),
             kind: NetworkKind::MobileCarrier,
         };
         let json = serde_json::to_string(&seen).unwrap();
         assert_eq!(
             json,
-            r#"{"lookup":"found","asn":64500,"operator":"Example Mobile","kind":"mobile_carrier"}"#
+            r#"{"lookup":"found","asn":64500,"operator":"Example Mobile","country":"DE","kind":"mobile_carrier"}"#
         );
         assert_eq!(serde_json::from_str::<NetworkSeen>(&json).unwrap(), seen);
         assert_eq!(

@@ -447,8 +447,8 @@ pub fn network_kind_id(kind: NetworkKind) -> &'static str {
     }
 }
 
-/// "AS3320 Deutsche Telekom AG, home internet (cable, DSL or fibre)", or
-/// why the network is not known.
+/// "AS3320 Deutsche Telekom AG (DE), home internet (cable, DSL or fibre)",
+/// or why the network is not known.
 pub fn network_text(words: &dyn Words, network: Option<&NetworkSeen>) -> String {
     match network {
         None => words.word("network-unknown-address", &[]),
@@ -456,8 +456,12 @@ pub fn network_text(words: &dyn Words, network: Option<&NetworkSeen>) -> String 
         Some(NetworkSeen::NotFound) => words.word("network-not-found", &[]),
         Some(seen) => {
             let kind = words.word(network_kind_id(seen.kind()), &[]);
-            match seen.operator_line() {
-                Some(operator) => format!("{operator}, {kind}"),
+            let name = match (seen.operator_line(), seen.country()) {
+                (Some(operator), Some(country)) => Some(format!("{operator} ({country})")),
+                (operator, country) => operator.or(country.map(str::to_owned)),
+            };
+            match name {
+                Some(name) => format!("{name}, {kind}"),
                 None => kind,
             }
         }
@@ -527,6 +531,7 @@ mod tests {
                 network: Some(crate::network::NetworkSeen::Found {
                     asn: Some(64500),
                     operator: Some("Example Net".into()),
+                    country: Some("CH".into()),
                     kind: crate::network::NetworkKind::Residential,
                 }),
             },
@@ -567,7 +572,7 @@ mod tests {
             "the next step right under the verdict: {text}"
         );
         assert!(
-            text.contains("shared-network: AS64500 Example Net, network-kind-residential\n"),
+            text.contains("shared-network: AS64500 Example Net (CH), network-kind-residential\n"),
             "{text}"
         );
         assert!(

@@ -433,6 +433,7 @@ mod tests {
                 &|r| r.client.network = Some(crate::network::NetworkSeen::Found {
                     asn: None,
                     operator: Some("Call +1 555 0100\nfor help".into()),
+                    country: None,
                     kind: crate::network::NetworkKind::Unknown,
                 })
             ),

@@ -25,7 +25,7 @@ use doorway_api::results::{Client, Sharing};
 use doorway_api::security::{not_stored_unless_said, security_headers, SecurityPolicy};
 use doorway_api::ApiError;
 use doorway_core::api::{ConfigResponse, EchoResponse, NatServers, ProbeConfig};
-use doorway_core::network::{NetworkKind, NetworkSeen};
+use doorway_core::network::{is_country_code, NetworkKind, NetworkSeen};
 use doorway_core::node::NodeOrigin;
 use doorway_core::plan::ServedPorts;
 use doorway_core::Profile;
@@ -177,6 +177,7 @@ fn client_of(request: &Request) -> Option<Client> {
         Some(cf) => NetworkSeen::Found {
             asn: cf.asn(),
             operator: cf.as_organization().filter(|name| !name.is_empty()),
+            country: cf.country().filter(|code| is_country_code(code)),
             kind: NetworkKind::Unknown,
         },
         None => NetworkSeen::NotConfigured,

@@ -16,6 +16,7 @@ use crate::{env_path, http};
 /// `request.cf`): a documentation ASN (RFC 5398) and a name of our own.
 pub const TEST_ASN: u32 = 64496;
 pub const TEST_OPERATOR: &str = "Doorway Test Network";
+pub const TEST_COUNTRY: &str = "CH";
 
 pub struct Edge {
     /// wrangler, leader of its own process group.
@@ -44,7 +45,7 @@ impl Edge {
             serde_json::json!({
                 "asn": TEST_ASN,
                 "asOrganization": TEST_OPERATOR,
-                "country": "CH",
+                "country": TEST_COUNTRY,
                 "colo": "ZRH",
             })
             .to_string(),

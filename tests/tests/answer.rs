@@ -181,7 +181,8 @@ async fn support_sees_the_network_the_time_zone_and_questions_not_the_address() 
     // The lab's addresses as a home network in the server's ASN database.
     let (db_dir, db_arg) = lab_in_asn_db(serde_json::json!({"autonomous_system_number": 64500,
         "autonomous_system_organization": "Example Telecom",
-        "connection_type": "Cable/DSL"}))?;
+        "connection_type": "Cable/DSL",
+        "country": {"iso_code": "CH"}}))?;
     let worker = Worker::start(
         Some(&lab.name),
         &lab.address,
@@ -242,7 +243,7 @@ async fn support_sees_the_network_the_time_zone_and_questions_not_the_address() 
     assert!(!meta.contains(&address), "{address} is shown: {meta}");
     let network = network?;
     assert!(
-        network.contains("AS64500 Example Telecom") && network.contains("home internet"),
+        network.contains("AS64500 Example Telecom (CH)") && network.contains("home internet"),
         "{network}"
     );
     let time = time?;

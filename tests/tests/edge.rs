@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use doorway_core::Overall;
 use doorway_e2e::browser::Browser;
-use doorway_e2e::edge::{Edge, TEST_ASN, TEST_OPERATOR};
+use doorway_e2e::edge::{Edge, TEST_ASN, TEST_COUNTRY, TEST_OPERATOR};
 use doorway_e2e::lab::{ServerNamespace, LAB_TIMEOUT_MS};
 use doorway_e2e::worker::Worker;
 
@@ -35,6 +35,7 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
         serde_json::from_str(&echo.body).with_context(|| format!("echo: {}", echo.body))?;
     assert_eq!(echo["network"]["asn"], TEST_ASN, "{echo}");
     assert_eq!(echo["network"]["operator"], TEST_OPERATOR, "{echo}");
+    assert_eq!(echo["network"]["country"], TEST_COUNTRY, "{echo}");
 
     let browser = Browser::start_with_hosts(&[&edge_ns.address, &node_ns.address]).await?;
     browser
@@ -59,6 +60,10 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
     let stored: serde_json::Value = serde_json::from_str(&stored.body)?;
     assert_eq!(
         stored["result"]["client"]["network"]["asn"], TEST_ASN,
+        "{stored}"
+    );
+    assert_eq!(
+        stored["result"]["client"]["network"]["country"], TEST_COUNTRY,
         "{stored}"
     );
     assert!(stored.to_string().contains(&node_ns.address), "{stored}");

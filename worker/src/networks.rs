@@ -1,12 +1,13 @@
 //! Which network an address belongs to, from the IP-to-ASN databases the
 //! operator configures (`--asn-db`, MaxMind DB files: GeoLite2 ASN, DB-IP
-//! ASN Lite, and for the kind of network GeoIP2 Connection-Type or ISP).
+//! ASN Lite, for the kind of network GeoIP2 Connection-Type or ISP, for the
+//! country GeoLite2 Country or DB-IP Country Lite).
 //! Several files are merged field by field, the first that knows wins.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use doorway_core::network::{NetworkKind, NetworkSeen, MAX_OPERATOR_CHARS};
+use doorway_core::network::{is_country_code, NetworkKind, NetworkSeen, MAX_OPERATOR_CHARS};
 use maxminddb::Reader;
 use serde::Deserialize;
 
@@ -22,6 +23,13 @@ struct Record {
     connection_type: Option<String>,
     /// GeoIP2 ISP: present for mobile carriers only.
     mobile_network_code: Option<String>,
+    /// GeoLite2 Country and City, DB-IP Country Lite: where the address is.
+    country: Option<CountryRecord>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CountryRecord {
+    iso_code: Option<String>,
 }
 
 /// An AS number stored as any unsigned integer type: MaxMind writes
@@ -109,6 +117,9 @@ impl Networks {
             merged.isp = merged.isp.or(record.isp);
             merged.connection_type = merged.connection_type.or(record.connection_type);
             merged.mobile_network_code = merged.mobile_network_code.or(record.mobile_network_code);
+            merged.country = merged
+                .country
+                .or(record.country.filter(|c| c.iso_code.is_some()));
         }
         if !found {
             return NetworkSeen::NotFound;
@@ -119,6 +130,11 @@ impl Networks {
                 .isp
                 .or(merged.autonomous_system_organization)
                 .map(|name| plain(&name)),
+            country: merged
+                .country
+                .and_then(|country| country.iso_code)
+                .map(|code| code.to_ascii_uppercase())
+                .filter(|code| is_country_code(code)),
             kind: NetworkKind::from_record(
                 merged.connection_type.as_deref(),
                 merged.mobile_network_code.is_some(),

@@ -1374,6 +1374,7 @@ async fn the_network_is_looked_up_for_the_echo_and_stamped_on_a_shared_result() 
     let mobile = NetworkSeen::Found {
         asn: Some(64500),
         operator: Some("Example Mobile".into()),
+        country: None,
         kind: NetworkKind::MobileCarrier,
     };
     assert_eq!(echo.network.as_ref(), Some(&mobile));
@@ -1388,6 +1389,7 @@ async fn the_network_is_looked_up_for_the_echo_and_stamped_on_a_shared_result() 
     claimed.client.network = Some(NetworkSeen::Found {
         asn: Some(1),
         operator: Some("Anything".into()),
+        country: Some("ZZ".into()),
         kind: NetworkKind::Residential,
     });
     let body = serde_json::to_string(&claimed).unwrap();

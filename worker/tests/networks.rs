@@ -40,12 +40,20 @@ fn two_databases_merge_into_operator_number_and_kind() {
             serde_json::json!({"connection_type": "Cellular"}),
         )],
     );
-    let networks = Networks::open(&[&asn, &kinds]).unwrap();
+    let countries = database(
+        "countries.mmdb",
+        &[(
+            "198.18.0.0/24",
+            serde_json::json!({"country": {"iso_code": "DE", "names": {"en": "Germany"}}}),
+        )],
+    );
+    let networks = Networks::open(&[&asn, &kinds, &countries]).unwrap();
     assert_eq!(
         networks.lookup("198.18.0.77".parse().unwrap()),
         NetworkSeen::Found {
             asn: Some(64500),
             operator: Some("Example Mobile GmbH".into()),
+            country: Some("DE".into()),
             kind: NetworkKind::MobileCarrier,
         }
     );
@@ -54,6 +62,7 @@ fn two_databases_merge_into_operator_number_and_kind() {
         NetworkSeen::Found {
             asn: Some(64501),
             operator: Some("Example Cable".into()),
+            country: None,
             kind: NetworkKind::Unknown,
         }
     );
