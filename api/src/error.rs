@@ -65,6 +65,9 @@ pub enum ApiError {
     BadQr(String),
     #[error("the app is not built: run `cargo xtask serve`, or start the worker with --dist pointing at a built app")]
     AppNotBuilt,
+    /// The server's own settings are wrong (the edge reads them per request).
+    #[error("this Doorway server is misconfigured ({0}); its operator has to fix that")]
+    Misconfigured(String),
     #[error("a bandwidth transfer is 1 to {max} bytes; ask with ?bytes=N")]
     BadTransferSize { max: u64 },
     #[error("a bandwidth transfer is at most {max} bytes")]
@@ -109,6 +112,7 @@ impl ApiError {
             ApiError::Store => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::StoreFull => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::AppNotBuilt
+            | ApiError::Misconfigured(_)
             | ApiError::TurnUnavailable
             | ApiError::NoStore
             | ApiError::InboundOff => StatusCode::SERVICE_UNAVAILABLE,
@@ -137,6 +141,7 @@ impl ApiError {
             ApiError::NoStore => "no_store",
             ApiError::StoreFull => "store_full",
             ApiError::AppNotBuilt => "app_not_built",
+            ApiError::Misconfigured(_) => "misconfigured",
             ApiError::TurnUnavailable => "turn_unavailable",
             ApiError::BadTransferSize { .. } => "bad_transfer_size",
             ApiError::TransferTooLarge { .. } => "transfer_too_large",

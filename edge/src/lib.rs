@@ -8,26 +8,25 @@
 
 mod d1;
 mod pages;
+mod settings;
 
 use std::future::Future;
 use std::net::IpAddr;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use axum::extract::{Request, State};
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use doorway_api::error::{method_not_allowed, no_such_route};
 use doorway_api::limit::{client_group, RateLimit};
-use doorway_api::results::{Client, Sharing};
+use doorway_api::results::{Client, ResultStore, Sharing};
 use doorway_api::security::{not_stored_unless_said, security_headers, SecurityPolicy};
 use doorway_api::ApiError;
-use doorway_core::api::{ConfigResponse, EchoResponse, NatServers, ProbeConfig};
+use doorway_core::api::{ConfigResponse, EchoResponse, HealthResponse, PartHealth};
 use doorway_core::network::{is_country_code, NetworkKind, NetworkSeen};
-use doorway_core::node::NodeOrigin;
-use doorway_core::plan::ServedPorts;
 use doorway_core::Profile;
 use tower_service::Service;
 use worker::send::SendFuture;
@@ -35,6 +34,7 @@ use worker::{event, Cf, Context, Env, HttpRequest, RateLimiter};
 
 use crate::d1::D1Results;
 use crate::pages::{Page, Pages};
+use crate::settings::Settings;
 
 /// Shares per client and 10 minutes, as the native worker's default,
 /// counted in this isolate: only where the platform's limiter
@@ -55,16 +55,21 @@ struct Edge {
     policy: Arc<SecurityPolicy>,
 }
 
+/// This isolate's settings, read on its first request.
+static SETTINGS: OnceLock<Result<Arc<Settings>, String>> = OnceLock::new();
+
 impl Edge {
     async fn from_env(env: &Env) -> Result<Edge, String> {
-        let text = |name: &str| env.var(name).map(|v| v.to_string()).unwrap_or_default();
-        let nodes = text("PROBE_NODES")
-            .split_whitespace()
-            .map(NodeOrigin::parse)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("PROBE_NODES: {e}"))?;
-        let ancestors = text("EMBED_ANCESTORS");
-        let pages = match Pages::load(env, &nodes, &ancestors).await {
+        let settings = SETTINGS
+            .get_or_init(|| {
+                Settings::parse(
+                    |name| env.var(name).ok().map(|value| value.to_string()),
+                    env.d1("RESULTS").is_ok(),
+                )
+                .map(Arc::new)
+            })
+            .clone()?;
+        let pages = match Pages::load(env, &settings.nodes, &settings.embed_ancestors).await {
             Ok(pages) => Some(pages),
             Err(error) => {
                 worker::console_error!("the pages cannot be served: {error}");
@@ -73,42 +78,19 @@ impl Edge {
         };
         let policy = match &pages {
             Some(pages) => pages.policy(),
+            // Checked when the settings were read.
             None => Arc::new(
-                SecurityPolicy::new([], &ancestors)
+                SecurityPolicy::new([], &settings.embed_ancestors)
                     .map_err(|e| format!("EMBED_ANCESTORS: {e}"))?
-                    .with_probe_nodes(&nodes),
+                    .with_probe_nodes(&settings.nodes),
             ),
         };
-        let days: u64 = text("RESULT_DAYS").parse().unwrap_or(30);
-        let results = env
-            .d1("RESULTS")
-            .ok()
-            .map(|db| D1Results::new(db, days * 86_400));
-        let profiles =
-            doorway_core::profile::builtin_profiles().map_err(|e| format!("profiles: {e}"))?;
         Ok(Edge {
-            config: ConfigResponse {
-                profiles,
-                probe: ProbeConfig {
-                    // The page probes the node it chose; these are the
-                    // edge's own, which probes nothing.
-                    host: None,
-                    timeout_ms: 3000,
-                    served: ServedPorts::default(),
-                    unavailable: Vec::new(),
-                    nat: NatServers {
-                        ports: [3478, 3479],
-                        second_host: None,
-                    },
-                    turn: false,
-                    quality_relay: false,
-                    store: results.is_some(),
-                    inbound: false,
-                    nodes: nodes.iter().map(ToString::to_string).collect(),
-                    api: Default::default(),
-                },
-            },
-            results,
+            config: settings.config.clone(),
+            results: env
+                .d1("RESULTS")
+                .ok()
+                .map(|db| D1Results::new(db, settings.result_secs)),
             share_limiter: env.rate_limiter("SHARE_LIMITER").ok(),
             pages,
             policy,
@@ -218,6 +200,34 @@ async fn echo(request: Request) -> Response {
     .into_response()
 }
 
+/// As the native worker's: the store answers a read (or is off); the edge
+/// has no relay.
+async fn health(State(edge): State<Arc<Edge>>) -> Response {
+    let store = match &edge.results {
+        None => PartHealth::Off,
+        Some(store) => match store.get("healthz".into(), edge.now()).await {
+            Ok(_) => PartHealth::Ok,
+            Err(error) => {
+                worker::console_error!("health: the store failed a read: {error}");
+                PartHealth::Failing
+            }
+        },
+    };
+    let (code, status) = match store {
+        PartHealth::Failing => (StatusCode::SERVICE_UNAVAILABLE, PartHealth::Failing),
+        _ => (StatusCode::OK, PartHealth::Ok),
+    };
+    (
+        code,
+        Json(HealthResponse {
+            status,
+            store,
+            relay: PartHealth::Off,
+        }),
+    )
+        .into_response()
+}
+
 /// Every address that is not a file: a page (see [`Page::at`]).
 async fn page(State(edge): State<Arc<Edge>>, request: Request) -> Response {
     let (method, uri) = (request.method(), request.uri());
@@ -253,6 +263,11 @@ fn router(edge: Arc<Edge>) -> Router {
         )
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
+        .route("/healthz", get(health))
+        // The probe nodes' and the native worker's, never a page here.
+        .route("/probe", any(no_such_route))
+        .route("/ws", any(no_such_route))
+        .route("/metrics", any(no_such_route))
         .layer(axum::middleware::from_fn(not_stored_unless_said))
         .fallback(page)
         .method_not_allowed_fallback(method_not_allowed)
@@ -269,8 +284,12 @@ async fn fetch(
     env: Env,
     _ctx: Context,
 ) -> worker::Result<axum::http::Response<axum::body::Body>> {
-    let edge = Edge::from_env(&env)
-        .await
-        .map_err(worker::Error::RustError)?;
+    let edge = match Edge::from_env(&env).await {
+        Ok(edge) => edge,
+        Err(problem) => {
+            worker::console_error!("misconfigured: {problem}");
+            return Ok(ApiError::Misconfigured(problem).into_response());
+        }
+    };
     Ok(router(Arc::new(edge)).call(request).await?)
 }

@@ -29,11 +29,12 @@ pub enum Page {
 }
 
 impl Page {
-    /// Which page an address that is not a file shows, as the native worker.
+    /// Which page an address that is not a file shows, as the native worker
+    /// (which serves no `index.html` by its file name: the checker).
     pub fn at(path: &str) -> Page {
         match path {
-            path if path.starts_with("/r/") || path == "/viewer/index.html" => Page::Viewer,
-            "/embed" | "/embed/" | "/vendors/index.html" => Page::Vendors,
+            path if path.starts_with("/r/") => Page::Viewer,
+            "/embed" | "/embed/" => Page::Vendors,
             _ => Page::Checker,
         }
     }
@@ -81,8 +82,12 @@ impl Pages {
                 .fetch(url, None)
                 .await
                 .map_err(|e| format!("{}: {e}", page.file()))?;
-            if response.status() != StatusCode::OK {
-                continue;
+            match response.status() {
+                StatusCode::OK => {}
+                // Not in this build (an old one has no viewer or vendors' page).
+                StatusCode::NOT_FOUND => continue,
+                // Anything else may pass: the next request tries again.
+                other => return Err(format!("{}: {other}", page.file())),
             }
             let body = axum::body::Body::new(response.into_body());
             let bytes = axum::body::to_bytes(body, MAX_TEMPLATE_BYTES)
@@ -161,8 +166,8 @@ mod tests {
         assert_eq!(Page::at("/index.html"), Page::Checker);
         assert_eq!(Page::at("/anything"), Page::Checker);
         assert_eq!(Page::at("/r/abc"), Page::Viewer);
-        assert_eq!(Page::at("/viewer/index.html"), Page::Viewer);
+        assert_eq!(Page::at("/viewer/index.html"), Page::Checker);
         assert_eq!(Page::at("/embed"), Page::Vendors);
-        assert_eq!(Page::at("/vendors/index.html"), Page::Vendors);
+        assert_eq!(Page::at("/vendors/index.html"), Page::Checker);
     }
 }

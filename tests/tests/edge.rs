@@ -37,6 +37,16 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
     assert_eq!(echo["network"]["operator"], TEST_OPERATOR, "{echo}");
     assert_eq!(echo["network"]["country"], TEST_COUNTRY, "{echo}");
 
+    // Its health is its store's (D1 answers a read); what only a probe
+    // node or the native worker serves is a JSON 404 here, not a page.
+    let health = doorway_e2e::http::get(&edge.app, "/healthz").await?;
+    assert_eq!(health.status, 200, "{}", health.body);
+    let health: serde_json::Value = serde_json::from_str(&health.body)?;
+    assert_eq!(health["store"], "ok", "{health}");
+    let probe = doorway_e2e::http::get(&edge.app, "/probe").await?;
+    assert_eq!(probe.status, 404, "{}", probe.body);
+    assert!(probe.body.contains("not_found"), "{}", probe.body);
+
     let browser = Browser::start_with_hosts(&[&edge_ns.address, &node_ns.address]).await?;
     browser
         .client
