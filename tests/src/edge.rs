@@ -5,9 +5,9 @@
 //! the workerd processes it starts.
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 use crate::browser::TempDir;
 use crate::{env_path, http};
@@ -79,27 +79,15 @@ impl Edge {
         };
         // wrangler bundles nothing here (the build is done) but starts
         // workerd twice: seconds.
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(response) = http::get(&edge.app, "/api/config").await {
-                if response.status == 200 {
-                    return Ok(edge);
-                }
-            }
-            if let Some(status) = edge.child.try_wait()? {
-                bail!(
-                    "wrangler dev exited at start-up ({status}):\n{}",
-                    edge.log()
-                );
-            }
-            if Instant::now() > deadline {
-                bail!(
-                    "the edge did not answer on {} within 60 s:\n{}",
-                    edge.app,
-                    edge.log()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
+        let app = edge.app.clone();
+        let serving =
+            http::wait_until_serving("wrangler dev", &app, Duration::from_secs(60), || {
+                Ok(edge.child.try_wait()?)
+            })
+            .await;
+        match serving {
+            Ok(()) => Ok(edge),
+            Err(error) => Err(error.context(format!("the edge's log:\n{}", edge.log()))),
         }
     }
 

@@ -68,6 +68,35 @@ fn dechunk(mut rest: &str) -> Option<String> {
     }
 }
 
+/// Waits until the server `what` on `addr` answers `GET /api/config` with
+/// 200, within `within`; `exited` says whether its process ended meanwhile
+/// (then nothing will answer).
+pub async fn wait_until_serving(
+    what: &str,
+    addr: &str,
+    within: Duration,
+    mut exited: impl FnMut() -> Result<Option<std::process::ExitStatus>>,
+) -> Result<()> {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if let Ok(response) = get(addr, "/api/config").await {
+            if response.status == 200 {
+                return Ok(());
+            }
+        }
+        if let Some(status) = exited()? {
+            bail!("{what} exited at start-up ({status})");
+        }
+        if std::time::Instant::now() > deadline {
+            bail!(
+                "{what} did not answer on {addr} within {} s",
+                within.as_secs()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 pub async fn get(addr: &str, path: &str) -> Result<Response> {
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     exchange(addr, request.as_bytes()).await

@@ -1,9 +1,9 @@
 //! The worker binary as a child process, optionally inside a namespace.
 
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use tokio::process::{Child, Command};
 
 use crate::browser::TempDir;
@@ -84,21 +84,14 @@ impl Worker {
             _data: data,
             app,
         };
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Ok(response) = http::get(&worker.app, "/api/config").await {
-                if response.status == 200 {
-                    return Ok(worker);
-                }
-            }
-            if let Some(status) = worker.child.try_wait()? {
-                bail!("the worker exited at start-up ({status})");
-            }
-            if Instant::now() > deadline {
-                bail!("the worker did not answer on {} within 15 s", worker.app);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        http::wait_until_serving(
+            "the worker",
+            &worker.app.clone(),
+            Duration::from_secs(15),
+            || Ok(worker.child.try_wait()?),
+        )
+        .await?;
+        Ok(worker)
     }
 
     /// Whether the worker process is still the one started (not exited).
