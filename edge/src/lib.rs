@@ -19,7 +19,7 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use doorway_api::error::{method_not_allowed, no_such_route};
 use doorway_api::limit::{client_group, RateLimit};
 use doorway_api::results::{Client, ResultStore, Sharing};
@@ -181,10 +181,7 @@ async fn config(State(edge): State<Arc<Edge>>) -> Json<ConfigResponse> {
     Json(edge.config.clone())
 }
 
-async fn echo(request: Request) -> Response {
-    let Some(client) = client_of(&request) else {
-        return ApiError::BadResult("the platform did not name the client".into()).into_response();
-    };
+async fn echo(Extension(client): Extension<Client>, request: Request) -> Response {
     let tls = request.uri().scheme_str() == Some("https");
     let default_port = if tls { 443 } else { 80 };
     Json(EchoResponse {
@@ -255,10 +252,12 @@ fn router(edge: Arc<Edge>) -> Router {
     let policy = edge.policy.clone();
     Router::new()
         .route("/api/config", get(config))
-        .route("/api/echo", get(echo))
         .route("/api/qr.svg", get(doorway_api::qr::qr_code))
         .merge(
-            doorway_api::results::routes::<Edge>()
+            // The routes that need the client, named once by the platform.
+            Router::new()
+                .route("/api/echo", get(echo))
+                .merge(doorway_api::results::routes::<Edge>())
                 .route_layer(axum::middleware::from_fn(client_seen)),
         )
         .route("/api", any(no_such_route))
