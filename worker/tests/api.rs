@@ -42,6 +42,10 @@ struct Running {
 impl Drop for Running {
     fn drop(&mut self) {
         self.task.abort();
+        // The store lives in its own folder (`data_dir`): leave nothing in /tmp.
+        if let Some(dir) = self.store_path.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
