@@ -1,7 +1,8 @@
 //! The content codings Doorway serves its built files in, and the build
 //! step that writes a brotli and a gzip copy next to each file, so that no
-//! server compresses per request. Shared by the worker (which also
-//! compresses its page shells once at start-up) and `cargo xtask`.
+//! server compresses per request; and which of those files never change.
+//! Shared by the worker (which also compresses its page shells once at
+//! start-up) and `cargo xtask` (which also writes the edge's cache rules).
 
 use std::path::Path;
 
@@ -83,9 +84,43 @@ pub fn precompress_dir(dir: &Path) -> std::io::Result<usize> {
     Ok(count)
 }
 
+/// `Cache-Control` for a file that never changes: its name is its content.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Whether Trunk named the file by its content: `name-<hash>.ext`
+/// (`filehash = true`), the wasm `name-<hash>_bg.wasm`.
+pub fn is_content_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    // Trunk writes a 64-bit hash in hex without leading zeros: usually 16
+    // digits, one build in 16 has 15, fewer are rare.
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
 pub fn is_compressible(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("wasm" | "js" | "css" | "html" | "svg" | "json" | "ftl" | "txt")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_hashed_names_are_content_hashed_others_not() {
+        assert!(is_content_hashed("doorway-frontend-8f1c2e7a9b3d4c5e.js"));
+        assert!(is_content_hashed(
+            "doorway-frontend-8f1c2e7a9b3d4c5e_bg.wasm"
+        ));
+        assert!(is_content_hashed("app-0123456789abcdef.css"));
+        // A hash that happened to start with a zero digit.
+        assert!(is_content_hashed("doorway-frontend-5e5452ff143aa40.js"));
+        assert!(!is_content_hashed("embed-demo.html"));
+        assert!(!is_content_hashed("favicon.svg"));
+        assert!(!is_content_hashed("app-0123.css"));
+    }
 }

@@ -47,6 +47,46 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
     assert_eq!(probe.status, 404, "{}", probe.body);
     assert!(probe.body.contains("not_found"), "{}", probe.body);
 
+    // The app's files come from the platform with the native worker's
+    // headers (the _headers `cargo xtask` writes): the hashed ones are kept
+    // for good, a plain page is never framed, the .br/.gz copies are not
+    // uploaded (the platform compresses by itself).
+    let page = doorway_e2e::http::get(&edge.app, "/").await?;
+    let wasm = page
+        .body
+        .split('"')
+        .find(|part| part.starts_with('/') && part.ends_with("_bg.wasm"))
+        .with_context(|| format!("no wasm named in the page: {}", page.body))?;
+    let file = doorway_e2e::http::get(&edge.app, wasm).await?;
+    let head = file.head.to_ascii_lowercase();
+    assert_eq!(file.status, 200, "{}", file.head);
+    for header in [
+        "content-type: application/wasm",
+        "cache-control: public, max-age=31536000, immutable",
+        "x-content-type-options: nosniff",
+        "referrer-policy: no-referrer",
+    ] {
+        assert!(head.contains(header), "{header}: {}", file.head);
+    }
+    let demo = doorway_e2e::http::get(&edge.app, "/embed-demo.html").await?;
+    let head = demo.head.to_ascii_lowercase();
+    assert_eq!(demo.status, 200, "{}", demo.head);
+    for header in [
+        "content-type: text/html",
+        "x-frame-options: deny",
+        "content-security-policy: frame-ancestors 'none'",
+        "x-content-type-options: nosniff",
+    ] {
+        assert!(head.contains(header), "{header}: {}", demo.head);
+    }
+    assert!(!head.contains("immutable"), "{}", demo.head);
+    let copy = doorway_e2e::http::get(&edge.app, &format!("{wasm}.br")).await?;
+    assert!(
+        !copy.head.to_ascii_lowercase().contains("application/wasm"),
+        "{}",
+        copy.head
+    );
+
     let browser = Browser::start_with_hosts(&[&edge_ns.address, &node_ns.address]).await?;
     browser
         .client

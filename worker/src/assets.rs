@@ -12,7 +12,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 pub use doorway_precompress::Coding;
-use doorway_precompress::{encode, is_compressible, COMPRESSED};
+use doorway_precompress::{encode, is_compressible, is_content_hashed, COMPRESSED, IMMUTABLE};
 
 use crate::app_files::AppFiles;
 
@@ -59,7 +59,7 @@ pub enum CacheRule {
 impl CacheRule {
     fn header(self) -> &'static str {
         match self {
-            CacheRule::Immutable => "public, max-age=31536000, immutable",
+            CacheRule::Immutable => IMMUTABLE,
             CacheRule::Revalidate => "no-cache",
         }
     }
@@ -203,18 +203,6 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Trunk names built files `name-<16 hex digits>.ext` (`filehash = true`),
-/// and the wasm `name-<hash>_bg.wasm`.
-fn is_hashed(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or_default();
-    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    // Trunk writes a 64-bit hash in hex without leading zeros: usually 16
-    // digits, one build in 16 has 15, fewer are rare.
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
-    })
-}
-
 /// The built app's files by URL path (`/app-1a2b….wasm`), without the
 /// `index.html` pages, which are served as page shells instead.
 #[derive(Debug, Default)]
@@ -246,7 +234,7 @@ impl Files {
             if compressed.is_empty() && is_compressible(Path::new(path)) {
                 files.uncompressed.push(url.clone());
             }
-            let cache = if is_hashed(name) {
+            let cache = if is_content_hashed(name) {
                 CacheRule::Immutable
             } else {
                 CacheRule::Revalidate
@@ -281,18 +269,6 @@ mod tests {
         assert_eq!(acceptable(Some("")), [Identity]);
         assert_eq!(acceptable(Some("br;q=nonsense")), [Identity]);
         assert_eq!(acceptable(None), [Identity]);
-    }
-
-    #[test]
-    fn trunk_hashed_names_are_immutable_others_not() {
-        assert!(is_hashed("doorway-frontend-8f1c2e7a9b3d4c5e.js"));
-        assert!(is_hashed("doorway-frontend-8f1c2e7a9b3d4c5e_bg.wasm"));
-        assert!(is_hashed("app-0123456789abcdef.css"));
-        // A hash that happened to start with a zero digit.
-        assert!(is_hashed("doorway-frontend-5e5452ff143aa40.js"));
-        assert!(!is_hashed("embed-demo.html"));
-        assert!(!is_hashed("favicon.svg"));
-        assert!(!is_hashed("app-0123.css"));
     }
 
     fn request(accept: Option<&str>, if_none_match: Option<&str>) -> HeaderMap {

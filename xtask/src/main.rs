@@ -8,6 +8,8 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
+mod edge_assets;
+
 const TRUNK_VERSION: &str = "0.21.14";
 /// The toolchain the pages' wasm is built with (and the fuzzers run on).
 /// Nightly for one reason:
@@ -410,8 +412,8 @@ impl Xtask {
         )
     }
 
-    /// The edge's Worker bundle (edge/build/), after the app (its static
-    /// assets are dist/).
+    /// The edge's Worker bundle (edge/build/), after the app, and its static
+    /// assets: dist/ as the platform serves it (edge/build/assets).
     fn build_edge(&self) -> Result<()> {
         self.setup_edge_tools()?;
         let edge = self.root.join("edge");
@@ -422,7 +424,14 @@ impl Xtask {
                 .env("WASM_BINDGEN_BIN", self.cargo_bin.join("wasm-bindgen"))
                 .env("WASM_OPT_BIN", self.root.join("node_modules/.bin/wasm-opt"))
                 .env("ESBUILD_BIN", edge.join("node_modules/.bin/esbuild")),
-        )
+        )?;
+        let assets = edge.join("build/assets");
+        let copied = edge_assets::stage(&self.root.join("dist"), &assets)?;
+        eprintln!(
+            "xtask: {copied} files of the app and their _headers in {}",
+            assets.display()
+        );
+        Ok(())
     }
 
     /// Trunk, building offline with WASM_TOOLCHAIN: std rebuilt for size,
@@ -515,7 +524,11 @@ impl Xtask {
             self.cmd("cargo")
                 .args(["test", "--workspace", "--exclude", "doorway-e2e"]),
         )?;
-        self.run(
+        // chromedriver makes a browser profile in TMPDIR for each test binary
+        // and leaves it there (10-50 MB each): give it a folder we remove.
+        let browser_tmp = self.target_dir().join("wasm-test-browser");
+        std::fs::create_dir_all(&browser_tmp)?;
+        let wasm_tests = self.run(
             self.cmd("cargo")
                 .args([
                     "test",
@@ -527,8 +540,13 @@ impl Xtask {
                     "doorway-frontend",
                 ])
                 .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-                .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
-        )?;
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "60")
+                .env("TMPDIR", &browser_tmp),
+        );
+        if let Err(error) = std::fs::remove_dir_all(&browser_tmp) {
+            eprintln!("xtask: {} stays: {error}", browser_tmp.display());
+        }
+        wasm_tests?;
         self.run(
             self.e2e_cargo()
                 .args(["test", "-p", "doorway-e2e", "--", "--test-threads=1"]),
