@@ -28,6 +28,12 @@ impl Coding {
     }
 }
 
+/// Whether the file is a precompressed copy (`app.wasm.br`) of another.
+pub fn is_compressed_copy(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| COMPRESSED.iter().any(|(_, suffix)| ext == *suffix))
+}
+
 /// `path` with `.suffix` added: where a precompressed copy lives.
 pub fn compressed_path(path: &Path, suffix: &str) -> std::ffi::OsString {
     let mut name = path.as_os_str().to_owned();
@@ -122,5 +128,15 @@ mod tests {
         assert!(!is_content_hashed("embed-demo.html"));
         assert!(!is_content_hashed("favicon.svg"));
         assert!(!is_content_hashed("app-0123.css"));
+    }
+
+    #[test]
+    fn the_copies_are_known_by_their_coding_suffix() {
+        assert!(is_compressed_copy(
+            "doorway-frontend-8f1c2e7a9b3d4c5e_bg.wasm.br"
+        ));
+        assert!(is_compressed_copy("index.html.gz"));
+        assert!(!is_compressed_copy("index.html"));
+        assert!(!is_compressed_copy("br"));
     }
 }

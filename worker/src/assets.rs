@@ -12,7 +12,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 pub use doorway_precompress::Coding;
-use doorway_precompress::{encode, is_compressible, is_content_hashed, COMPRESSED, IMMUTABLE};
+use doorway_precompress::{
+    encode, is_compressed_copy, is_compressible, is_content_hashed, COMPRESSED, IMMUTABLE,
+};
 
 use crate::app_files::AppFiles;
 
@@ -220,7 +222,7 @@ impl Files {
         for (path, identity) in app.iter() {
             let name = path.rsplit('/').next().unwrap_or(path);
             // The pages are served as shells (filled in per request), not as files.
-            if name.ends_with(".br") || name.ends_with(".gz") || name == "index.html" {
+            if is_compressed_copy(name) || name == "index.html" {
                 continue;
             }
             let url = format!("/{path}");

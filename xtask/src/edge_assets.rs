@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use doorway_precompress::{is_content_hashed, COMPRESSED, IMMUTABLE};
+use doorway_precompress::{is_compressed_copy, is_content_hashed, IMMUTABLE};
 
 /// Copies `dist` into a fresh `assets` folder and writes its `_headers`;
 /// answers how many files were copied.
@@ -35,19 +35,13 @@ fn copy_dir(from: &Path, to: &Path, prefix: &str, paths: &mut Vec<String>) -> Re
         let path = format!("{prefix}/{name}");
         if entry.file_type()?.is_dir() {
             copy_dir(&entry.path(), &to.join(&name), &path, paths)?;
-        } else if !is_precompressed_copy(&name) {
+        } else if !is_compressed_copy(&name) {
             std::fs::copy(entry.path(), to.join(&name))
                 .with_context(|| format!("copying {}", entry.path().display()))?;
             paths.push(path);
         }
     }
     Ok(())
-}
-
-fn is_precompressed_copy(name: &str) -> bool {
-    COMPRESSED
-        .iter()
-        .any(|(_, suffix)| name.rsplit_once('.').is_some_and(|(_, ext)| ext == *suffix))
 }
 
 /// The platform's `_headers` for these files (URL paths, `/app-….wasm`).
