@@ -10,6 +10,14 @@ use anyhow::{bail, Context, Result};
 
 mod edge_assets;
 
+/// Whether `cargo install` keeps to the crate's own lock file.
+#[derive(PartialEq)]
+enum Locked {
+    Yes,
+    /// cargo resolves the crate's dependencies anew.
+    No,
+}
+
 const TRUNK_VERSION: &str = "0.21.14";
 /// The toolchain the pages' wasm is built with (and the fuzzers run on).
 /// Nightly for one reason:
@@ -198,17 +206,7 @@ impl Xtask {
 
         self.setup_wasm_toolchain()?;
 
-        let trunk = self.output("trunk", &["--version"]).unwrap_or_default();
-        if !trunk.contains(TRUNK_VERSION) {
-            eprintln!("xtask: installing Trunk {TRUNK_VERSION} (a long build, once)");
-            self.run(self.cmd("cargo").args([
-                "install",
-                "--locked",
-                "trunk",
-                "--version",
-                TRUNK_VERSION,
-            ]))?;
-        }
+        self.cargo_install("trunk", "trunk", TRUNK_VERSION, Locked::Yes)?;
 
         let wanted = self.locked_version("wasm-bindgen")?;
         let have = self
@@ -285,37 +283,24 @@ impl Xtask {
         }
         // Where the tests look for it (tests/src/browser.rs).
         let geckodriver = self.cargo_bin.join("geckodriver");
-        let have = self
-            .output(&geckodriver.to_string_lossy(), &["--version"])
-            .unwrap_or_default();
-        if !have.contains(GECKODRIVER_VERSION) {
-            eprintln!("xtask: installing geckodriver {GECKODRIVER_VERSION} (a build, once)");
-            self.run(self.cmd("cargo").args([
-                "install",
-                "geckodriver",
-                "--version",
-                GECKODRIVER_VERSION,
-            ]))?;
-        }
+        self.cargo_install(
+            &geckodriver.to_string_lossy(),
+            "geckodriver",
+            GECKODRIVER_VERSION,
+            Locked::No,
+        )?;
         Ok(())
     }
 
     /// worker-build, and wrangler with workerd and esbuild from npm
     /// (edge/package.json).
     fn setup_edge_tools(&self) -> Result<()> {
-        let have = self
-            .output("worker-build", &["--version"])
-            .unwrap_or_default();
-        if !have.contains(WORKER_BUILD_VERSION) {
-            eprintln!("xtask: installing worker-build {WORKER_BUILD_VERSION} (a build, once)");
-            self.run(self.cmd("cargo").args([
-                "install",
-                "--locked",
-                "worker-build",
-                "--version",
-                WORKER_BUILD_VERSION,
-            ]))?;
-        }
+        self.cargo_install(
+            "worker-build",
+            "worker-build",
+            WORKER_BUILD_VERSION,
+            Locked::Yes,
+        )?;
         if !self.wrangler().exists() {
             if self.output("npm", &["--version"]).is_none() {
                 self.apt_install(&["npm"])?;
@@ -344,6 +329,28 @@ impl Xtask {
             )?;
         }
         Ok(())
+    }
+
+    /// `cargo install` of `krate` at `version`, unless `program --version`
+    /// already names that version.
+    fn cargo_install(
+        &self,
+        program: &str,
+        krate: &str,
+        version: &str,
+        locked: Locked,
+    ) -> Result<()> {
+        let have = self.output(program, &["--version"]).unwrap_or_default();
+        if have.contains(version) {
+            return Ok(());
+        }
+        eprintln!("xtask: installing {krate} {version} (a build, once)");
+        let mut install = self.cmd("cargo");
+        install.arg("install");
+        if locked == Locked::Yes {
+            install.arg("--locked");
+        }
+        self.run(install.args([krate, "--version", version]))
     }
 
     fn apt_install(&self, packages: &[&str]) -> Result<()> {
