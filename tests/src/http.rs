@@ -13,6 +13,15 @@ pub struct Response {
     pub body: String,
 }
 
+impl Response {
+    /// Whether the head has `line` (`name: value`, compared in lower case).
+    pub fn has_header(&self, line: &str) -> bool {
+        self.head
+            .to_ascii_lowercase()
+            .contains(&line.to_ascii_lowercase())
+    }
+}
+
 /// Sends `raw` (a whole request) to `addr` and reads until the server closes.
 pub async fn exchange(addr: &str, raw: &[u8]) -> Result<Response> {
     let work = async {
