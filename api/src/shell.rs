@@ -28,6 +28,10 @@ pub const LANG_TOKEN: &str = "lang";
 pub const BODY_CLASS_TOKEN: &str = "body-class";
 /// `{{status}}`: what is loading ("Loading the check for Ring doorbells…").
 pub const STATUS_TOKEN: &str = "status";
+/// `{{words}}`: the page language's whole Fluent catalogue, for the app to
+/// read (`<template id="words">`), so its wasm carries no catalogue and the
+/// words cost no request of their own.
+pub const WORDS_TOKEN: &str = "words";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShellError {
@@ -91,6 +95,7 @@ pub fn render(
                 ),
                 None => words.t("loading"),
             },
+            WORDS_TOKEN => words.lang().catalogue().to_owned(),
             id => words.t(id),
         };
         out.push_str(&escape(&text));

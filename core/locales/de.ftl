@@ -4,6 +4,7 @@ title = Lässt dieses Netzwerk Ihr Gerät durch?
 lede = Öffnen Sie diese Seite in dem Netzwerk, das Sie prüfen möchten. Sie testet aus Ihrem Browser die Ports, die Ihr Gerät oder Ihre App braucht.
 footer = Ein Browser kann ausgehendes TCP und UDP zu diesem Server testen. Eingehenden Datenverkehr und Ports, die Browser verweigern (etwa 53, 123, 554 und 5060), kann er nicht testen; diese werden als nicht testbar markiert, nie als blockiert.
 language = Sprache
+language-failed = Die Texte auf { $language } konnten nicht geladen werden. Prüfen Sie die Verbindung und wählen Sie die Sprache erneut.
 loading = Doorway wird geladen…
 loading-profile = Die Prüfung für { $profile } wird geladen…
 needs-javascript = Diese Prüfung braucht JavaScript: Sie testet Ihr Netzwerk aus dem Browser heraus. Schalten Sie JavaScript für diese Seite ein oder öffnen Sie den Link in einem anderen Browser.

@@ -4,6 +4,7 @@ title = Does this network let your device through?
 lede = Open this page on the network you want to check. It tests, from your browser, the ports your device or app needs.
 footer = A browser can test outgoing TCP and UDP to this server. It cannot test incoming traffic, or ports browsers refuse to use (such as 53, 123, 554 and 5060); those are marked as not testable, never as blocked.
 language = Language
+language-failed = The words for { $language } could not be loaded. Check the connection and choose it again.
 loading = Loading Doorway…
 loading-profile = Loading the check for { $profile }…
 needs-javascript = This check needs JavaScript: it tests your network from inside the browser. Turn JavaScript on for this site, or open the link in another browser.

@@ -4,6 +4,7 @@ title = Questa rete lascia passare il tuo dispositivo?
 lede = Apri questa pagina sulla rete che vuoi verificare. Dal tuo browser prova le porte di cui il dispositivo o l'app ha bisogno.
 footer = Un browser può provare il traffico TCP e UDP in uscita verso questo server. Non può provare il traffico in entrata né le porte che i browser rifiutano (come 53, 123, 554 e 5060); queste sono indicate come non verificabili, mai come bloccate.
 language = Lingua
+language-failed = Non è stato possibile caricare i testi in { $language }. Controlla la connessione e scegli di nuovo la lingua.
 loading = Caricamento di Doorway…
 loading-profile = Caricamento della verifica per { $profile }…
 needs-javascript = Questa verifica richiede JavaScript: prova la rete dall'interno del browser. Attiva JavaScript per questo sito o apri il link in un altro browser.

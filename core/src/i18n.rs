@@ -40,7 +40,10 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code() == primary)
     }
 
-    fn source(self) -> &'static str {
+    /// The language's Fluent catalogue. The servers write it into the page
+    /// shell, so the page's wasm carries none of the three: only a caller
+    /// of this (or of `Translator::new`) links them in.
+    pub fn catalogue(self) -> &'static str {
         match self {
             Lang::En => include_str!("../locales/en.ftl"),
             Lang::De => include_str!("../locales/de.ftl"),
@@ -63,14 +66,19 @@ pub struct Translator {
 }
 
 impl Translator {
+    /// `lang`'s words from the catalogue compiled into this program.
     pub fn new(lang: Lang) -> Translator {
+        Translator::from_catalogue(lang, lang.catalogue().to_owned())
+    }
+
+    /// `lang`'s words from a catalogue's text (the page reads it from its
+    /// shell or fetches it). Messages that do not parse show as their ids.
+    pub fn from_catalogue(lang: Lang, catalogue: String) -> Translator {
         let id: LanguageIdentifier = lang.code().parse().unwrap_or_default();
         let mut bundle = FluentBundle::new(vec![id]);
         // No Unicode isolation marks around values: they show up in copied text.
         bundle.set_use_isolating(false);
-        // The catalogues are tested to parse; a broken one degrades to ids.
-        let resource = FluentResource::try_new(lang.source().to_owned())
-            .unwrap_or_else(|(partial, _)| partial);
+        let resource = FluentResource::try_new(catalogue).unwrap_or_else(|(partial, _)| partial);
         let _ = bundle.add_resource(resource);
         Translator { lang, bundle }
     }
@@ -117,7 +125,7 @@ mod tests {
 
     /// Message ids and the variables each one uses.
     fn catalogue(lang: Lang) -> BTreeMap<String, BTreeSet<String>> {
-        let resource = FluentResource::try_new(lang.source().to_owned())
+        let resource = FluentResource::try_new(lang.catalogue().to_owned())
             .unwrap_or_else(|(_, errors)| panic!("{} does not parse: {errors:?}", lang.code()));
         resource
             .entries()

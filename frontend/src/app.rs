@@ -14,10 +14,13 @@ use doorway_core::quality::{QualityStandard, StreamResult};
 use doorway_core::result::ServerRef;
 use doorway_core::{CheckPlan, PortListError, Profile, Protocol};
 use gloo::net::http::Request;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::embed;
-use crate::i18n::{choose, I18n, Lang, Translator};
+use crate::i18n::{
+    choose, fetch_words, page_words, set_starting_words, starting_words, I18n, Lang, Translator,
+};
 use crate::probe::{
     check_nat, check_relay, knock, mark, now_ms, probe_tcp, probe_udp, probe_websocket,
 };
@@ -477,9 +480,10 @@ pub struct FrameProps {
 /// address, then the browser), the embed mode and the page's header/footer.
 #[component]
 pub fn Frame(props: &FrameProps) -> Html {
-    let lang = use_state(|| choose(page_query().lang.as_deref(), &browser_languages()));
-    let i18n = use_memo(*lang, |lang| I18n(Rc::new(Translator::new(*lang))));
-    use_effect_with(*lang, |lang| {
+    let i18n = use_state(|| I18n(Rc::new(starting_words(chosen_language()))));
+    // A language whose words could not be fetched: the page stays in its own.
+    let failed_switch = use_state(|| None::<Lang>);
+    use_effect_with(i18n.lang(), |lang| {
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
@@ -497,22 +501,68 @@ pub fn Frame(props: &FrameProps) -> Html {
         }
     });
     let on_lang = {
-        let lang = lang.clone();
+        let (i18n, failed_switch) = (i18n.clone(), failed_switch.clone());
         Callback::from(move |chosen: Lang| {
-            remember_language(chosen);
-            lang.set(chosen);
+            let (i18n, failed_switch) = (i18n.clone(), failed_switch.clone());
+            yew::platform::spawn_local(async move {
+                match fetch_words(chosen).await {
+                    Ok(words) => {
+                        remember_language(chosen);
+                        failed_switch.set(None);
+                        i18n.set(I18n(Rc::new(words)));
+                    }
+                    Err(_) => {
+                        show_language_choice(i18n.lang());
+                        failed_switch.set(Some(chosen));
+                    }
+                }
+            });
         })
     };
     html! {
         <ContextProvider<I18n> context={(*i18n).clone()}>
-            <Page {on_lang} title={props.title} lede={props.lede}>{ props.children.clone() }</Page>
+            <Page {on_lang} language_failed={*failed_switch} title={props.title} lede={props.lede}>{ props.children.clone() }</Page>
         </ContextProvider<I18n>>
     }
 }
 
+/// The page's language as the address, then the browser, asks for it (the
+/// server chose the shell's words the same way).
+fn chosen_language() -> Lang {
+    choose(page_query().lang.as_deref(), &browser_languages())
+}
+
+/// Puts the switcher back on `lang` (after a switch that failed).
+fn show_language_choice(lang: Lang) {
+    let select = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("lang"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok());
+    if let Some(select) = select {
+        select.set_value(lang.code());
+    }
+}
+
 /// Starts an app in place of the server's first screen (`#app` in the page
-/// shell, which shows until the wasm runs).
+/// shell, which shows until the wasm runs), in the words the shell carries;
+/// a page without them fetches its language's first.
 pub fn mount<C: BaseComponent<Properties = ()>>() {
+    match page_words() {
+        Some(words) => {
+            set_starting_words(words);
+            render::<C>();
+        }
+        None => yew::platform::spawn_local(async {
+            let lang = chosen_language();
+            if let Ok(words) = fetch_words(lang).await {
+                set_starting_words(words);
+            }
+            render::<C>();
+        }),
+    }
+}
+
+fn render<C: BaseComponent<Properties = ()>>() {
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
@@ -531,6 +581,8 @@ pub fn mount<C: BaseComponent<Properties = ()>>() {
 pub struct PageProps {
     pub children: Html,
     pub on_lang: Callback<Lang>,
+    /// A language switched to whose words could not be fetched.
+    pub language_failed: Option<Lang>,
     pub title: &'static str,
     pub lede: &'static str,
 }
@@ -568,6 +620,11 @@ pub fn Page(props: &PageProps) -> Html {
                         </label>
                     }
                 </div>
+                if let Some(lang) = props.language_failed {
+                    <div class="notice error" role="alert">
+                        <p>{ i18n.t_args("language-failed", &[("language", lang.name().to_owned())]) }</p>
+                    </div>
+                }
                 <h1>{ i18n.t(props.title) }</h1>
                 <p class="lede">{ i18n.t(props.lede) }</p>
             </header>

@@ -14,10 +14,11 @@ use yew::prelude::*;
 
 use crate::i18n::{I18n, Lang, Translator};
 
-/// The page's translator; English outside a provider (tests).
+/// The page's translator; outside a provider (never on a page), message ids.
 #[hook]
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or_else(|| I18n(Rc::new(Translator::new(Lang::En))))
+    use_context::<I18n>()
+        .unwrap_or_else(|| I18n(Rc::new(Translator::from_catalogue(Lang::En, String::new()))))
 }
 
 #[derive(Properties, PartialEq)]

@@ -3,7 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use doorway_core::budget::Budgets;
+use doorway_core::i18n::Lang;
 use doorway_core::ProbeOutcome;
+use doorway_frontend::i18n::page_words;
 use doorway_frontend::probe::probe_tcp;
 use doorway_frontend::query::PageQuery;
 use gloo::timers::future::TimeoutFuture;
@@ -86,6 +88,7 @@ async fn a_closed_port_reads_refused_fast() {
 #[wasm_bindgen_test]
 async fn the_page_says_what_to_do_when_the_server_is_unreachable() {
     // The runner's server has no /api/config: the app must explain, not hang.
+    put_words(Lang::En);
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
@@ -100,4 +103,31 @@ async fn the_page_says_what_to_do_when_the_server_is_unreachable() {
     }
     assert!(text.contains("Doorway cannot start"), "{text}");
     assert!(text.contains("reload this page"), "{text}");
+}
+
+/// `lang`'s catalogue in the page, as a server's page shell carries it.
+fn put_words(lang: Lang) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    if let Some(old) = document.get_element_by_id("words") {
+        old.remove();
+    }
+    let words = document.create_element("template").unwrap();
+    words.set_id("words");
+    words.set_attribute("lang", lang.code()).unwrap();
+    words.set_inner_html(&doorway_core::html::escape(lang.catalogue()));
+    document.body().unwrap().append_child(&words).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn the_words_in_the_page_read_back_as_the_catalogue() {
+    put_words(Lang::It);
+    let words = page_words().expect("the page's words");
+    assert_eq!(words.lang(), Lang::It);
+    assert_eq!(words.t("start"), "Avvia la verifica");
+    // Escaped characters (apostrophes, a variable's braces) come back whole.
+    assert!(words.t("lede").contains("il dispositivo o l'app"));
+    assert_eq!(
+        words.t_args("language-failed", &[("language", "Deutsch".into())]),
+        "Non è stato possibile caricare i testi in Deutsch. Controlla la connessione e scegli di nuovo la lingua."
+    );
 }

@@ -83,7 +83,7 @@ impl Shells {
 mod tests {
     use super::*;
     use axum::http::header;
-    use doorway_api::shell::{BODY_CLASS_TOKEN, LANG_TOKEN, STATUS_TOKEN};
+    use doorway_api::shell::{BODY_CLASS_TOKEN, LANG_TOKEN, STATUS_TOKEN, WORDS_TOKEN};
     use doorway_core::html::escape;
     use doorway_core::profile::builtin_profiles;
 
@@ -162,7 +162,7 @@ mod tests {
             for piece in template.split("{{").skip(1) {
                 let token = piece.split("}}").next().unwrap().trim();
                 places += 1;
-                if ![LANG_TOKEN, BODY_CLASS_TOKEN, STATUS_TOKEN].contains(&token) {
+                if ![LANG_TOKEN, BODY_CLASS_TOKEN, STATUS_TOKEN, WORDS_TOKEN].contains(&token) {
                     assert_ne!(english.t(token), token, "no message {token}");
                 }
             }
@@ -171,6 +171,17 @@ mod tests {
             let page = get(&shells, &format!("profile={profile}"), None);
             assert!(!page.contains("{{"), "{page}");
             assert!(page.contains(shown), "{page}");
+            // The page carries its own language's words, and only those.
+            let words = page
+                .split("<template id=\"words\" lang=\"en\">")
+                .nth(1)
+                .and_then(|rest| rest.split("</template>").next())
+                .unwrap_or_else(|| panic!("no words in {page}"));
+            assert!(words.contains("start = Start check"), "{words}");
+            assert!(!words.contains('<'), "unescaped words: {words}");
+            let german = get(&shells, "lang=de", None);
+            assert!(german.contains("start = Prüfung starten"), "{german}");
+            assert!(!german.contains("start = Start check"));
         }
     }
 
