@@ -115,3 +115,72 @@ async fn files_arrive_compressed_and_a_repeat_visit_uses_the_cache() -> Result<(
     }
     browser.close().await
 }
+
+/// The app's resources under `/locales/` so far.
+const FETCHED_WORDS: &str = "
+    return performance.getEntriesByType('resource')
+        .map(r => new URL(r.name).pathname)
+        .filter(p => p.startsWith('/locales/'));";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_brings_its_words_and_fetches_another_language_only_on_a_switch() -> Result<()> {
+    let worker = Worker::start_on(None, "127.0.0.1", free_port()?, &["--no-turn"]).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&worker.url("/?lang=de")).await?;
+    // The Start button is the app's own (the shell has none): it runs, in German.
+    let start = browser
+        .wait_until_text("#start", Duration::from_secs(20))
+        .await?;
+    assert_eq!(start, "Prüfung starten");
+    let fetched = browser.client.execute(FETCHED_WORDS, vec![]).await?;
+    assert_eq!(fetched, json!([]), "the shell carried the words");
+
+    // A person switches to Italian: its words, and only those, are fetched.
+    let switcher = browser
+        .client
+        .find(fantoccini::Locator::Css("#lang"))
+        .await?;
+    switcher.select_by_value("it").await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while browser.text("#start").await? != "Avvia la verifica" {
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "the page did not switch to Italian"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let fetched = browser.client.execute(FETCHED_WORDS, vec![]).await?;
+    assert_eq!(fetched, json!(["/locales/it.ftl"]));
+    let page = browser
+        .client
+        .execute(
+            "return [document.documentElement.lang, location.search];",
+            vec![],
+        )
+        .await?;
+    assert_eq!(page[0], "it", "{page}");
+    assert!(
+        page[1].as_str().is_some_and(|s| s.contains("lang=it")),
+        "a reload keeps the language: {page}"
+    );
+
+    // English cannot be fetched: the page says so and stays in Italian.
+    browser.cdp("Network.enable", json!({})).await?;
+    browser
+        .cdp(
+            "Network.setBlockedURLs",
+            json!({ "urls": ["*/locales/en.ftl"] }),
+        )
+        .await?;
+    switcher.select_by_value("en").await?;
+    let notice = browser
+        .wait_text(".top [role=alert]", Duration::from_secs(10))
+        .await?;
+    assert!(
+        notice.contains("Non è stato possibile caricare i testi in English"),
+        "{notice}"
+    );
+    assert_eq!(browser.text("#start").await?, "Avvia la verifica");
+    assert_eq!(switcher.prop("value").await?.as_deref(), Some("it"));
+    browser.close().await
+}

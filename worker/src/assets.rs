@@ -190,21 +190,6 @@ impl Asset {
     }
 }
 
-fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or_default() {
-        "html" => "text/html; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "wasm" => "application/wasm",
-        "svg" => "image/svg+xml",
-        "json" => "application/json",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "ftl" | "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
 /// The built app's files by URL path (`/app-1a2b….wasm`), without the
 /// `index.html` pages, which are served as page shells instead.
 #[derive(Debug, Default)]
@@ -241,7 +226,12 @@ impl Files {
             } else {
                 CacheRule::Revalidate
             };
-            let asset = Asset::new(content_type(&url), cache, identity.clone(), compressed);
+            let asset = Asset::new(
+                doorway_precompress::content_type(&url),
+                cache,
+                identity.clone(),
+                compressed,
+            );
             files.by_path.insert(url, asset);
         }
         files

@@ -3,13 +3,14 @@
 //! by itself), and a `_headers` file that gives them the headers the native
 //! worker sends: nosniff and no referrer on every file, Trunk's hashed files
 //! cached for good (everything else keeps the platform's revalidation), and
-//! no framing of a plain HTML file. The pages themselves come from the edge's
+//! no framing of a plain HTML file, and the catalogues (`.ftl`, which the
+//! platform does not know) typed as text. The pages themselves come from the edge's
 //! worker, which sends its own.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use doorway_precompress::{is_compressed_copy, is_content_hashed, IMMUTABLE};
+use doorway_precompress::{content_type, is_compressed_copy, is_content_hashed, IMMUTABLE};
 
 /// Copies `dist` into a fresh `assets` folder and writes its `_headers`;
 /// answers how many files were copied.
@@ -55,6 +56,10 @@ fn headers_file(paths: &[String]) -> String {
         let name = path.rsplit('/').next().unwrap_or(path);
         if is_content_hashed(name) {
             file.push_str(&format!("{path}\n  Cache-Control: {IMMUTABLE}\n"));
+        } else if name.ends_with(".ftl") {
+            // The platform does not know the catalogues' extension.
+            let text = content_type(name);
+            file.push_str(&format!("{path}\n  Content-Type: {text}\n"));
         } else if name.ends_with(".html") && name != "index.html" {
             file.push_str(&format!(
                 "{path}\n  X-Frame-Options: DENY\n  Content-Security-Policy: frame-ancestors 'none'\n"
@@ -69,7 +74,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hashed_files_are_immutable_plain_html_unframed_the_rest_revalidated() {
+    fn hashed_files_are_immutable_plain_html_unframed_catalogues_typed_the_rest_revalidated() {
         let paths = [
             "/app-0123456789abcdef.css",
             "/doorway-frontend-8f1c2e7a9b3d4c5e_bg.wasm",
@@ -77,6 +82,7 @@ mod tests {
             "/embed-demo.html",
             "/embed-demo.js",
             "/index.html",
+            "/locales/de.ftl",
         ]
         .map(String::from);
         let file = headers_file(&paths);
@@ -119,6 +125,10 @@ mod tests {
                         "X-Frame-Options: DENY",
                         "Content-Security-Policy: frame-ancestors 'none'"
                     ]
+                ),
+                (
+                    "/locales/de.ftl",
+                    vec!["Content-Type: text/plain; charset=utf-8"]
                 ),
             ]
         );
