@@ -100,13 +100,11 @@ impl CheckResult {
         self
     }
 
-    /// A result for unit tests: `requirements` of a custom profile called
-    /// `profile_name`, the verdict they give, nothing else measured.
-    #[cfg(test)]
-    pub(crate) fn for_tests(
-        profile_name: String,
-        requirements: Vec<RequirementResult>,
-    ) -> CheckResult {
+    /// A result for unit tests (here and the page's): `requirements` of a
+    /// custom profile called `profile_name`, the verdict they give, nothing
+    /// else measured.
+    #[doc(hidden)]
+    pub fn for_tests(profile_name: String, requirements: Vec<RequirementResult>) -> CheckResult {
         CheckResult {
             schema: crate::RESULT_SCHEMA.into(),
             started_at: "2026-11-21T12:00:00Z".into(),

@@ -6,14 +6,16 @@
 
 use std::rc::Rc;
 
-use doorway_core::CheckResult;
-use serde_json::json;
+use doorway_core::{fragment, CheckResult};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::view::use_i18n;
 
-fn post(message: &serde_json::Value) {
+/// Posts `message` (JSON text) to the host page. The messages are written as
+/// text with the one compact serializer the page has anyway (for sharing):
+/// a `serde_json::Value` would bring a second copy of every type's code.
+fn post(message: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -24,28 +26,30 @@ fn post(message: &serde_json::Value) {
     if parent == window {
         return;
     }
-    let Ok(value) = serde_wasm_value(message) else {
+    let Ok(value) = js_sys::JSON::parse(message) else {
         return;
     };
     let _ = parent.post_message(&value, "*");
 }
 
-fn serde_wasm_value(message: &serde_json::Value) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(&message.to_string())
-}
-
 pub fn progress(done: usize, total: usize) {
-    post(&json!({ "type": "doorway:progress", "done": done, "total": total }));
+    post(&format!(
+        r#"{{"type":"doorway:progress","done":{done},"total":{total}}}"#
+    ));
 }
 
 pub fn result(result: &CheckResult) {
-    let shareable = result.clone().without_addresses();
-    post(&json!({ "type": "doorway:result", "result": shareable }));
+    let shareable = fragment::json(&result.clone().without_addresses());
+    post(&format!(
+        r#"{{"type":"doorway:result","result":{}}}"#,
+        String::from_utf8_lossy(&shareable)
+    ));
 }
 
 /// The link the person made with Share, for the host to attach to a ticket.
 pub fn shared(url: &str) {
-    post(&json!({ "type": "doorway:shared", "url": url }));
+    let url = String::from(js_sys::JSON::stringify(&JsValue::from_str(url)).unwrap_or_default());
+    post(&format!(r#"{{"type":"doorway:shared","url":{url}}}"#));
 }
 
 /// The content's own height (not the frame's: `scrollHeight` never drops
@@ -61,10 +65,9 @@ fn content_height() -> Option<i32> {
 fn watch_height() {
     let mut last = None;
     let on_resize = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-        let height = content_height();
-        if height.is_some() && height != last {
-            last = height;
-            post(&json!({ "type": "doorway:height", "height": height }));
+        if let Some(height) = content_height().filter(|h| Some(*h) != last) {
+            last = Some(height);
+            post(&format!(r#"{{"type":"doorway:height","height":{height}}}"#));
         }
     });
     let root = web_sys::window()

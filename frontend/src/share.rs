@@ -49,6 +49,23 @@ fn download(name: &str, text: &str, mime: &str) -> Option<()> {
     web_sys::Url::revoke_object_url(&url).ok()
 }
 
+/// The result as indented JSON, for a person to read. Indented by the
+/// browser: a pretty serializer of our own would be a second copy of every
+/// type's code.
+pub fn readable_json(result: &CheckResult) -> String {
+    let compact = String::from_utf8_lossy(&fragment::json(result)).into_owned();
+    js_sys::JSON::parse(&compact)
+        .and_then(|value| {
+            js_sys::JSON::stringify_with_replacer_and_space(
+                &value,
+                &wasm_bindgen::JsValue::NULL,
+                &2.into(),
+            )
+        })
+        .map(String::from)
+        .unwrap_or(compact)
+}
+
 /// A QR code of `link`, drawn by the server (`/api/qr.svg`), for a phone's
 /// camera. Hidden if the server cannot draw it.
 pub fn qr_image(link: &str, label: String) -> Html {
@@ -292,8 +309,11 @@ pub fn ResultActions(props: &ActionsProps) -> Html {
     let on_download = {
         let result = props.result.clone();
         Callback::from(move |_: MouseEvent| {
-            let json = serde_json::to_string_pretty(&*result).unwrap_or_default();
-            let _ = download("doorway-result.json", &json, "application/json");
+            let _ = download(
+                "doorway-result.json",
+                &readable_json(&result),
+                "application/json",
+            );
         })
     };
     let on_print = Callback::from(|_: MouseEvent| {

@@ -131,3 +131,14 @@ fn the_words_in_the_page_read_back_as_the_catalogue() {
         "Non è stato possibile caricare i testi in Deutsch. Controlla la connessione e scegli di nuovo la lingua."
     );
 }
+
+#[wasm_bindgen_test]
+fn the_downloaded_result_is_indented_and_reads_back_the_same() {
+    use doorway_core::{CheckPlan, CheckResult, Profile};
+    let profile = Profile::custom(Some("443,8557"), None).unwrap();
+    let plan = CheckPlan::new(&profile, &Default::default());
+    let result = CheckResult::for_tests(profile.name, plan.results(&Default::default()));
+    let json = doorway_frontend::share::readable_json(&result);
+    assert!(json.starts_with("{\n  \""), "{json}");
+    assert_eq!(CheckResult::from_json(&json).unwrap(), result);
+}
