@@ -2,10 +2,18 @@
 //! with Fluent. Messages live in `core/locales/*.ftl`; the page and the
 //! worker (which writes the page shell) both read them through `Translator`.
 //! The tests below fail when any message is missing in any language.
+//!
+//! The catalogues are parsed by Fluent's own parser (`fluent-syntax`), but
+//! formatted here: they use text and variables only, and fluent-bundle's
+//! resolver (with its plural rules and locale data) was 25 KB of the page's
+//! compressed wasm. A test formats every message of every language both
+//! ways and wants the same text, so a catalogue that starts using more of
+//! Fluent (a selector, a term) fails it until the resolver is brought back.
+
+use std::collections::HashMap;
 
 use crate::advice::Words;
-use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
-use unic_langid::LanguageIdentifier;
+use fluent_syntax::ast::{Entry, Expression, InlineExpression, PatternElement};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -62,7 +70,8 @@ pub fn choose(query: Option<&str>, browser: &[String]) -> Lang {
 
 pub struct Translator {
     lang: Lang,
-    bundle: FluentBundle<FluentResource>,
+    /// Each message's pattern by id (attributes and terms are not used).
+    messages: HashMap<String, Vec<PatternElement<String>>>,
 }
 
 impl Translator {
@@ -74,13 +83,17 @@ impl Translator {
     /// `lang`'s words from a catalogue's text (the page reads it from its
     /// shell or fetches it). Messages that do not parse show as their ids.
     pub fn from_catalogue(lang: Lang, catalogue: String) -> Translator {
-        let id: LanguageIdentifier = lang.code().parse().unwrap_or_default();
-        let mut bundle = FluentBundle::new(vec![id]);
-        // No Unicode isolation marks around values: they show up in copied text.
-        bundle.set_use_isolating(false);
-        let resource = FluentResource::try_new(catalogue).unwrap_or_else(|(partial, _)| partial);
-        let _ = bundle.add_resource(resource);
-        Translator { lang, bundle }
+        let resource =
+            fluent_syntax::parser::parse(catalogue).unwrap_or_else(|(partial, _)| partial);
+        let messages = resource
+            .body
+            .into_iter()
+            .filter_map(|entry| match entry {
+                Entry::Message(message) => Some((message.id.name, message.value?.elements)),
+                _ => None,
+            })
+            .collect();
+        Translator { lang, messages }
     }
 
     pub fn lang(&self) -> Lang {
@@ -92,18 +105,32 @@ impl Translator {
         self.t_args(id, &[])
     }
 
+    /// The message with its `{ $variables }` filled in. As Fluent writes
+    /// them: a variable not given shows as `{$name}`, anything else a
+    /// catalogue might use as `{???}` (the tests keep both from happening),
+    /// and no Unicode isolation marks, which would show up in copied text.
     pub fn t_args(&self, id: &str, args: &[(&str, String)]) -> String {
-        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
+        let Some(elements) = self.messages.get(id) else {
             return id.to_owned();
         };
-        let mut fluent_args = FluentArgs::new();
-        for (name, value) in args {
-            fluent_args.set(*name, FluentValue::from(value.clone()));
+        let mut out = String::new();
+        for element in elements {
+            match element {
+                PatternElement::TextElement { value } => out.push_str(value),
+                PatternElement::Placeable {
+                    expression: Expression::Inline(InlineExpression::VariableReference { id }),
+                } => match args.iter().find(|(name, _)| *name == id.name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => {
+                        out.push_str("{$");
+                        out.push_str(&id.name);
+                        out.push('}');
+                    }
+                },
+                PatternElement::Placeable { .. } => out.push_str("{???}"),
+            }
         }
-        let mut errors = Vec::new();
-        self.bundle
-            .format_pattern(pattern, Some(&fluent_args), &mut errors)
-            .into_owned()
+        out
     }
 }
 
@@ -218,6 +245,44 @@ mod tests {
             missing.is_empty(),
             "the code asks for messages no catalogue has: {missing:?}"
         );
+    }
+
+    #[test]
+    fn every_message_reads_as_fluent_itself_formats_it() {
+        use fluent_bundle::{FluentArgs, FluentBundle, FluentValue};
+        for lang in Lang::ALL {
+            let ours = Translator::new(lang);
+            let mut bundle = FluentBundle::new(vec![lang
+                .code()
+                .parse::<unic_langid::LanguageIdentifier>()
+                .unwrap()]);
+            bundle.set_use_isolating(false);
+            bundle
+                .add_resource(FluentResource::try_new(lang.catalogue().to_owned()).unwrap())
+                .unwrap();
+            for (id, variables) in catalogue(lang) {
+                let pattern = bundle.get_message(&id).and_then(|m| m.value()).unwrap();
+                // Every variable given, then (for messages with any) none.
+                let given: Vec<(&str, String)> = variables
+                    .iter()
+                    .map(|name| (name.as_str(), format!("«{name}»")))
+                    .collect();
+                for args in [given.clone(), Vec::new()] {
+                    let mut fluent_args = FluentArgs::new();
+                    for (name, value) in &args {
+                        fluent_args.set(*name, FluentValue::from(value.clone()));
+                    }
+                    let mut errors = Vec::new();
+                    let fluent = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+                    assert_eq!(
+                        ours.t_args(&id, &args),
+                        fluent,
+                        "{id} in {} with {args:?}",
+                        lang.code()
+                    );
+                }
+            }
+        }
     }
 
     #[test]
