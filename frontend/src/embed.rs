@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use doorway_core::{fragment, CheckResult};
+use doorway_core::CheckResult;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -39,10 +39,9 @@ pub fn progress(done: usize, total: usize) {
 }
 
 pub fn result(result: &CheckResult) {
-    let shareable = fragment::json(&result.clone().without_addresses());
+    let shareable = serde_json::to_string(&result.clone().without_addresses()).unwrap_or_default();
     post(&format!(
-        r#"{{"type":"doorway:result","result":{}}}"#,
-        String::from_utf8_lossy(&shareable)
+        r#"{{"type":"doorway:result","result":{shareable}}}"#
     ));
 }
 

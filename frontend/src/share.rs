@@ -53,7 +53,7 @@ fn download(name: &str, text: &str, mime: &str) -> Option<()> {
 /// browser: a pretty serializer of our own would be a second copy of every
 /// type's code.
 pub fn readable_json(result: &CheckResult) -> String {
-    let compact = String::from_utf8_lossy(&fragment::json(result)).into_owned();
+    let compact = serde_json::to_string(result).unwrap_or_default();
     js_sys::JSON::parse(&compact)
         .and_then(|value| {
             js_sys::JSON::stringify_with_replacer_and_space(
