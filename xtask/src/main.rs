@@ -9,6 +9,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 mod edge_assets;
+mod glue;
 
 /// Whether `cargo install` keeps to the crate's own lock file.
 #[derive(PartialEq)]
@@ -223,7 +224,8 @@ impl Xtask {
             ]))?;
         }
 
-        if !self.root.join("node_modules/.bin/wasm-opt").exists() {
+        let npm_tools = ["node_modules/.bin/wasm-opt", "node_modules/.bin/esbuild"];
+        if !npm_tools.iter().all(|tool| self.root.join(tool).exists()) {
             if self.output("npm", &["--version"]).is_none() {
                 self.apt_install(&["npm"])?;
             }
@@ -399,9 +401,29 @@ impl Xtask {
                     .args(["--public-url", &format!("/{app}/")]),
             )?;
         }
+        let dist = self.root.join("dist");
+        let (wasm_opt, esbuild) = (
+            self.root.join("node_modules/.bin/wasm-opt"),
+            self.root.join("node_modules/.bin/esbuild"),
+        );
+        let tools = glue::Tools {
+            wasm_opt: &wasm_opt,
+            esbuild: &esbuild,
+        };
+        for page in [dist.clone(), dist.join("viewer"), dist.join("vendors")] {
+            let shrunk = glue::shrink(&page, &tools)
+                .with_context(|| format!("shrinking the glue of {}", page.display()))?;
+            eprintln!(
+                "xtask: {}: glue {} → {} bytes, wasm {} → {} bytes (names minified)",
+                page.display(),
+                shrunk.js.0,
+                shrunk.js.1,
+                shrunk.wasm.0,
+                shrunk.wasm.1
+            );
+        }
         // Brotli and gzip copies of every file, so the worker sends
         // compressed bytes without compressing per request.
-        let dist = self.root.join("dist");
         let count = doorway_precompress::precompress_dir(&dist)
             .with_context(|| format!("compressing the files in {}", dist.display()))?;
         eprintln!("xtask: compressed {count} files in {}", dist.display());
