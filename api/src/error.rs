@@ -76,6 +76,8 @@ pub enum ApiError {
     BandwidthBudget { retry_after: u64 },
     #[error("the upload did not finish within {seconds} seconds")]
     UploadTimeout { seconds: u64 },
+    #[error("the configuration comes in en, de or it (?lang=), not {0:?}")]
+    UnknownLanguage(String),
     #[error("not a quality-check offer: {0}")]
     BadStreamOffer(String),
     #[error("too many quality checks at once: {0}; try again in a few seconds")]
@@ -100,7 +102,8 @@ impl ApiError {
             | ApiError::BadNonce
             | ApiError::BadKnock(_)
             | ApiError::BadTransferSize { .. }
-            | ApiError::BadStreamOffer(_) => StatusCode::BAD_REQUEST,
+            | ApiError::BadStreamOffer(_)
+            | ApiError::UnknownLanguage(_) => StatusCode::BAD_REQUEST,
             ApiError::NotKnockable(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyKnocks { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::KnockInFlight { .. } => StatusCode::CONFLICT,
@@ -148,6 +151,7 @@ impl ApiError {
             ApiError::BandwidthBudget { .. } => "bandwidth_budget",
             ApiError::UploadTimeout { .. } => "upload_timeout",
             ApiError::BadStreamOffer(_) => "bad_stream_offer",
+            ApiError::UnknownLanguage(_) => "unknown_language",
             ApiError::StreamsBusy(_) => "streams_busy",
         }
     }

@@ -16,6 +16,22 @@ pub struct ConfigResponse {
     pub probe: ProbeConfig,
 }
 
+impl ConfigResponse {
+    /// The configuration for a page in `lang`: each profile keeps its
+    /// translations into `lang` only (English is the profiles' own). The
+    /// other languages' were more than half of the compressed answer.
+    pub fn in_language(&self, lang: &str) -> ConfigResponse {
+        let mut config = self.clone();
+        for profile in &mut config.profiles {
+            profile.l10n.retain(|code, _| code == lang);
+            for requirement in &mut profile.requirements {
+                requirement.l10n.retain(|code, _| code == lang);
+            }
+        }
+        config
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProbeConfig {
     /// Host the probes go to; `None` means the host the page came from.
@@ -273,6 +289,54 @@ pub struct ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "builtin-profiles")]
+    #[test]
+    fn a_config_in_one_language_reads_the_same_in_it_and_carries_no_other() {
+        let probe: ProbeConfig = serde_json::from_str(
+            r#"{"host": null, "timeout_ms": 2500, "served": {"tcp": [80], "udp": []},
+            "unavailable": [], "turn": false, "store": true,
+            "nat": {"ports": [3478, 3479], "second_host": null}}"#,
+        )
+        .expect("a probe configuration");
+        let config = ConfigResponse {
+            profiles: crate::profile::builtin_profiles().expect("the built-in profiles"),
+            probe,
+        };
+        let languages = |config: &ConfigResponse| {
+            let mut codes: Vec<String> = config
+                .profiles
+                .iter()
+                .flat_map(|p| {
+                    p.l10n
+                        .keys()
+                        .chain(p.requirements.iter().flat_map(|r| r.l10n.keys()))
+                })
+                .cloned()
+                .collect();
+            codes.sort();
+            codes.dedup();
+            codes
+        };
+        assert_eq!(languages(&config), ["de", "it"]);
+        for lang in ["en", "de", "it"] {
+            let narrow = config.in_language(lang);
+            let expected: &[&str] = if lang == "en" { &[] } else { &[lang] };
+            assert_eq!(languages(&narrow), expected, "{lang}");
+            assert_eq!(narrow.probe, config.probe);
+            // What the page shows in `lang`: the localized texts, without
+            // the translations they came from.
+            let shown = |profile: &Profile| {
+                let mut shown = profile.localized(lang);
+                shown.l10n.clear();
+                shown.requirements.iter_mut().for_each(|r| r.l10n.clear());
+                shown
+            };
+            for (whole, one) in config.profiles.iter().zip(&narrow.profiles) {
+                assert_eq!(shown(one), shown(whole), "{lang} {}", whole.id);
+            }
+        }
+    }
 
     #[test]
     fn the_scheme_and_websocket_echo_follow_the_probe_api() {

@@ -15,13 +15,14 @@ use std::net::IpAddr;
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Extension, Json, Router};
 use doorway_api::error::{method_not_allowed, no_such_route};
 use doorway_api::limit::{client_group, RateLimit};
+use doorway_api::query::config_language;
 use doorway_api::results::{Client, ResultStore, Sharing};
 use doorway_api::security::{not_stored_unless_said, security_headers, SecurityPolicy};
 use doorway_api::ApiError;
@@ -177,8 +178,13 @@ async fn client_seen(mut request: Request, next: Next) -> Response {
     }
 }
 
-async fn config(State(edge): State<Arc<Edge>>) -> Json<ConfigResponse> {
-    Json(edge.config.clone())
+/// As the native worker's: every translation, or the one `?lang=` asks for.
+async fn config(State(edge): State<Arc<Edge>>, uri: Uri) -> Response {
+    match config_language(uri.query()) {
+        Ok(None) => Json(edge.config.clone()).into_response(),
+        Ok(Some(lang)) => Json(edge.config.in_language(lang.code())).into_response(),
+        Err(error) => error.into_response(),
+    }
 }
 
 async fn echo(Extension(client): Extension<Client>, request: Request) -> Response {

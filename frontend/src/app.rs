@@ -41,8 +41,14 @@ pub(crate) fn page_query() -> PageQuery {
 }
 
 /// The configuration at `url`: the page's own server's, or a probe node's.
-pub(crate) async fn load_config(url: &str) -> Result<ConfigResponse, String> {
-    let response = Request::get(url)
+/// The configuration at `url`; with `lang`, the profiles' translations
+/// into it only (`?lang=`: the checker's, which the page shell preloads).
+pub(crate) async fn load_config(url: &str, lang: Option<Lang>) -> Result<ConfigResponse, String> {
+    let mut request = Request::get(url);
+    if let Some(lang) = lang {
+        request = request.query([("lang", lang.code())]);
+    }
+    let response = request
         .send()
         .await
         .map_err(|e| format!("the Doorway server did not answer ({e})"))?;
@@ -647,7 +653,7 @@ fn Checker() -> Html {
         let state = state.clone();
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
-                let config = match load_config("/api/config").await {
+                let config = match load_config("/api/config", Some(lang)).await {
                     Ok(config) => crate::nodes::choose(config).await,
                     failed => failed,
                 };
@@ -663,6 +669,23 @@ fn Checker() -> Html {
                     Err(message) => state.dispatch(Action::ConfigFailed(message)),
                 }
             });
+        });
+    }
+
+    // A language switch: the profiles' names and texts in the new language.
+    // If they cannot be fetched, the profiles read in English.
+    {
+        let state = state.clone();
+        let loaded_in = use_mut_ref(|| lang);
+        use_effect_with(lang, move |lang| {
+            let lang = *lang;
+            if lang != loaded_in.replace(lang) {
+                yew::platform::spawn_local(async move {
+                    if let Ok(config) = load_config("/api/config", Some(lang)).await {
+                        state.dispatch(Action::ProfilesTranslated(config.profiles));
+                    }
+                });
+            }
         });
     }
 

@@ -35,7 +35,7 @@ pub async fn choose(config: ConfigResponse) -> Result<ConfigResponse, String> {
             tried.join(", ")
         )
     })?;
-    let node_config = load_config(&format!("{node}/api/config")).await?;
+    let node_config = load_config(&format!("{node}/api/config"), None).await?;
     Ok(probe_through(config, &node, node_config.probe))
 }
 

@@ -272,6 +272,9 @@ pub enum Action {
         notice: Option<Notice>,
     },
     ConfigFailed(String),
+    /// The profiles again, with their texts in the language switched to
+    /// (the configuration carries the page's language's only).
+    ProfilesTranslated(Vec<Profile>),
     Choose(String),
     Started(Box<Run>),
     Answer {
@@ -427,6 +430,24 @@ impl Reducible for PageState {
                 state.phase = Phase::Ready;
             }
             Action::ConfigFailed(message) => state.phase = Phase::ConfigFailed(message),
+            Action::ProfilesTranslated(profiles) => {
+                if let Some(config) = &state.config {
+                    let config = ConfigResponse {
+                        profiles,
+                        probe: config.probe.clone(),
+                    };
+                    // The same profile, in its new words; one from the
+                    // address (custom ports) is not in the list and stays.
+                    state.profile = state.profile.take().map(|chosen| {
+                        config
+                            .profiles
+                            .iter()
+                            .find(|p| p.id == chosen.id)
+                            .map_or(chosen, |p| Rc::new(p.clone()))
+                    });
+                    state.config = Some(Rc::new(config));
+                }
+            }
             Action::Choose(id) => {
                 let chosen = state
                     .config

@@ -106,7 +106,7 @@ fn Builder() -> Html {
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
                 profiles.set(Some(
-                    load_config("/api/config")
+                    load_config("/api/config", None)
                         .await
                         .map(|config| config.profiles),
                 ));

@@ -47,6 +47,21 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
     assert_eq!(probe.status, 404, "{}", probe.body);
     assert!(probe.body.contains("not_found"), "{}", probe.body);
 
+    // The configuration in one language, as the checker asks for it (the
+    // shared reader of `?lang=`): German translations and no Italian ones;
+    // a language the page does not have is a JSON 400.
+    let german = doorway_e2e::http::get(&edge.app, "/api/config?lang=de").await?;
+    assert_eq!(german.status, 200, "{}", german.body);
+    assert!(
+        german.body.contains("Ring-Videotürklingeln"),
+        "{}",
+        german.body
+    );
+    assert!(!german.body.contains("Videocitofoni"), "{}", german.body);
+    let french = doorway_e2e::http::get(&edge.app, "/api/config?lang=fr").await?;
+    assert_eq!(french.status, 400, "{}", french.body);
+    assert!(french.body.contains("unknown_language"), "{}", french.body);
+
     // The app's files come from the platform with the native worker's
     // headers (the _headers `cargo xtask` writes): the hashed ones are kept
     // for good, a plain page is never framed, the .br/.gz copies are not

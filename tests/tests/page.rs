@@ -122,6 +122,19 @@ const FETCHED_WORDS: &str = "
         .map(r => new URL(r.name).pathname)
         .filter(p => p.startsWith('/locales/'));";
 
+/// The configurations the page fetched (the preload's included), with
+/// their query.
+const FETCHED_CONFIGS: &str = "
+    return performance.getEntriesByType('resource')
+        .map(r => new URL(r.name))
+        .filter(u => u.pathname == '/api/config')
+        .map(u => u.pathname + u.search);";
+
+/// The chosen profile's name in the picker.
+const PROFILE_NAME: &str = "
+    const option = document.querySelector('#profile option:checked');
+    return option ? option.textContent : null;";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_brings_its_words_and_fetches_another_language_only_on_a_switch() -> Result<()> {
     let worker = Worker::start_on(None, "127.0.0.1", free_port()?, &["--no-turn"]).await?;
@@ -134,6 +147,12 @@ async fn the_page_brings_its_words_and_fetches_another_language_only_on_a_switch
     assert_eq!(start, "Prüfung starten");
     let fetched = browser.client.execute(FETCHED_WORDS, vec![]).await?;
     assert_eq!(fetched, json!([]), "the shell carried the words");
+    // The profiles come with their German texts only, fetched once: the
+    // app took the shell's preload.
+    let configs = browser.client.execute(FETCHED_CONFIGS, vec![]).await?;
+    assert_eq!(configs, json!(["/api/config?lang=de"]));
+    let name = browser.client.execute(PROFILE_NAME, vec![]).await?;
+    assert_eq!(name, "Ring-Videotürklingeln und -Kameras");
 
     // A person switches to Italian: its words, and only those, are fetched.
     let switcher = browser
@@ -151,6 +170,21 @@ async fn the_page_brings_its_words_and_fetches_another_language_only_on_a_switch
     }
     let fetched = browser.client.execute(FETCHED_WORDS, vec![]).await?;
     assert_eq!(fetched, json!(["/locales/it.ftl"]));
+    // And the profiles' Italian texts.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while browser.client.execute(PROFILE_NAME, vec![]).await? != "Videocitofoni e videocamere Ring"
+    {
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "the profile's name did not switch to Italian"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let configs = browser.client.execute(FETCHED_CONFIGS, vec![]).await?;
+    assert_eq!(
+        configs,
+        json!(["/api/config?lang=de", "/api/config?lang=it"])
+    );
     let page = browser
         .client
         .execute(

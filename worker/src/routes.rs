@@ -17,6 +17,7 @@ use doorway_core::api::{
     nonce_is_valid, ConfigResponse, EchoResponse, HealthResponse, KnockRequest, KnockResponse,
     PartHealth, ProbeResponse, StreamAnswer, StreamOffer, NONCE_PARAM,
 };
+use doorway_core::i18n::Lang;
 use doorway_core::inbound::profile_knock_ports;
 use doorway_core::node::NodeOrigin;
 use doorway_core::vouch::resolve_profile;
@@ -35,13 +36,17 @@ use crate::server::ConnectionInfo;
 use crate::shell::{ShellError, Shells, CHECKER_PAGE, VENDORS_PAGE, VIEWER_PAGE};
 use crate::store::Store;
 use doorway_api::error::{method_not_allowed, no_such_route};
+use doorway_api::query::config_language;
 use doorway_api::request::{declared_length, from_own_page, read_limited};
 use doorway_api::results::{Client, ResultStore, SharedVerdict, Sharing};
 
 /// What the routes need, built once at start-up.
 pub struct AppState {
-    /// `/api/config` as served: compressed once, validated by its ETag.
+    /// `/api/config` as served: compressed once, validated by its ETag;
+    /// with every translation, and for each language with its own only
+    /// (`?lang=`, which the checker asks for).
     config_answer: Asset,
+    config_answers: Vec<(Lang, Asset)>,
     /// The built frontend, if there is one.
     app: Option<BuiltApp>,
     /// The profiles whose words a shared result may carry.
@@ -124,9 +129,16 @@ impl AppState {
             }
             None => None,
         };
-        let json = serde_json::to_vec(&config).unwrap_or_default();
+        let answer = |config: &ConfigResponse| {
+            let json = serde_json::to_vec(config).unwrap_or_default();
+            Asset::compress("application/json", CacheRule::Revalidate, json)
+        };
         Ok(AppState {
-            config_answer: Asset::compress("application/json", CacheRule::Revalidate, json),
+            config_answer: answer(&config),
+            config_answers: Lang::ALL
+                .into_iter()
+                .map(|lang| (lang, answer(&config.in_language(lang.code()))))
+                .collect(),
             app,
             profiles: config.profiles,
             turn,
@@ -287,8 +299,17 @@ pub fn probe_router() -> Router {
         .layer(axum::middleware::from_fn(count_response))
 }
 
-async fn config(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    state.config_answer.respond(&headers)
+async fn config(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) -> Response {
+    match config_language(uri.query()) {
+        Ok(None) => state.config_answer.respond(&headers),
+        Ok(Some(lang)) => state
+            .config_answers
+            .iter()
+            .find(|(answered, _)| *answered == lang)
+            .map_or(&state.config_answer, |(_, answer)| answer)
+            .respond(&headers),
+        Err(error) => error.into_response(),
+    }
 }
 
 /// The built app's files by path; any other address is the page (the

@@ -272,6 +272,47 @@ async fn config_lists_profiles_and_served_ports() {
 }
 
 #[tokio::test]
+async fn config_in_one_language_carries_only_its_translations() {
+    let server = start(None).await;
+    let translations = |config: &ConfigResponse| {
+        let mut codes: Vec<String> = config
+            .profiles
+            .iter()
+            .flat_map(|p| {
+                p.l10n
+                    .keys()
+                    .chain(p.requirements.iter().flat_map(|r| r.l10n.keys()))
+            })
+            .cloned()
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    let all = request(&server.app, "GET", "/api/config").await;
+    let all: ConfigResponse = serde_json::from_str(&all.body).unwrap();
+    assert_eq!(translations(&all), ["de", "it"]);
+    for (lang, expected) in [("de", vec!["de"]), ("it", vec!["it"]), ("en", vec![])] {
+        let reply = request(&server.app, "GET", &format!("/api/config?lang={lang}")).await;
+        assert_eq!(reply.status, 200, "{lang}");
+        assert!(reply.head.contains("etag: \""), "{}", reply.head);
+        let config: ConfigResponse = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(translations(&config), expected, "{lang}");
+        assert_eq!(config.profiles.len(), all.profiles.len());
+        assert_eq!(config.probe, all.probe);
+    }
+
+    let reply = request(&server.app, "GET", "/api/config?lang=fr").await;
+    assert_eq!(reply.status, 400);
+    let error = error_of(&reply).error;
+    assert_eq!(
+        (error.status, error.code.as_str()),
+        (400, "unknown_language")
+    );
+    assert!(error.message.contains("en, de or it"), "{}", error.message);
+}
+
+#[tokio::test]
 async fn echo_reports_what_the_server_sees() {
     let server = start(None).await;
     let reply = request(&server.app, "GET", "/api/echo").await;
