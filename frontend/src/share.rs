@@ -171,8 +171,14 @@ async fn share(result: &CheckResult, include_ip: bool, store: bool) -> Result<St
         let status = response.status();
         let error = crate::json::read::<doorway_core::api::ErrorResponse>(response).await;
         return match error {
-            // No store, or a full one: the result travels in the link instead.
-            Ok(error) if matches!(error.error.code.as_str(), "no_store" | "store_full") => {
+            // No store, a full one or one that failed (a retry would not
+            // help the person): the result travels in the link instead.
+            Ok(error)
+                if matches!(
+                    error.error.code.as_str(),
+                    "no_store" | "store_full" | "store_failed"
+                ) =>
+            {
                 fragment_link(result, include_ip).await
             }
             Ok(error) => Err(error.error.message),

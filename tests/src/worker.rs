@@ -94,6 +94,11 @@ impl Worker {
         Ok(worker)
     }
 
+    /// The worker's `--data-dir` (its result store), when this started it.
+    pub fn data_dir(&self) -> Option<&std::path::Path> {
+        self._data.as_ref().map(|dir| dir.0.as_path())
+    }
+
     /// Whether the worker process is still the one started (not exited).
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))

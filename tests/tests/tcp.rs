@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use doorway_core::browser::Untestable;
 use doorway_core::result::{RequirementStatus, UntestedReason};
 use doorway_core::{Overall, ProbeOutcome, Protocol, RESULT_SCHEMA};
@@ -386,6 +386,42 @@ async fn the_page_speaks_german_from_the_address_and_switches_to_italian() -> Re
     assert!(url.as_str().contains("lang=it"), "{url}");
     browser.close().await?;
     Ok(())
+}
+
+/// The store fails under a running worker (here its table is dropped from
+/// outside): the person still gets a working link with the result in it,
+/// not an error that a retry would not mend.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_store_fails_the_link_carries_the_result() -> Result<()> {
+    let port = doorway_e2e::browser::free_port()?;
+    let worker = Worker::start_on(None, "127.0.0.1", port, &["--no-turn"]).await?;
+    let database = worker
+        .data_dir()
+        .context("the worker's data dir")?
+        .join("results.sqlite");
+    rusqlite::Connection::open(&database)?.execute("DROP TABLE results", [])?;
+    let health = doorway_e2e::http::get(&worker.app, "/healthz").await?;
+    assert!(
+        health.body.contains("\"store\":\"failing\""),
+        "{}",
+        health.body
+    );
+
+    let browser = Browser::start().await?;
+    browser
+        .client
+        .goto(&worker.url("/?tcp=443&autorun=1"))
+        .await?;
+    let original = browser.wait_for_result(Duration::from_secs(20)).await?;
+    let link = browser.share_link().await?;
+    assert!(link.starts_with(&worker.url("/r/#")), "{link}");
+    browser.close().await?;
+
+    let support = Browser::start().await?;
+    support.client.goto(&link).await?;
+    let shared = support.wait_for_result(Duration::from_secs(10)).await?;
+    assert_eq!(shared, original.without_addresses());
+    support.close().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -217,6 +217,8 @@ impl From<StoreError> for StoreFailure {
     fn from(error: StoreError) -> StoreFailure {
         match error {
             StoreError::Full { results, bytes } => StoreFailure::Full { results, bytes },
+            // StoreFailure says "the result store failed" itself.
+            StoreError::Sql(error) => StoreFailure::Failed(error.to_string()),
             error => StoreFailure::Failed(error.to_string()),
         }
     }
