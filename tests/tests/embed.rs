@@ -227,8 +227,18 @@ async fn an_article_on_another_site_gets_a_compact_check_that_stays_in_its_frame
     let article_url = site.url("/article.html");
     browser.client.goto(&article_url).await?;
     wait_for_message(&browser, "doorway:result", Duration::from_secs(20)).await?;
-    // Settled: the details link (made a moment after the result) is in, and
-    // the frame has the height of the last message.
+    // Settled: the details link (made a moment after the result) is in,
+    // and then the frame has the height of the last message. Waiting for
+    // the heights alone could catch the moment before the link.
+    browser.client.enter_frame(0).await?;
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(fantoccini::Locator::Css("#full-result"))
+        .await
+        .context("the link to every detail")?;
+    browser.client.enter_parent_frame().await?;
     let settled = wait_for(
         &browser,
         "const heights = window.received.filter((m) => m.type === 'doorway:height');
