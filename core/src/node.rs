@@ -28,6 +28,12 @@ pub enum BadOrigin {
 }
 
 impl NodeOrigin {
+    /// Space-separated origins, as the edge's `PROBE_NODES` lists them
+    /// (read by the edge, and checked by `cargo xtask deploy-edge` first).
+    pub fn parse_list(text: &str) -> Result<Vec<NodeOrigin>, BadOrigin> {
+        text.split_whitespace().map(NodeOrigin::parse).collect()
+    }
+
     /// An origin as a browser writes it: scheme, host, optional port,
     /// nothing after (a trailing `/` is allowed).
     pub fn parse(text: &str) -> Result<NodeOrigin, BadOrigin> {
@@ -109,6 +115,23 @@ pub fn probe_through(app: ConfigResponse, node: &NodeOrigin, probe: ProbeConfig)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_is_every_origin_in_it_or_the_first_that_is_not_one() {
+        let list =
+            NodeOrigin::parse_list("  https://eu.probe.example.com\n http://198.18.7.2:8080 ")
+                .expect("two origins");
+        let printed: Vec<String> = list.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            printed,
+            ["https://eu.probe.example.com", "http://198.18.7.2:8080"]
+        );
+        assert_eq!(NodeOrigin::parse_list(" "), Ok(Vec::new()));
+        assert_eq!(
+            NodeOrigin::parse_list("https://a.example eu.probe.example.com"),
+            Err(BadOrigin::Shape("eu.probe.example.com".into()))
+        );
+    }
 
     #[test]
     fn origins_print_back_as_browsers_send_them() {

@@ -28,11 +28,7 @@ impl Settings {
     /// `var` gives a setting's text, if set; `store`: whether results are
     /// kept (the D1 binding is there).
     pub fn parse(var: impl Fn(&str) -> Option<String>, store: bool) -> Result<Settings, String> {
-        let nodes = var("PROBE_NODES")
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(NodeOrigin::parse)
-            .collect::<Result<Vec<_>, _>>()
+        let nodes = NodeOrigin::parse_list(&var("PROBE_NODES").unwrap_or_default())
             .map_err(|e| format!("PROBE_NODES: {e}"))?;
         let embed_ancestors = var("EMBED_ANCESTORS").unwrap_or_default();
         SecurityPolicy::new([], &embed_ancestors).map_err(|e| format!("EMBED_ANCESTORS: {e}"))?;

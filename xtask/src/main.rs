@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
+use doorway_core::node::NodeOrigin;
 
 mod edge_assets;
 mod glue;
@@ -119,6 +120,46 @@ fn main() -> Result<()> {
 
 /// The flags `serve` hands to the worker; a leading `--` (as in
 /// `cargo xtask serve -- --port 9000`) is only a separator.
+/// The probe nodes a deploy gives the edge, checked as the edge reads them
+/// (`NodeOrigin::parse_list`), so a wrong one stops the deploy here rather
+/// than answering every request with 503 `misconfigured` afterwards: the
+/// last `--var PROBE_NODES:…` among wrangler's flags, else `[vars]` in
+/// wrangler.toml.
+fn deploy_probe_nodes(config: &str, wrangler_args: &[OsString]) -> Result<Vec<NodeOrigin>> {
+    let given = wrangler_args.iter().rev().find_map(|arg| {
+        arg.to_str()?
+            .strip_prefix("PROBE_NODES:")
+            .map(str::to_owned)
+    });
+    let listed = match given {
+        Some(list) => list,
+        None => {
+            let config: toml::Table =
+                toml::from_str(config).context("edge/wrangler.toml is not valid TOML")?;
+            config
+                .get("vars")
+                .and_then(|vars| vars.get("PROBE_NODES"))
+                .and_then(|nodes| nodes.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    let nodes = NodeOrigin::parse_list(&listed).map_err(|error| {
+        anyhow::anyhow!(
+            "PROBE_NODES: {error}; list the nodes' origins, space-separated, \
+             such as https://eu.probe.example.com"
+        )
+    })?;
+    if nodes.is_empty() {
+        bail!(
+            "no probe nodes: set PROBE_NODES in edge/wrangler.toml ([vars], \
+             space-separated origins such as https://eu.probe.example.com) or pass \
+             --var PROBE_NODES:https://…"
+        );
+    }
+    Ok(nodes)
+}
+
 fn worker_flags(mut args: Vec<OsString>) -> Vec<OsString> {
     if args.first().is_some_and(|a| a == "--") {
         args.remove(0);
@@ -664,16 +705,15 @@ impl Xtask {
                  database_id (see README.md, \"The edge\")"
             );
         }
-        let nodes_given = args
-            .iter()
-            .any(|a| a.to_string_lossy().starts_with("PROBE_NODES:"));
-        if config.contains("PROBE_NODES = \"\"") && !nodes_given {
-            bail!(
-                "no probe nodes: set PROBE_NODES in edge/wrangler.toml ([vars], \
-                 space-separated origins such as https://eu.probe.example.com) or pass \
-                 --var PROBE_NODES:https://…"
-            );
-        }
+        let nodes = deploy_probe_nodes(&config, &args)?;
+        eprintln!(
+            "xtask: the edge's probe nodes: {}",
+            nodes
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         self.build_app()?;
         self.build_edge()?;
         self.run(
@@ -780,5 +820,53 @@ mod tests {
         assert_eq!(flags(&["--", "--help"]), ["--help"]);
         assert_eq!(flags(&["--port", "9000"]), ["--port", "9000"]);
         assert_eq!(flags(&["--port", "--", "x"]), ["--port", "--", "x"]);
+    }
+
+    #[test]
+    fn a_deploy_needs_probe_nodes_the_edge_can_read() {
+        let shipped = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../edge/wrangler.toml"
+        ))
+        .expect("edge/wrangler.toml");
+        let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+        let nodes = |config: &str, given: &[&str]| {
+            deploy_probe_nodes(config, &args(given))
+                .map(|nodes| nodes.iter().map(ToString::to_string).collect::<Vec<_>>())
+                .map_err(|e| e.to_string())
+        };
+        // As shipped: none yet.
+        let none = nodes(&shipped, &[]).expect_err("no nodes");
+        assert!(none.contains("no probe nodes"), "{none}");
+        // Given on the command line; the last one counts, as for wrangler.
+        assert_eq!(
+            nodes(
+                &shipped,
+                &[
+                    "--var",
+                    "PROBE_NODES:http://x.example",
+                    "--var",
+                    "PROBE_NODES:https://eu.probe.example.com https://us.probe.example.com"
+                ]
+            ),
+            Ok(vec![
+                "https://eu.probe.example.com".to_owned(),
+                "https://us.probe.example.com".to_owned()
+            ])
+        );
+        // Or in [vars]; a host without its scheme is refused with the reason.
+        let listed = shipped.replace(
+            "PROBE_NODES = \"\"",
+            "PROBE_NODES = \"eu.probe.example.com\"",
+        );
+        assert_ne!(listed, shipped, "the shipped file lists PROBE_NODES");
+        let wrong = nodes(&listed, &[]).expect_err("not an origin");
+        assert!(
+            wrong.contains("\"eu.probe.example.com\" is not an origin"),
+            "{wrong}"
+        );
+        let wrong =
+            nodes(&shipped, &["--var", "PROBE_NODES:https://a.example:0"]).expect_err("port 0");
+        assert!(wrong.contains("port"), "{wrong}");
     }
 }
