@@ -80,8 +80,10 @@ const PAGE_FIGURES: &str = "
     const own = resources.filter(r => r.name.startsWith(origin));
     const hashed = own.filter(r => /-[0-9a-f]{16}(_bg)?\\.(js|wasm|css)$/.test(new URL(r.name).pathname));
     const at = name => { const e = performance.getEntriesByName(name)[0]; return e ? e.startTime : null; };
+    const path = url => { const u = new URL(url); return u.pathname + u.search; };
     return {
       bytes: nav.transferSize + own.reduce((sum, r) => sum + r.transferSize, 0),
+      parts: [[path(nav.name), nav.transferSize], ...own.map(r => [path(r.name), r.transferSize])],
       hashed: hashed.length,
       hashed_fetched: hashed.filter(r => r.transferSize > 0).length,
       first_paint: at('first-contentful-paint'),
@@ -92,6 +94,8 @@ const PAGE_FIGURES: &str = "
 #[derive(Debug, Default)]
 struct PageFigures {
     bytes: f64,
+    /// What each of the origin's requests moved (path and query, bytes).
+    parts: Vec<(String, f64)>,
     hashed: u64,
     hashed_fetched: u64,
     first_paint: f64,
@@ -109,8 +113,18 @@ async fn page_figures(browser: &Browser, url: &str) -> Result<PageFigures> {
             .as_f64()
             .with_context(|| format!("the page has no figure {key}: {value}"))
     };
+    let parts = value["parts"]
+        .as_array()
+        .map(|parts| {
+            parts
+                .iter()
+                .filter_map(|part| Some((part[0].as_str()?.to_owned(), part[1].as_f64()?)))
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(PageFigures {
         bytes: number("bytes")?,
+        parts,
         hashed: number("hashed")? as u64,
         hashed_fetched: number("hashed_fetched")? as u64,
         first_paint: number("first_paint")?,
@@ -232,6 +246,35 @@ async fn phone_figures() -> Result<()> {
         "  (a repeat visit moves {} from the app's origin)",
         kb(repeat.bytes)
     );
+    // Where a first load's bytes go: each request's median over the runs,
+    // headers included, largest first.
+    let mut paths: Vec<&str> = first
+        .iter()
+        .flat_map(|f| f.parts.iter().map(|(path, _)| path.as_str()))
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let mut parts: Vec<(&str, f64)> = paths
+        .into_iter()
+        .map(|path| {
+            let sizes = first
+                .iter()
+                .map(|f| {
+                    f.parts
+                        .iter()
+                        .filter(|(p, _)| p == path)
+                        .map(|(_, bytes)| bytes)
+                        .sum::<f64>()
+                })
+                .collect();
+            (path, median(sizes))
+        })
+        .collect();
+    parts.sort_by(|a, b| b.1.total_cmp(&a.1));
+    println!("  a first load's requests to the app's origin (median bytes on the wire):");
+    for (path, bytes) in parts {
+        println!("    {:>8.1} KB  {path}", bytes / 1000.0);
+    }
     Ok(())
 }
 
