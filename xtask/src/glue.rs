@@ -174,7 +174,7 @@ fn rename_in_glue(glue: &str, mapping: &Mapping) -> Result<String> {
 
     let bytes = glue.as_bytes();
     let mut out = String::with_capacity(glue.len());
-    let mut provided = 0;
+    let mut provided = std::collections::HashSet::new();
     let mut at = 0;
     while at < bytes.len() {
         let starts_token =
@@ -200,16 +200,17 @@ fn rename_in_glue(glue: &str, mapping: &Mapping) -> Result<String> {
             })?;
             out.push_str(new);
         } else if let Some(new) = mapping.imports.get(token).filter(|_| is_key) {
+            ensure!(provided.insert(token), "the glue provides {token} twice");
             out.push_str(new);
-            provided += 1;
         } else {
             out.push_str(token);
         }
         at = end;
     }
     ensure!(
-        provided == mapping.imports.len(),
-        "the glue provides {provided} of the wasm's {} imports",
+        provided.len() == mapping.imports.len(),
+        "the glue provides {} of the wasm's {} imports",
+        provided.len(),
         mapping.imports.len()
     );
     Ok(out)
@@ -304,6 +305,17 @@ const view = new Uint8Array(wasm.memory.buffer); my_wasm.memory;"#;
         assert!(error
             .to_string()
             .contains("provides 2 of the wasm's 3 imports"));
+    }
+
+    #[test]
+    fn an_import_provided_twice_is_an_error() {
+        let twice = GLUE.replace(
+            "    };\n    return",
+            "        __wbg_fetch_858ffa201963e190: function(arg0) { return arg0; },\n    };\n    return",
+        );
+        assert_ne!(twice, GLUE);
+        let error = rename_in_glue(&twice, &mapping()).expect_err("provided twice");
+        assert!(error.to_string().contains("twice"), "{error}");
     }
 
     #[test]
