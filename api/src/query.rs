@@ -19,9 +19,7 @@ pub fn config_language(query: Option<&str>) -> Result<Option<Lang>, ApiError> {
     let Some(code) = param(query, "lang") else {
         return Ok(None);
     };
-    Lang::ALL
-        .into_iter()
-        .find(|lang| lang.code() == code)
+    Lang::from_code(code)
         .map(Some)
         // Whatever was sent, only its start goes back into the message.
         .ok_or_else(|| ApiError::UnknownLanguage(code.chars().take(16).collect()))

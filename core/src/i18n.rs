@@ -42,10 +42,14 @@ impl Lang {
         }
     }
 
+    /// From its code exactly as [`Lang::code`] writes it ("de").
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
     /// From a BCP 47 tag such as "de-CH": its primary language.
     pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-        Lang::ALL.into_iter().find(|l| l.code() == primary)
+        Lang::from_code(&tag.split(['-', '_']).next()?.to_ascii_lowercase())
     }
 
     /// The language's Fluent catalogue. The servers write it into the page

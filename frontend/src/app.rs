@@ -40,9 +40,9 @@ pub(crate) fn page_query() -> PageQuery {
     PageQuery::parse(&location().and_then(|l| l.search().ok()).unwrap_or_default())
 }
 
-/// The configuration at `url`: the page's own server's, or a probe node's.
-/// The configuration at `url`; with `lang`, the profiles' translations
-/// into it only (`?lang=`: the checker's, which the page shell preloads).
+/// The configuration at `url` (the page's own server's, or a probe
+/// node's); with `lang`, the profiles' translations into it only (`?lang=`:
+/// the checker's, which the page shell preloads).
 pub(crate) async fn load_config(url: &str, lang: Option<Lang>) -> Result<ConfigResponse, String> {
     let mut request = Request::get(url);
     if let Some(lang) = lang {

@@ -110,23 +110,33 @@ struct Mapping {
 /// Minifies the wasm's import and export names in place; answers how they
 /// were renamed.
 fn minify_wasm(wasm: &Path, wasm_opt: &Path) -> Result<Mapping> {
-    let output = Command::new(wasm_opt)
-        .arg(wasm)
-        // No feature flags: the wasm's own target_features section decides.
-        // With all features on, binaryen writes encodings that browsers do
-        // not read yet (a compact import section).
-        .arg("--minify-imports-and-exports-and-modules")
-        .arg("-o")
-        .arg(wasm)
+    let printed = minify_with(
+        Command::new(wasm_opt)
+            .arg(wasm)
+            // No feature flags: the wasm's own target_features section
+            // decides. With all features on, binaryen writes encodings that
+            // browsers do not read yet (a compact import section).
+            .arg("--minify-imports-and-exports-and-modules")
+            .arg("-o")
+            .arg(wasm),
+        wasm,
+    )?;
+    parse_mapping(&printed)
+}
+
+/// Runs a minifier over `file`; answers what it printed.
+fn minify_with(command: &mut Command, file: &Path) -> Result<String> {
+    let tool = command.get_program().to_string_lossy().into_owned();
+    let output = command
         .output()
-        .with_context(|| format!("cannot start {}", wasm_opt.display()))?;
+        .with_context(|| format!("cannot start {tool}"))?;
     ensure!(
         output.status.success(),
-        "wasm-opt could not minify {}: {}",
-        wasm.display(),
+        "{tool} could not minify {}: {}",
+        file.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    parse_mapping(&String::from_utf8_lossy(&output.stdout))
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Binaryen's mapping: `{"imports": [[module, name, new name], …],
@@ -217,24 +227,19 @@ fn rename_in_glue(glue: &str, mapping: &Mapping) -> Result<String> {
 }
 
 fn minify_js(js: &Path, esbuild: &Path) -> Result<()> {
-    let output = Command::new(esbuild)
-        .arg(js)
-        .args([
-            "--minify",
-            "--format=esm",
-            "--log-level=warning",
-            "--allow-overwrite",
-        ])
-        .arg(format!("--outfile={}", js.display()))
-        .output()
-        .with_context(|| format!("cannot start {}", esbuild.display()))?;
-    ensure!(
-        output.status.success(),
-        "esbuild could not minify {}: {}",
-        js.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Ok(())
+    minify_with(
+        Command::new(esbuild)
+            .arg(js)
+            .args([
+                "--minify",
+                "--format=esm",
+                "--log-level=warning",
+                "--allow-overwrite",
+            ])
+            .arg(format!("--outfile={}", js.display())),
+        js,
+    )
+    .map(drop)
 }
 
 /// Trunk's `integrity="sha384-…"` of the old bytes, made the new bytes'.
