@@ -30,6 +30,21 @@ impl ConfigResponse {
         }
         config
     }
+
+    /// The language codes the profiles carry translations into, sorted.
+    pub fn translated_into(&self) -> Vec<&str> {
+        let codes: std::collections::BTreeSet<&str> = self
+            .profiles
+            .iter()
+            .flat_map(|p| {
+                p.l10n
+                    .keys()
+                    .chain(p.requirements.iter().flat_map(|r| r.l10n.keys()))
+            })
+            .map(String::as_str)
+            .collect();
+        codes.into_iter().collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,26 +318,11 @@ mod tests {
             profiles: crate::profile::builtin_profiles().expect("the built-in profiles"),
             probe,
         };
-        let languages = |config: &ConfigResponse| {
-            let mut codes: Vec<String> = config
-                .profiles
-                .iter()
-                .flat_map(|p| {
-                    p.l10n
-                        .keys()
-                        .chain(p.requirements.iter().flat_map(|r| r.l10n.keys()))
-                })
-                .cloned()
-                .collect();
-            codes.sort();
-            codes.dedup();
-            codes
-        };
-        assert_eq!(languages(&config), ["de", "it"]);
+        assert_eq!(config.translated_into(), ["de", "it"]);
         for lang in ["en", "de", "it"] {
             let narrow = config.in_language(lang);
             let expected: &[&str] = if lang == "en" { &[] } else { &[lang] };
-            assert_eq!(languages(&narrow), expected, "{lang}");
+            assert_eq!(narrow.translated_into(), expected, "{lang}");
             assert_eq!(narrow.probe, config.probe);
             // What the page shows in `lang`: the localized texts, without
             // the translations they came from.

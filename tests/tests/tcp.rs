@@ -407,41 +407,40 @@ async fn when_the_store_fails_the_link_carries_the_result() -> Result<()> {
         health.body
     );
 
-    let browser = Browser::start().await?;
-    browser
-        .client
-        .goto(&worker.url("/?tcp=443&autorun=1"))
-        .await?;
+    the_link_carries_the_result(&worker, &[], "/?tcp=443&autorun=1")
+        .await?
+        .close()
+        .await
+}
+
+/// A check at `path`, shared: the link carries the result itself
+/// (`/r/#…`), and a fresh browser (support's) reads the same result from
+/// it. Answers support's browser, on the shared result.
+async fn the_link_carries_the_result(
+    worker: &Worker,
+    hosts: &[&str],
+    path: &str,
+) -> Result<Browser> {
+    let browser = Browser::start_with_hosts(hosts).await?;
+    browser.client.goto(&worker.url(path)).await?;
     let original = browser.wait_for_result(Duration::from_secs(20)).await?;
     let link = browser.share_link().await?;
     assert!(link.starts_with(&worker.url("/r/#")), "{link}");
     browser.close().await?;
 
-    let support = Browser::start().await?;
+    let support = Browser::start_with_hosts(hosts).await?;
     support.client.goto(&link).await?;
     let shared = support.wait_for_result(Duration::from_secs(10)).await?;
     assert_eq!(shared, original.without_addresses());
-    support.close().await
+    Ok(support)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_store_the_link_carries_the_result() -> Result<()> {
     let lab = ServerNamespace::create()?;
     let worker = Worker::start(Some(&lab.name), &lab.address, &["--no-store"]).await?;
-    let browser = Browser::start_with_hosts(&[&lab.address]).await?;
-    browser
-        .client
-        .goto(&worker.url("/?tcp=443,8557&autorun=1"))
-        .await?;
-    let original = browser.wait_for_result(Duration::from_secs(20)).await?;
-    let link = browser.share_link().await?;
-    assert!(link.starts_with(&worker.url("/r/#")), "{link}");
-    browser.close().await?;
-
-    let support = Browser::start_with_hosts(&[&lab.address]).await?;
-    support.client.goto(&link).await?;
-    let shared = support.wait_for_result(Duration::from_secs(10)).await?;
-    assert_eq!(shared, original.without_addresses());
+    let support =
+        the_link_carries_the_result(&worker, &[&lab.address], "/?tcp=443,8557&autorun=1").await?;
     // A damaged link explains itself.
     support.client.goto(&worker.url("/r/#damaged")).await?;
     support.client.refresh().await?;

@@ -274,30 +274,15 @@ async fn config_lists_profiles_and_served_ports() {
 #[tokio::test]
 async fn config_in_one_language_carries_only_its_translations() {
     let server = start(None).await;
-    let translations = |config: &ConfigResponse| {
-        let mut codes: Vec<String> = config
-            .profiles
-            .iter()
-            .flat_map(|p| {
-                p.l10n
-                    .keys()
-                    .chain(p.requirements.iter().flat_map(|r| r.l10n.keys()))
-            })
-            .cloned()
-            .collect();
-        codes.sort();
-        codes.dedup();
-        codes
-    };
     let all = request(&server.app, "GET", "/api/config").await;
     let all: ConfigResponse = serde_json::from_str(&all.body).unwrap();
-    assert_eq!(translations(&all), ["de", "it"]);
+    assert_eq!(all.translated_into(), ["de", "it"]);
     for (lang, expected) in [("de", vec!["de"]), ("it", vec!["it"]), ("en", vec![])] {
         let reply = request(&server.app, "GET", &format!("/api/config?lang={lang}")).await;
         assert_eq!(reply.status, 200, "{lang}");
         assert!(reply.head.contains("etag: \""), "{}", reply.head);
         let config: ConfigResponse = serde_json::from_str(&reply.body).unwrap();
-        assert_eq!(translations(&config), expected, "{lang}");
+        assert_eq!(config.translated_into(), expected, "{lang}");
         assert_eq!(config.profiles.len(), all.profiles.len());
         assert_eq!(config.probe, all.probe);
     }
