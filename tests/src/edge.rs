@@ -2,8 +2,11 @@
 //! built app as static assets) inside a lab namespace, started from the
 //! built `edge/` (`cargo xtask test` builds it and sets `DOORWAY_EDGE` and
 //! `DOORWAY_WRANGLER`). Its process group is ended on drop: wrangler and
-//! the workerd processes it starts.
+//! the workerd processes it starts, asked first so wrangler removes its
+//! scratch files, then killed.
 
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -51,6 +54,10 @@ impl Edge {
             .to_string(),
         )?;
         let log = std::fs::File::create(state.0.join("wrangler.log"))?;
+        // Miniflare's scratch folder (`miniflare-<hash>`) goes under TMPDIR:
+        // here, inside the test's own folder, so it goes with it.
+        let tmp = state.0.join("tmp");
+        std::fs::create_dir(&tmp)?;
         let mut command = Command::new("ip");
         command
             .args(["netns", "exec", netns])
@@ -65,6 +72,7 @@ impl Edge {
             // from Cloudflare (there is no internet here).
             .env("CLOUDFLARE_CF_FETCH_PATH", &cf)
             .env("WRANGLER_SEND_METRICS", "false")
+            .env("TMPDIR", &tmp)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log);
@@ -101,11 +109,50 @@ impl Edge {
     }
 }
 
+/// Wrangler's scratch files that exist now: its bundles and dev builds in
+/// the edge's `.wrangler/tmp`, and Miniflare's `miniflare-<hash>` folders
+/// in the system's temporary folder. A run that ends properly leaves both
+/// as it found them.
+pub fn wrangler_scratch() -> Result<BTreeSet<PathBuf>> {
+    let mut found = entries(&env_path("DOORWAY_EDGE")?.join(".wrangler/tmp"))?;
+    found.extend(entries(&std::env::temp_dir())?.into_iter().filter(|path| {
+        path.file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with("miniflare-"))
+    }));
+    Ok(found)
+}
+
+fn entries(dir: &Path) -> Result<BTreeSet<PathBuf>> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .map(|entry| Ok(entry?.path()))
+            .collect::<Result<_>>()
+            .with_context(|| format!("listing {}", dir.display())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(BTreeSet::new()),
+        Err(error) => Err(error).with_context(|| format!("listing {}", dir.display())),
+    }
+}
+
+/// How long wrangler may take to end its workerd and remove its scratch
+/// files once asked to.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
 impl Drop for Edge {
     fn drop(&mut self) {
+        let group = self.child.id() as libc::pid_t;
         // SAFETY: killpg has no memory effects; the group is the one the
         // child was given at spawn (its own PID).
-        unsafe { libc::killpg(self.child.id() as libc::pid_t, libc::SIGKILL) };
+        unsafe { libc::killpg(group, libc::SIGINT) };
+        let asked = std::time::Instant::now();
+        while asked.elapsed() < STOP_GRACE {
+            match self.child.try_wait() {
+                Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+                _ => break,
+            }
+        }
+        // Whatever of the group is left (a workerd wrangler did not end).
+        // SAFETY: as above.
+        unsafe { libc::killpg(group, libc::SIGKILL) };
         let _ = self.child.wait();
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use doorway_core::Overall;
 use doorway_e2e::browser::Browser;
-use doorway_e2e::edge::{Edge, TEST_ASN, TEST_COUNTRY, TEST_OPERATOR};
+use doorway_e2e::edge::{wrangler_scratch, Edge, TEST_ASN, TEST_COUNTRY, TEST_OPERATOR};
 use doorway_e2e::lab::{ServerNamespace, LAB_TIMEOUT_MS};
 use doorway_e2e::worker::Worker;
 
@@ -27,6 +27,7 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
         ],
     )
     .await?;
+    let scratch_before = wrangler_scratch()?;
     let edge = Edge::start(&edge_ns.name, &edge_ns.address, 8787, &[node.url("")]).await?;
 
     // The platform's view of the client: the test network.
@@ -175,6 +176,14 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
     let shared = support.wait_for_result(Duration::from_secs(15)).await?;
     assert_eq!(shared.verdict, result.verdict);
     support.close().await?;
+
+    // Stopped, the edge leaves none of wrangler's scratch files behind.
+    drop(edge);
+    let left: Vec<_> = wrangler_scratch()?
+        .difference(&scratch_before)
+        .cloned()
+        .collect();
+    assert!(left.is_empty(), "wrangler left {left:?}");
     Ok(())
 }
 
@@ -195,6 +204,7 @@ fn the_deploy_bundle_and_its_configuration_pass_wranglers_checks() -> Result<()>
     let wrangler = doorway_e2e::env_path("DOORWAY_WRANGLER")?;
     let ns = ServerNamespace::create()?;
     let out = doorway_e2e::browser::TempDir::new("edge-dry-run")?;
+    let scratch_before = wrangler_scratch()?;
     let output = std::process::Command::new("ip")
         .args(["netns", "exec", &ns.name])
         .arg(&wrangler)
@@ -221,5 +231,10 @@ fn the_deploy_bundle_and_its_configuration_pass_wranglers_checks() -> Result<()>
         "{printed}"
     );
     assert!(out.0.join("index.js").is_file(), "{printed}");
+    let left: Vec<_> = wrangler_scratch()?
+        .difference(&scratch_before)
+        .cloned()
+        .collect();
+    assert!(left.is_empty(), "wrangler left {left:?}");
     Ok(())
 }
