@@ -39,8 +39,6 @@ impl Edge {
         port: u16,
         probe_nodes: &[String],
     ) -> Result<Edge> {
-        let edge_dir = env_path("DOORWAY_EDGE")?;
-        let wrangler = env_path("DOORWAY_WRANGLER")?;
         let state = TempDir::new("edge")?;
         let cf = state.0.join("cf.json");
         std::fs::write(
@@ -54,32 +52,21 @@ impl Edge {
             .to_string(),
         )?;
         let log = std::fs::File::create(state.0.join("wrangler.log"))?;
-        // Miniflare's scratch folder (`miniflare-<hash>`) goes under TMPDIR:
-        // here, inside the test's own folder, so it goes with it.
-        let tmp = state.0.join("tmp");
-        std::fs::create_dir(&tmp)?;
-        let mut command = Command::new("ip");
+        let mut command = wrangler(netns, &state)?;
         command
-            .args(["netns", "exec", netns])
-            .arg(&wrangler)
             .args(["dev", "--ip", address, "--port", &port.to_string()])
             .arg("--persist-to")
             .arg(state.0.join("state"))
             .args(["--show-interactive-dev-session=false", "--var"])
             .arg(format!("PROBE_NODES:{}", probe_nodes.join(" ")))
-            .current_dir(&edge_dir)
             // The platform's view of the client comes from this file, not
             // from Cloudflare (there is no internet here).
             .env("CLOUDFLARE_CF_FETCH_PATH", &cf)
-            .env("WRANGLER_SEND_METRICS", "false")
-            .env("TMPDIR", &tmp)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log);
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let child = command
-            .spawn()
-            .with_context(|| format!("starting {}", wrangler.display()))?;
+        let child = command.spawn().context("starting wrangler dev")?;
         let mut edge = Edge {
             child,
             state,
@@ -109,12 +96,40 @@ impl Edge {
     }
 }
 
-/// Wrangler's scratch files that exist now: its bundles and dev builds in
-/// the edge's `.wrangler/tmp`, and Miniflare's `miniflare-<hash>` folders
-/// in the system's temporary folder. A run that ends properly leaves both
-/// as it found them.
+/// `wrangler` (the built edge's) inside `netns`, run from the edge's
+/// folder, sending no metrics. What it writes for itself goes into
+/// `scratch`, and so goes with the test: its debug logs and dev registry
+/// (its user configuration, under XDG_CONFIG_HOME) and Miniflare's
+/// `miniflare-<hash>` folder (under TMPDIR).
+pub fn wrangler(netns: &str, scratch: &TempDir) -> Result<Command> {
+    let (config, tmp) = (scratch.0.join("config"), scratch.0.join("tmp"));
+    for dir in [&config, &tmp] {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let mut command = Command::new("ip");
+    command
+        .args(["netns", "exec", netns])
+        .arg(env_path("DOORWAY_WRANGLER")?)
+        .current_dir(env_path("DOORWAY_EDGE")?)
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("XDG_CONFIG_HOME", config)
+        .env("TMPDIR", tmp);
+    Ok(command)
+}
+
+/// Wrangler's scratch files that exist now, where it writes them unless
+/// told otherwise: its bundles and dev builds in the edge's
+/// `.wrangler/tmp`, its debug logs in the user's `.config/.wrangler/logs`,
+/// and Miniflare's `miniflare-<hash>` folders in the system's temporary
+/// folder. A test that ends leaves all three as it found them.
 pub fn wrangler_scratch() -> Result<BTreeSet<PathBuf>> {
     let mut found = entries(&env_path("DOORWAY_EDGE")?.join(".wrangler/tmp"))?;
+    let user_config = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")));
+    if let Some(user_config) = user_config {
+        found.extend(entries(&user_config.join(".wrangler/logs"))?);
+    }
     found.extend(entries(&std::env::temp_dir())?.into_iter().filter(|path| {
         path.file_name()
             .is_some_and(|name| name.to_string_lossy().starts_with("miniflare-"))

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use doorway_core::Overall;
 use doorway_e2e::browser::Browser;
-use doorway_e2e::edge::{wrangler_scratch, Edge, TEST_ASN, TEST_COUNTRY, TEST_OPERATOR};
+use doorway_e2e::edge::{wrangler, wrangler_scratch, Edge, TEST_ASN, TEST_COUNTRY, TEST_OPERATOR};
 use doorway_e2e::lab::{ServerNamespace, LAB_TIMEOUT_MS};
 use doorway_e2e::worker::Worker;
 
@@ -200,18 +200,13 @@ fn assert_sent_with(response: &doorway_e2e::http::Response, lines: &[&str]) {
 /// configuration parses, the bundle is there, both bindings are named.
 #[test]
 fn the_deploy_bundle_and_its_configuration_pass_wranglers_checks() -> Result<()> {
-    let edge_dir = doorway_e2e::env_path("DOORWAY_EDGE")?;
-    let wrangler = doorway_e2e::env_path("DOORWAY_WRANGLER")?;
     let ns = ServerNamespace::create()?;
     let out = doorway_e2e::browser::TempDir::new("edge-dry-run")?;
+    let bundle = out.0.join("bundle");
     let scratch_before = wrangler_scratch()?;
-    let output = std::process::Command::new("ip")
-        .args(["netns", "exec", &ns.name])
-        .arg(&wrangler)
+    let output = wrangler(&ns.name, &out)?
         .args(["deploy", "--dry-run", "--outdir"])
-        .arg(&out.0)
-        .current_dir(&edge_dir)
-        .env("WRANGLER_SEND_METRICS", "false")
+        .arg(&bundle)
         .output()?;
     let printed = format!(
         "{}{}",
@@ -230,7 +225,7 @@ fn the_deploy_bundle_and_its_configuration_pass_wranglers_checks() -> Result<()>
         printed.contains("files from the assets directory"),
         "{printed}"
     );
-    assert!(out.0.join("index.js").is_file(), "{printed}");
+    assert!(bundle.join("index.js").is_file(), "{printed}");
     let left: Vec<_> = wrangler_scratch()?
         .difference(&scratch_before)
         .cloned()
