@@ -137,6 +137,12 @@ pub fn wrangler_scratch() -> Result<BTreeSet<PathBuf>> {
     Ok(found)
 }
 
+/// What of wrangler's scratch files is there now and was not in `before`
+/// (a snapshot from `wrangler_scratch`).
+pub fn wrangler_scratch_since(before: &BTreeSet<PathBuf>) -> Result<Vec<PathBuf>> {
+    Ok(wrangler_scratch()?.difference(before).cloned().collect())
+}
+
 fn entries(dir: &Path) -> Result<BTreeSet<PathBuf>> {
     match std::fs::read_dir(dir) {
         Ok(entries) => entries

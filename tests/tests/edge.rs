@@ -8,7 +8,9 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use doorway_core::Overall;
 use doorway_e2e::browser::Browser;
-use doorway_e2e::edge::{wrangler, wrangler_scratch, Edge, TEST_ASN, TEST_COUNTRY, TEST_OPERATOR};
+use doorway_e2e::edge::{
+    wrangler, wrangler_scratch, wrangler_scratch_since, Edge, TEST_ASN, TEST_COUNTRY, TEST_OPERATOR,
+};
 use doorway_e2e::lab::{ServerNamespace, LAB_TIMEOUT_MS};
 use doorway_e2e::worker::Worker;
 
@@ -179,10 +181,7 @@ async fn a_page_from_the_edge_checks_through_the_probe_node_and_shares_into_d1()
 
     // Stopped, the edge leaves none of wrangler's scratch files behind.
     drop(edge);
-    let left: Vec<_> = wrangler_scratch()?
-        .difference(&scratch_before)
-        .cloned()
-        .collect();
+    let left = wrangler_scratch_since(&scratch_before)?;
     assert!(left.is_empty(), "wrangler left {left:?}");
     Ok(())
 }
@@ -226,10 +225,7 @@ fn the_deploy_bundle_and_its_configuration_pass_wranglers_checks() -> Result<()>
         "{printed}"
     );
     assert!(bundle.join("index.js").is_file(), "{printed}");
-    let left: Vec<_> = wrangler_scratch()?
-        .difference(&scratch_before)
-        .cloned()
-        .collect();
+    let left = wrangler_scratch_since(&scratch_before)?;
     assert!(left.is_empty(), "wrangler left {left:?}");
     Ok(())
 }
