@@ -175,7 +175,7 @@ pub fn SharedView(props: &SharedProps) -> Html {
                             }
                         </dl>
                     </section>
-                    <Summary result={result.clone()} />
+                    <Summary result={result.clone()} for_support=true />
                     if let Some(stream) = result.quality {
                         // No reason is known for transfers a result lacks.
                         <QualitySummary quality={crate::state::QualityRun::Measured {

@@ -180,24 +180,34 @@ pub struct SummaryProps {
     /// The server checks incoming ports from outside (the checker only).
     #[prop_or_default]
     pub knocks_offered: bool,
+    /// Read by support (the shared result), not by the person who ran the
+    /// check: the words addressed to that person (the next step, the
+    /// mobile-data warning) stay out; support's questions cover them.
+    #[prop_or_default]
+    pub for_support: bool,
 }
 
-/// The answer: the verdict, what it breaks, and the next step, whatever
-/// the verdict. Everything else comes after it or is folded.
+/// The answer: the verdict, what it breaks, and, for the person who ran
+/// the check, the next step whatever the verdict. Everything else comes
+/// after it or is folded.
 #[component]
 pub fn Summary(props: &SummaryProps) -> Html {
     let i18n = use_i18n();
     let result = &props.result;
     let verdict = &result.verdict;
-    let mobile = result
-        .client
-        .network
-        .as_ref()
-        .is_some_and(|n| n.is_mobile_carrier());
-    let next = i18n.t_args(
-        next_step_id(next_step(result, props.knocks_offered)),
-        &[("profile", result.profile.name.clone())],
-    );
+    let to_the_person = !props.for_support;
+    let mobile = to_the_person
+        && result
+            .client
+            .network
+            .as_ref()
+            .is_some_and(|n| n.is_mobile_carrier());
+    let next = to_the_person.then(|| {
+        i18n.t_args(
+            next_step_id(next_step(result, props.knocks_offered)),
+            &[("profile", result.profile.name.clone())],
+        )
+    });
     let class = classes!("verdict", overall_class(verdict.overall));
     html! {
         <section {class} id="verdict" role="status" aria-live="polite">
@@ -208,7 +218,9 @@ pub fn Summary(props: &SummaryProps) -> Html {
             if mobile {
                 <p class="warning" id="mobile-result">{ i18n.t("mobile-data-warning") }</p>
             }
-            <p class="next-step" id="next-step">{ next }</p>
+            if let Some(next) = next {
+                <p class="next-step" id="next-step">{ next }</p>
+            }
         </section>
     }
 }

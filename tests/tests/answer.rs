@@ -212,6 +212,12 @@ async fn support_sees_the_network_the_time_zone_and_questions_not_the_address() 
     let network = support.text("#shared-network").await;
     let time = support.text("#shared-time").await;
     let questions = support.text("#questions").await;
+    let verdict_box = support.text("#verdict").await;
+    let next_steps = support
+        .client
+        .find_all(fantoccini::Locator::Css("#next-step"))
+        .await
+        .map(|found| found.len());
     let scrolled = support
         .client
         .execute("return window.scrollY;", vec![])
@@ -255,6 +261,18 @@ async fn support_sees_the_network_the_time_zone_and_questions_not_the_address() 
     assert!(
         questions.contains("same Wi-Fi") && questions.contains("router or modem"),
         "{questions}"
+    );
+    // The verdict, without the words the person who ran the check got:
+    // support is not told to send the result to support.
+    let verdict_box = verdict_box?;
+    assert!(!verdict_box.trim().is_empty(), "a verdict for support");
+    assert_eq!(
+        next_steps?, 0,
+        "a next step for the customer: {verdict_box}"
+    );
+    assert!(
+        !verdict_box.contains("this result") && !verdict_box.contains("this check again"),
+        "{verdict_box}"
     );
     assert_eq!(
         scrolled?.as_f64(),
