@@ -30,6 +30,11 @@ const PACKET_BYTES: usize = 172;
 /// path a lost handshake packet waits for its retransmission timer (1 s,
 /// then 2 s); past this the path is not one a call would use.
 const CONNECT_TIMEOUT_MS: f64 = 6000.0;
+/// Connections tried before the stream gives up: on a lossy path one
+/// handshake can lose its packets over and over (seen in the lab at 5 %
+/// loss each way), and a fresh connection, with a fresh session on the
+/// server, then gets through.
+const CONNECT_ATTEMPTS: u32 = 2;
 /// After the last packet, echoes still on their way are waited for twice
 /// the slowest round trip seen, within these bounds (or until all are back).
 const LAST_ECHO_WAIT_MS: (f64, f64) = (200.0, 1000.0);
@@ -63,17 +68,33 @@ impl Stream {
         port: u16,
         relay: Option<&IceServer>,
     ) -> Result<Stream, String> {
-        let connection = match relay {
-            Some(relay) => crate::webrtc::relay_only_connection(relay)?,
-            None => RtcPeerConnection::new()
-                .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))?,
-        };
-        let opened = open_channel(&api, &connection, port).await;
-        let channel = match opened {
-            Ok(channel) => channel,
-            Err(reason) => {
-                connection.close();
-                return Err(reason);
+        let mut attempt = 1;
+        let (connection, channel) = loop {
+            let connection = match relay {
+                Some(relay) => crate::webrtc::relay_only_connection(relay)?,
+                None => RtcPeerConnection::new()
+                    .map_err(|e| format!("the browser refused a WebRTC connection: {e:?}"))?,
+            };
+            let opened = open_channel(&api, &connection, port).await;
+            match opened {
+                Ok(Some(channel)) => break (connection, channel),
+                // Timed out: once more on a new connection.
+                Ok(None) if attempt < CONNECT_ATTEMPTS => {
+                    connection.close();
+                    attempt += 1;
+                }
+                Ok(None) => {
+                    connection.close();
+                    return Err(format!(
+                        "the stream did not connect over UDP port {port} \
+                         ({CONNECT_ATTEMPTS} tries of {} s each)",
+                        CONNECT_TIMEOUT_MS / 1000.0
+                    ));
+                }
+                Err(reason) => {
+                    connection.close();
+                    return Err(reason);
+                }
             }
         };
         let echoes: Rc<RefCell<Vec<Echo>>> = Rc::default();
@@ -194,11 +215,13 @@ impl Stream {
 /// enough not to be a load of their own (1.4 kB/s).
 const PING_INTERVAL_MS: u32 = 100;
 
+/// The channel, open; `None` when it did not open within
+/// [`CONNECT_TIMEOUT_MS`]; or why it could not be tried.
 async fn open_channel(
     api: &ProbeApi,
     connection: &RtcPeerConnection,
     port: u16,
-) -> Result<RtcDataChannel, String> {
+) -> Result<Option<RtcDataChannel>, String> {
     let init = RtcDataChannelInit::new();
     init.set_ordered(false);
     init.set_max_retransmits(0);
@@ -218,14 +241,11 @@ async fn open_channel(
     let started = now_ms();
     while channel.ready_state() != RtcDataChannelState::Open {
         if now_ms() - started > CONNECT_TIMEOUT_MS {
-            return Err(format!(
-                "the stream did not connect over UDP port {port} within {} s",
-                CONNECT_TIMEOUT_MS / 1000.0
-            ));
+            return Ok(None);
         }
         TimeoutFuture::new(20).await;
     }
-    Ok(channel)
+    Ok(Some(channel))
 }
 
 async fn ask_server(api: &ProbeApi, offer: StreamOffer) -> Result<StreamAnswer, String> {

@@ -414,6 +414,11 @@ impl RouterLab {
         )
     }
 
+    /// Takes away the rule [`RouterLab::router_rule`] added as `table`.
+    pub fn remove_router_rule(&self, table: &str) -> Result<()> {
+        nft_in(&self.router, &format!("delete table inet lab_{table}\n"))
+    }
+
     /// Sends the home network's TCP `port` to `to_port` on the router
     /// itself, as a captive portal or a transparent proxy does.
     pub fn redirect_tcp_to_router(&self, port: u16, to_port: u16) -> Result<()> {

@@ -293,6 +293,50 @@ async fn loss_on_the_path_reads_as_loss() -> Result<()> {
 }
 
 #[tokio::test]
+async fn a_stream_whose_first_handshake_never_arrives_connects_on_a_second_try() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    // DTLS (a UDP payload that starts with 20–63, RFC 7983) is dropped
+    // until 7 s after the verdict: the first connection, which the page
+    // waits 6 s for, never gets through. STUN still does, so the check
+    // finds its UDP ports and ICE connects.
+    lab.router_rule("no_dtls", "meta l4proto udp @th,64,8 20-63 drop")?;
+    let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
+    browser
+        .client
+        .goto(&worker.url("/?profile=ring&autorun=1"))
+        .await?;
+    browser.wait_for_result(Duration::from_secs(30)).await?;
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    lab.remove_router_rule("no_dtls")?;
+    let (reading, words, result) = browser.wait_for_quality(Duration::from_secs(20)).await?;
+    let metrics = browser
+        .client
+        .execute_async(
+            "const done = arguments[0]; fetch('/metrics').then(r => r.text()).then(done, e => done(String(e)));",
+            vec![],
+        )
+        .await?;
+    let metrics = metrics.as_str().unwrap_or_default().to_owned();
+    browser.close().await?;
+    let quality = result
+        .quality
+        .with_context(|| format!("no figures in the result; the page says: {words}"))?;
+    eprintln!("{reading}: {quality:?}");
+    assert_eq!(reading, "good", "{words}");
+    assert!(!quality.relay, "{quality:?}");
+    // Two sessions on the server: the connection that timed out, and the
+    // one that carried the stream.
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "doorway_quality_streams_total 2"),
+        "{metrics}"
+    );
+    drop(worker);
+    Ok(())
+}
+
+#[tokio::test]
 async fn where_only_the_relay_gets_through_calls_are_measured_through_it() -> Result<()> {
     let lab = RouterLab::create(Nat::Masquerade)?;
     // No UDP leaves the home network: the relay over TCP and TLS is the
