@@ -36,12 +36,9 @@ async fn ring_quality(
     Ok((reading, words, result, quality))
 }
 
-#[tokio::test]
-async fn an_open_network_reads_good_calls_with_every_packet_back() -> Result<()> {
-    let lab = RouterLab::create(Nat::Masquerade)?;
-    let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
-    let (reading, words, result, quality) = ring_quality(&worker, &browser).await?;
-    // Prometheus' text is a download to a browser: read it with fetch.
+/// The worker's `/metrics`, as the page's origin serves them. Prometheus'
+/// text is a download to a browser: read it with fetch.
+async fn worker_metrics(browser: &Browser) -> Result<String> {
     let metrics = browser
         .client
         .execute_async(
@@ -49,7 +46,15 @@ async fn an_open_network_reads_good_calls_with_every_packet_back() -> Result<()>
             vec![],
         )
         .await?;
-    let metrics = metrics.as_str().unwrap_or_default().to_owned();
+    Ok(metrics.as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn an_open_network_reads_good_calls_with_every_packet_back() -> Result<()> {
+    let lab = RouterLab::create(Nat::Masquerade)?;
+    let (worker, browser) = lab.start(&[], serde_json::json!({})).await?;
+    let (reading, words, result, quality) = ring_quality(&worker, &browser).await?;
+    let metrics = worker_metrics(&browser).await?;
     browser.close().await?;
     assert!(
         metrics
@@ -309,14 +314,7 @@ async fn a_stream_whose_first_handshake_never_arrives_connects_on_a_second_try()
     tokio::time::sleep(Duration::from_secs(7)).await;
     lab.remove_router_rule("no_dtls")?;
     let (reading, words, result) = browser.wait_for_quality(Duration::from_secs(20)).await?;
-    let metrics = browser
-        .client
-        .execute_async(
-            "const done = arguments[0]; fetch('/metrics').then(r => r.text()).then(done, e => done(String(e)));",
-            vec![],
-        )
-        .await?;
-    let metrics = metrics.as_str().unwrap_or_default().to_owned();
+    let metrics = worker_metrics(&browser).await?;
     browser.close().await?;
     let quality = result
         .quality
